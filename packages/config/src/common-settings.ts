@@ -1,0 +1,38 @@
+import { TOPIC_IDS, TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
+import { hostPortList, integer, oneOf, string, type Setting } from './settings.ts';
+
+/** Settings every service shares, so each is named and documented once. */
+export const commonSettings = {
+  host: string('HOST', { default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
+  logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'Log level (pino)',
+  }),
+  kafkaBrokers: hostPortList('KAFKA_BROKERS', {
+    default: ['127.0.0.1:9092'],
+    description: 'Kafka bootstrap servers, comma-separated host:port',
+  }),
+  kafkaClientId: string('KAFKA_CLIENT_ID', {
+    default: 'rideline',
+    description: 'Prefix of the Kafka client id',
+  }),
+  shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', {
+    default: 10_000,
+    min: 0,
+    description: 'How long a graceful shutdown may take before the process exits anyway',
+  }),
+};
+
+/** One setting per topic of API.md, so operators can rename topics without code changes. */
+export const topicSettings = Object.fromEntries(
+  TOPIC_IDS.map((id) => [
+    id,
+    string(TOPICS[id].envVar, {
+      default: TOPICS[id].defaultName,
+      pattern: /^[A-Za-z0-9._-]{1,249}$/,
+      description: `Name of the ${TOPICS[id].defaultName} topic (keyed by ${TOPICS[id].keyedBy})`,
+    }),
+  ]),
+) as Record<TopicId, Setting<string>>;
+
+export type { TopicNames };

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  boolean,
+  describeSettings,
+  hostPortList,
+  integer,
+  loadConfig,
+  oneOf,
+  port,
+  topicSettings,
+  url,
+} from '../src/index.ts';
+
+const schema = {
+  port: port('PORT', { default: 3001, description: 'HTTP port' }),
+  brokers: hostPortList('KAFKA_BROKERS', { default: ['127.0.0.1:9092'], description: 'brokers' }),
+  databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], { description: 'database' }),
+  level: oneOf('LOG_LEVEL', ['info', 'debug'], { default: 'info', description: 'level' }),
+  pretty: boolean('PRETTY', { default: false, description: 'pretty' }),
+  expiry: integer('EXPIRY_S', { default: 120, min: 1, description: 'expiry' }),
+};
+
+describe('loadConfig', () => {
+  it('reads values and applies defaults', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgresql://u@h:5432/db', PORT: '0', PRETTY: 'yes' });
+    expect(config).toEqual({
+      port: 0,
+      brokers: ['127.0.0.1:9092'],
+      databaseUrl: 'postgresql://u@h:5432/db',
+      level: 'info',
+      pretty: true,
+      expiry: 120,
+    });
+  });
+
+  it('lists every bad setting by name in one error', () => {
+    const env = {
+      PORT: '70000',
+      KAFKA_BROKERS: 'localhost',
+      DATABASE_URL: 'mysql://root:hunter2@h/db',
+      LOG_LEVEL: 'loud',
+      PRETTY: 'maybe',
+      EXPIRY_S: '1.5',
+    };
+    let error: unknown;
+    try {
+      loadConfig(schema, env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(6);
+    for (const name of Object.keys(env)) expect(problems.join('\n')).toContain(name);
+    expect((error as ConfigError).message).not.toContain('hunter2');
+  });
+
+  it('says when a required setting is missing', () => {
+    expect(() => loadConfig(schema, {})).toThrow(/DATABASE_URL is required/);
+  });
+
+  it('accepts several brokers and IPv6 literals', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgres://h/db', KAFKA_BROKERS: 'a:9092, [::1]:9093' });
+    expect(config.brokers).toEqual(['a:9092', '[::1]:9093']);
+  });
+
+  it('lets operators rename topics and refuses invalid names', () => {
+    expect(loadConfig(topicSettings, { TOPIC_BOOKING_EVENTS: 'prod.booking.events' }).bookingEvents).toBe(
+      'prod.booking.events',
+    );
+    expect(() => loadConfig(topicSettings, { TOPIC_DISPATCH_OFFERS: 'has space' })).toThrow(/TOPIC_DISPATCH_OFFERS/);
+  });
+
+  it('documents its settings as a Markdown table, redacting URL passwords', () => {
+    const table = describeSettings({
+      db: url('DATABASE_URL', ['postgresql'], { default: 'postgresql://u:secret@h/db', description: 'db' }),
+    });
+    expect(table).toContain('`DATABASE_URL`');
+    expect(table).not.toContain('secret');
+  });
+});

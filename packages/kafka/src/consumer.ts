@@ -1,0 +1,105 @@
+import {
+  decodeMessage,
+  type MessageTopicId,
+  type TopicMessage,
+  type TopicNames,
+} from '@rideline/contracts';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from './logger.ts';
+import type { TopicPublisher } from './publisher.ts';
+
+export interface ConsumedRecord<T extends MessageTopicId> {
+  readonly topic: T;
+  readonly key: string | null;
+  readonly message: TopicMessage<T>;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export type RecordHandler<T extends MessageTopicId> = (
+  record: { [K in T]: ConsumedRecord<K> }[T],
+) => Promise<void>;
+
+export interface TypedConsumerOptions<T extends MessageTopicId> {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly T[];
+  readonly names: TopicNames;
+  readonly handle: RecordHandler<T>;
+  /** Where records that cannot be decoded are parked, so they never block their partition. */
+  readonly deadLetter: TopicPublisher;
+  readonly logger: Logger;
+  /** A new group starts at the beginning: state is rebuilt by replaying the topics. */
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * A consumer group member that validates every record against its topic's contract. A record
+ * that does not decode goes to the dead-letter topic with where it came from and why; a handler
+ * that throws is retried by kafkajs from the last committed offset, so nothing is skipped.
+ */
+export class TypedConsumer<T extends MessageTopicId> {
+  readonly #options: TypedConsumerOptions<T>;
+  readonly #consumer: Consumer;
+  readonly #idByName: Map<string, T>;
+
+  constructor(options: TypedConsumerOptions<T>) {
+    this.#options = options;
+    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
+  }
+
+  get consumer(): Consumer {
+    return this.#consumer;
+  }
+
+  async start(): Promise<void> {
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({
+      topics: [...this.#idByName.keys()],
+      fromBeginning: this.#options.fromBeginning ?? true,
+    });
+    await this.#consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const id = this.#idByName.get(topic);
+        if (id === undefined) return;
+        await this.#dispatch(id, partition, message);
+      },
+    });
+  }
+
+  /** Leaves the group after the batch in hand is handled and its offsets are committed. */
+  stop(): Promise<void> {
+    return this.#consumer.disconnect();
+  }
+
+  async #dispatch(id: T, partition: number, message: KafkaMessage): Promise<void> {
+    const decoded = decodeMessage(id, message.value);
+    if (!decoded.ok) {
+      await this.#park(id, partition, message, decoded.reason);
+      return;
+    }
+    await this.#options.handle({
+      topic: id,
+      key: message.key?.toString('utf8') ?? null,
+      message: decoded.message,
+      partition,
+      offset: message.offset,
+    } as Parameters<RecordHandler<T>>[0]);
+  }
+
+  async #park(id: T, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const source = this.#options.names[id];
+    this.#options.logger.warn(
+      { topic: source, partition, offset: message.offset, reason },
+      'parking a malformed record on the dead-letter topic',
+    );
+    await this.#options.deadLetter.publishRaw(this.#options.names.deadLetter, message.key, message.value, {
+      'x-source-topic': source,
+      'x-source-partition': String(partition),
+      'x-source-offset': message.offset,
+      'x-consumer-group': this.#options.groupId,
+      'x-reason': reason,
+    });
+  }
+}

@@ -1,0 +1,7 @@
+export * from './client.ts';
+export * from './consumer.ts';
+export * from './errors.ts';
+export type { Logger } from './logger.ts';
+export * from './publisher.ts';
+export * from './readiness.ts';
+export * from './topic-provisioning.ts';

@@ -1,0 +1,68 @@
+import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+
+export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
+  readonly topic: T;
+  /** The aggregate id the topic is keyed by (API.md): one key's records stay in order. */
+  readonly key: string;
+  readonly message: TopicMessage<T>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sends typed envelopes to the topics of API.md. The producer is idempotent with acks=all,
+ * so a retried send neither duplicates nor reorders a key's records.
+ */
+export class TopicPublisher {
+  readonly #producer: Producer;
+  readonly #names: TopicNames;
+
+  constructor(kafka: Kafka, names: TopicNames) {
+    this.#names = names;
+    this.#producer = kafka.producer({
+      idempotent: true,
+      // kafkajs keeps per-partition order under retries only with one request in flight.
+      maxInFlightRequests: 1,
+      // Murmur2, the partitioner of the Java client and of Kafka's console tools.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  get producer(): Producer {
+    return this.#producer;
+  }
+
+  connect(): Promise<void> {
+    return this.#producer.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.#producer.disconnect();
+  }
+
+  async publish(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: string; headers?: Record<string, string> }[]>();
+    for (const record of records) {
+      const topic = this.#names[record.topic];
+      let messages = byTopic.get(topic);
+      if (!messages) byTopic.set(topic, (messages = []));
+      messages.push({
+        key: record.key,
+        value: JSON.stringify(record.message),
+        ...(record.headers ? { headers: { ...record.headers } } : {}),
+      });
+    }
+    await this.#producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  /** Raw bytes to a topic by name, for the dead-letter path where the value is not an envelope. */
+  async publishRaw(topic: string, key: Buffer | string | null, value: Buffer | string | null, headers: Record<string, string>): Promise<void> {
+    await this.#producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
+  }
+}

@@ -1,0 +1,72 @@
+import { TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
+import { ConfigResourceTypes, type Admin } from 'kafkajs';
+
+export interface TopicLayout {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+export interface ProvisioningReport {
+  readonly created: readonly string[];
+  readonly reconfigured: readonly string[];
+}
+
+/**
+ * Creates the topics of API.md that are missing and makes sure each has its cleanup policy
+ * (compaction for `driver.locations`). Safe to run from every service at every start: existing
+ * topics keep their partitions and data, and two services racing to create one is fine.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  names: TopicNames,
+  layout: TopicLayout,
+  ids: readonly TopicId[] = Object.keys(names) as TopicId[],
+): Promise<ProvisioningReport> {
+  const existing = new Set(await admin.listTopics());
+  const missing = ids.filter((id) => !existing.has(names[id]));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((id) => ({
+        topic: names[id],
+        numPartitions: layout.partitions,
+        replicationFactor: layout.replicationFactor,
+        configEntries: [{ name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy }],
+      })),
+    });
+  }
+  const reconfigured = await fixCleanupPolicies(
+    admin,
+    names,
+    ids.filter((id) => existing.has(names[id])),
+  );
+  return { created: missing.map((id) => names[id]), reconfigured };
+}
+
+async function fixCleanupPolicies(
+  admin: Admin,
+  names: TopicNames,
+  ids: readonly TopicId[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: ids.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configNames: ['cleanup.policy'] })),
+  });
+  const wrong = ids.filter((id) => {
+    const resource = resources.find((r) => r.resourceName === names[id]);
+    const policy = resource?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+    return policy !== TOPICS[id].cleanupPolicy;
+  });
+  if (wrong.length > 0) {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: wrong.map((id) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: names[id],
+        configEntries: [{ name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy }],
+      })),
+    });
+  }
+  return wrong.map((id) => names[id]);
+}

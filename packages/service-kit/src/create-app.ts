@@ -1,0 +1,46 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Registry } from 'prom-client';
+import { installErrorHandler } from './error-handler.ts';
+import { installHealth, type ReadinessCheck } from './health.ts';
+import { installMetrics } from './metrics.ts';
+
+export interface ServiceAppOptions {
+  readonly service: string;
+  readonly logger: FastifyBaseLogger;
+  readonly readiness: Readonly<Record<string, ReadinessCheck>>;
+  readonly bodyLimitBytes?: number;
+}
+
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * The Fastify instance every service starts from: typed routes (TypeBox), the API.md error
+ * body, health and metrics. Services add their routes and metrics to it.
+ */
+export function createServiceApp(options: ServiceAppOptions): { app: ServiceApp; metrics: Registry } {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
+    // Routes validate exactly what they declare; unknown fields are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandler(app);
+  installHealth(app, options.readiness);
+  const metrics = installMetrics(app, options.service);
+  return { app, metrics };
+}

@@ -1,0 +1,107 @@
+import Type from 'typebox';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServiceApp, defineErrors, type ServiceApp } from '../src/index.ts';
+
+const errors = defineErrors({ BOOKING_TAKEN: [409, 'Booking already taken.'] });
+let app: ServiceApp;
+
+function build(ready: boolean) {
+  ({ app } = createServiceApp({
+    service: 'test',
+    logger: pino({ level: 'silent' }),
+    readiness: {
+      kafka: async () => {},
+      database: async () => {
+        if (!ready) throw new Error('down');
+      },
+    },
+  }));
+  app.post(
+    '/things',
+    { schema: { body: Type.Object({ pickup: Type.Object({ lat: Type.Number({ maximum: 90 }) }) }, { additionalProperties: false }) } },
+    async () => ({ ok: true }),
+  );
+  app.get('/taken', async () => {
+    throw errors.BOOKING_TAKEN();
+  });
+  app.get('/boom', async () => {
+    throw new Error('secret internals');
+  });
+  return app;
+}
+
+afterEach(() => app.close());
+
+describe('createServiceApp', () => {
+  it('answers liveness and readiness when dependencies are up', async () => {
+    build(true);
+    expect((await app.inject('/health/live')).statusCode).toBe(200);
+    const ready = await app.inject('/health/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { kafka: 'up', database: 'up' } });
+  });
+
+  it('is not ready, naming the dependency, when one is down', async () => {
+    build(false);
+    const ready = await app.inject('/health/ready');
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ success: false, code: 'NOT_READY', checks: { database: 'down' } });
+    expect(ready.json().message).toContain('database');
+  });
+
+  it('serves Prometheus metrics', async () => {
+    build(true);
+    await app.inject('/health/live');
+    const metrics = await app.inject('/metrics');
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('http_request_duration_seconds');
+    expect(metrics.body).toContain('process_resident_memory_bytes');
+  });
+
+  it.each([
+    ['an out-of-range field', { pickup: { lat: 91 } }, 'body.pickup.lat'],
+    ['a missing field', { pickup: {} }, 'body.pickup.lat'],
+    ['an unknown field', { pickup: { lat: 1 }, extra: 1 }, 'body.extra'],
+  ])('answers 400 naming the field for %s', async (_name, payload, field) => {
+    build(true);
+    const response = await app.inject({ method: 'POST', url: '/things', payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
+    expect(response.json().message).toContain(field);
+  });
+
+  it('answers 400, not 500, for a body that is not JSON', async () => {
+    build(true);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{nope',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().success).toBe(false);
+  });
+
+  it('maps catalogue errors to their status and code', async () => {
+    build(true);
+    const response = await app.inject('/taken');
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({ success: false, message: 'Booking already taken.', code: 'BOOKING_TAKEN' });
+  });
+
+  it('hides unexpected errors behind a plain 500', async () => {
+    build(true);
+    const response = await app.inject('/boom');
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ success: false, message: 'Internal error.', code: 'INTERNAL' });
+    expect(response.body).not.toContain('secret');
+  });
+
+  it('answers unknown routes with the error body', async () => {
+    build(true);
+    const response = await app.inject('/nowhere');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+});
