@@ -1,25 +1,27 @@
 import { TOPIC_IDS, TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
 import { hostPortList, integer, oneOf, string, type Setting } from './settings.ts';
 
-/** Settings every service shares, so each is named and documented once. */
-export const commonSettings = {
-  host: string('HOST', { default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
-  logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    default: 'info',
-    description: 'Log level (pino)',
-  }),
-  kafkaBrokers: hostPortList('KAFKA_BROKERS', {
+/** How every service reaches Kafka and lays out the topics it creates. */
+export const kafkaSettings = {
+  brokers: hostPortList('KAFKA_BROKERS', {
     default: ['127.0.0.1:9092'],
     description: 'Kafka bootstrap servers, comma-separated host:port',
   }),
-  kafkaClientId: string('KAFKA_CLIENT_ID', {
+  clientId: string('KAFKA_CLIENT_ID', {
     default: 'rideline',
-    description: 'Prefix of the Kafka client id',
+    description: 'Prefix of the Kafka client id (the service name is appended)',
   }),
-  shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', {
-    default: 10_000,
-    min: 0,
-    description: 'How long a graceful shutdown may take before the process exits anyway',
+  topicPartitions: integer('KAFKA_TOPIC_PARTITIONS', {
+    default: 6,
+    min: 1,
+    max: 1_000,
+    description: 'Partitions of each topic created at start-up (existing topics are left as they are)',
+  }),
+  replicationFactor: integer('KAFKA_REPLICATION_FACTOR', {
+    default: 1,
+    min: 1,
+    max: 10,
+    description: 'Replication factor of each topic created at start-up',
   }),
 };
 
@@ -34,5 +36,21 @@ export const topicSettings = Object.fromEntries(
     }),
   ]),
 ) as Record<TopicId, Setting<string>>;
+
+/** Settings every service shares, so each is named and documented once. */
+export const commonSettings = {
+  host: string('HOST', { default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
+  logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'Log level (pino)',
+  }),
+  shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', {
+    default: 10_000,
+    min: 0,
+    description: 'How long a graceful shutdown may take before the process exits anyway',
+  }),
+  kafka: kafkaSettings,
+  topics: topicSettings,
+};
 
 export type { TopicNames };

@@ -1,9 +1,26 @@
 import { InvalidSettingError, type Setting } from './settings.ts';
 
-export type SettingsSchema = Record<string, Setting<unknown>>;
+/** Settings, possibly grouped: `{ port, topics: { bookingEvents, ... } }`. */
+export interface SettingsSchema {
+  readonly [key: string]: Setting<unknown> | SettingsSchema;
+}
 export type ConfigOf<S extends SettingsSchema> = {
-  readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
+  readonly [K in keyof S]: S[K] extends Setting<infer T>
+    ? T
+    : S[K] extends SettingsSchema
+      ? ConfigOf<S[K]>
+      : never;
 };
+
+const isSetting = (entry: Setting<unknown> | SettingsSchema): entry is Setting<unknown> =>
+  typeof entry['read'] === 'function';
+
+function* walk(schema: SettingsSchema): Generator<Setting<unknown>> {
+  for (const entry of Object.values(schema)) {
+    if (isSetting(entry)) yield entry;
+    else yield* walk(entry);
+  }
+}
 
 /** Thrown once with every bad setting listed, so an operator fixes them all in one go. */
 export class ConfigError extends Error {
@@ -18,22 +35,30 @@ export function loadConfig<S extends SettingsSchema>(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ConfigOf<S> {
   const problems: string[] = [];
-  const config: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(schema)) {
-    try {
-      config[key] = setting.read(env[setting.envVar]);
-    } catch (error) {
-      if (!(error instanceof InvalidSettingError)) throw error;
-      problems.push(`${setting.envVar} ${error.message}`);
+  const read = (group: SettingsSchema): Record<string, unknown> => {
+    const config: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(group)) {
+      if (!isSetting(entry)) {
+        config[key] = read(entry);
+        continue;
+      }
+      try {
+        config[key] = entry.read(env[entry.envVar]);
+      } catch (error) {
+        if (!(error instanceof InvalidSettingError)) throw error;
+        problems.push(`${entry.envVar} ${error.message}`);
+      }
     }
-  }
+    return config;
+  };
+  const config = read(schema);
   if (problems.length > 0) throw new ConfigError(problems);
   return config as ConfigOf<S>;
 }
 
 /** A Markdown table of a schema's settings, for the README's configuration section. */
 export function describeSettings(schema: SettingsSchema): string {
-  const rows = Object.values(schema).map(
+  const rows = [...walk(schema)].map(
     (setting) =>
       `| \`${setting.envVar}\` | ${setting.defaultText === undefined ? '(required)' : `\`${setting.defaultText}\``} | ${setting.description} |`,
   );

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Kafka as KafkaClient, LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.ts';
 import type { Logger } from './logger.ts';
 
 export interface KafkaClientOptions {
@@ -11,11 +12,14 @@ export interface KafkaClientOptions {
   readonly retries?: number;
 }
 
-/** kafkajs logs through our structured logger instead of printing its own lines. */
+/**
+ * kafkajs logs through our structured logger instead of printing its own lines. Its stacks of
+ * connection errors say nothing an operator can act on, so they are dropped.
+ */
 function logCreatorFor(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, ...extra } = log;
+      const { message, timestamp: _timestamp, stack: _stack, ...extra } = log;
       const entry = { kafka: namespace, ...extra };
       if (level === logLevel.ERROR) logger.error(entry, message);
       else if (level === logLevel.WARN) logger.warn(entry, message);
@@ -24,7 +28,7 @@ function logCreatorFor(logger: Logger) {
     };
 }
 
-export function createKafkaClient(options: KafkaClientOptions): Kafka {
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new Kafka({
     brokers: [...options.brokers],
     clientId: options.clientId,

@@ -5,3 +5,4 @@ export type { Logger } from './logger.ts';
 export * from './publisher.ts';
 export * from './readiness.ts';
 export * from './topic-provisioning.ts';
+export * from './kafka-runtime.ts';

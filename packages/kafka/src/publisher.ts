@@ -1,5 +1,6 @@
 import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners } from './kafkajs.ts';
 
 export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
   readonly topic: T;
@@ -26,6 +27,9 @@ export class TopicPublisher {
       // Murmur2, the partitioner of the Java client and of Kafka's console tools.
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
+      // An idempotent producer retries until the broker takes the record (kafkajs' advice for
+      // idempotence): a broker outage delays a send instead of failing it.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
   }
 

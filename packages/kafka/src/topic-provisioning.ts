@@ -1,5 +1,6 @@
 import { TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes } from './kafkajs.ts';
 
 export interface TopicLayout {
   readonly partitions: number;

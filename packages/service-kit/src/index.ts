@@ -5,3 +5,4 @@ export * from './health.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './run-service.ts';
+export * from './listen.ts';

@@ -3,11 +3,13 @@ import closeWithGrace from 'close-with-grace';
 export interface RunningService {
   /** Stop accepting, drain, commit offsets, close: in that order. */
   close(): Promise<void>;
+  /** After this long the process exits even if `close` has not finished. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface RunServiceOptions {
   readonly name: string;
-  readonly shutdownTimeoutMs: number;
+  /** Reads config, connects dependencies and listens; throws a clear message when it cannot. */
   start(): Promise<RunningService>;
 }
 
@@ -28,7 +30,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     }
     process.exit(1);
   }
-  closeWithGrace({ delay: options.shutdownTimeoutMs }, async ({ signal, err }) => {
+  closeWithGrace({ delay: running.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) process.stderr.write(`${options.name}: fatal error, shutting down: ${err.stack ?? err.message}\n`);
     else process.stderr.write(`${options.name}: ${signal ?? 'shutdown'} received, closing\n`);
     await running.close();

@@ -1,0 +1,67 @@
+import type { TopicNames } from '@rideline/contracts';
+import type { Admin, Kafka } from 'kafkajs';
+import { createKafkaClient } from './client.ts';
+import { KafkaUnreachableError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { TopicPublisher } from './publisher.ts';
+import { kafkaReadinessCheck } from './readiness.ts';
+import { ensureTopics } from './topic-provisioning.ts';
+
+export interface KafkaRuntimeOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topics: TopicNames;
+  readonly topicPartitions: number;
+  readonly replicationFactor: number;
+  readonly logger: Logger;
+}
+
+/** What a service holds of Kafka while it runs: one client, one admin, one producer. */
+export interface KafkaRuntime {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly publisher: TopicPublisher;
+  readonly topics: TopicNames;
+  readonly ready: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the broker, creating the topics of API.md if they are missing, and connects the
+ * producer. Fails within seconds with a message naming KAFKA_BROKERS when the broker does not
+ * answer, rather than retrying forever at start-up.
+ */
+export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<KafkaRuntime> {
+  const kafka = createKafkaClient({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    logger: options.logger,
+  });
+  const admin = kafka.admin({ retry: { retries: 2 } });
+  const publisher = new TopicPublisher(kafka, options.topics);
+  try {
+    await admin.connect();
+    const report = await ensureTopics(admin, options.topics, {
+      partitions: options.topicPartitions,
+      replicationFactor: options.replicationFactor,
+    });
+    if (report.created.length > 0) options.logger.info({ topics: report.created }, 'created topics');
+    if (report.reconfigured.length > 0) {
+      options.logger.warn({ topics: report.reconfigured }, 'reset cleanup.policy of topics');
+    }
+    await publisher.connect();
+  } catch (error) {
+    await Promise.allSettled([admin.disconnect(), publisher.disconnect()]);
+    throw new KafkaUnreachableError(options.brokers, error);
+  }
+  return {
+    kafka,
+    admin,
+    publisher,
+    topics: options.topics,
+    ready: kafkaReadinessCheck(admin),
+    async close() {
+      await Promise.allSettled([publisher.disconnect(), admin.disconnect()]);
+    },
+  };
+}

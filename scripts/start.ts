@@ -1,0 +1,119 @@
+/**
+ * `pnpm start`: the whole system in the foreground. Finds or starts Kafka and PostgreSQL, then
+ * starts the three services as separate processes, waits until each is ready and says where
+ * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '@rideline/dev-infra';
+import { provideLocalInfra, withDatabase } from './local-infra.ts';
+
+interface ServiceSpec {
+  readonly name: string;
+  readonly port: number;
+  readonly env?: Record<string, string>;
+}
+
+const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
+const READY_TIMEOUT_MS = 120_000;
+
+const infra = await provideLocalInfra({ purpose: 'run', log }).catch((error: unknown) => {
+  log(`cannot start the infrastructure: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+
+const services: ServiceSpec[] = [
+  {
+    name: 'booking-service',
+    port: Number(process.env['BOOKING_PORT'] ?? 3001),
+    env: { DATABASE_URL: process.env['DATABASE_URL'] ?? withDatabase(infra.postgresServerUrl, 'rideline_booking') },
+  },
+  { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002) },
+  { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000) },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function startService(spec: ServiceSpec): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(REPO_ROOT, 'services', spec.name),
+    env: { ...process.env, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
+    // Its own process group: Ctrl-C reaches this script only, which then stops services in order.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${spec.name}] `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(spec.name);
+    if (!stopping) {
+      log(`${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+async function waitUntilReady(spec: ServiceSpec): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const response = await fetch(`http://127.0.0.1:${spec.port}/health/ready`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function shutdown(exitCode: number): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
+  stopping = true;
+  log('stopping services');
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          // The whole group: tsx's loader and the service process itself.
+          process.kill(-child.pid!, 'SIGTERM');
+          setTimeout(() => {
+            if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+          }, 15_000).unref();
+        }),
+    ),
+  );
+  log('stopping infrastructure');
+  await infra.stop();
+  log('stopped');
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+for (const spec of services) children.set(spec.name, startService(spec));
+try {
+  await Promise.all(services.map(waitUntilReady));
+} catch (error) {
+  log(error instanceof Error ? error.message : String(error));
+  await shutdown(1);
+}
+if (!stopping) {
+  log('all services ready:');
+  for (const spec of services) log(`  ${spec.name.padEnd(17)} http://127.0.0.1:${spec.port}`);
+  log(`  kafka             ${infra.kafkaBrokers}`);
+  log('press Ctrl-C to stop');
+}
