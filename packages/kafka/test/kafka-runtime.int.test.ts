@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contracts';
+import { testKafkaBrokers } from '@rideline/test-support';
+import type { KafkaMessage } from 'kafkajs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigResourceTypes } from '../src/kafkajs.ts';
+import { ensureTopics, startKafkaRuntime, TypedConsumer, type ConsumedRecord, type KafkaRuntime } from '../src/index.ts';
+
+const logger = pino({ level: 'silent' });
+const runId = randomUUID().slice(0, 8);
+const names: TopicNames = Object.fromEntries(TOPIC_IDS.map((id) => [id, `test-${runId}.${id}`])) as TopicNames;
+let runtime: KafkaRuntime;
+
+const offer = (bookingId: string, driverId: string): TopicMessage<'dispatchOffers'> => ({
+  event_id: randomUUID(),
+  type: 'OfferRevoked',
+  version: 1,
+  occurred_at: new Date().toISOString(),
+  data: { booking_id: bookingId, driver_id: driverId, reason: 'accepted' },
+});
+
+async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  runtime = await startKafkaRuntime({
+    brokers: testKafkaBrokers().split(','),
+    clientId: `test-${runId}`,
+    topics: names,
+    topicPartitions: 3,
+    replicationFactor: 1,
+    logger,
+  });
+});
+
+afterAll(async () => {
+  await runtime?.admin.deleteTopics({ topics: Object.values(names) }).catch(() => {});
+  await runtime?.close();
+});
+
+describe('topic provisioning', () => {
+  it('created every topic of API.md with its partitions and cleanup policy', async () => {
+    const metadata = await runtime.admin.fetchTopicMetadata({ topics: Object.values(names) });
+    for (const topic of metadata.topics) expect(topic.partitions).toHaveLength(3);
+    const { resources } = await runtime.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [names.driverLocations, names.bookingEvents].map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configNames: ['cleanup.policy'],
+      })),
+    });
+    const policy = (name: string) =>
+      resources.find((r) => r.resourceName === name)?.configEntries[0]?.configValue;
+    expect(policy(names.driverLocations)).toBe('compact');
+    expect(policy(names.bookingEvents)).toBe('delete');
+  });
+
+  it('is idempotent, and restores a cleanup policy someone changed', async () => {
+    await runtime.admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: names.driverLocations,
+          configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+        },
+      ],
+    });
+    const report = await ensureTopics(runtime.admin, names, { partitions: 3, replicationFactor: 1 });
+    expect(report.created).toEqual([]);
+    expect(report.reconfigured).toEqual([names.driverLocations]);
+    const again = await ensureTopics(runtime.admin, names, { partitions: 3, replicationFactor: 1 });
+    expect(again).toEqual({ created: [], reconfigured: [] });
+  });
+});
+
+describe('publisher and typed consumer', () => {
+  it('delivers each key in order, and parks a poison record without blocking the partition', async () => {
+    const received: ConsumedRecord<'dispatchOffers'>[] = [];
+    const consumer = new TypedConsumer({
+      kafka: runtime.kafka,
+      groupId: `test-${runId}-offers`,
+      topics: ['dispatchOffers'],
+      names,
+      deadLetter: runtime.publisher,
+      logger,
+      handle: async (record) => {
+        received.push(record);
+      },
+    });
+    const parked: KafkaMessage[] = [];
+    const deadLetterReader = runtime.kafka.consumer({ groupId: `test-${runId}-dlq` });
+    await deadLetterReader.connect();
+    await deadLetterReader.subscribe({ topic: names.deadLetter, fromBeginning: true });
+    await deadLetterReader.run({ eachMessage: async ({ message }) => void parked.push(message) });
+    await consumer.start();
+
+    const drivers = ['d-1', 'd-2', 'd-3'];
+    for (let i = 0; i < 10; i++) {
+      await runtime.publisher.publish(drivers.map((driver) => ({ topic: 'dispatchOffers', key: driver, message: offer(`b-${i}`, driver) })));
+    }
+    // Poison on d-1's partition, then a good record behind it on the same key.
+    await runtime.publisher.publishRaw(names.dispatchOffers, 'd-1', '{"not":"an envelope"}', {});
+    await runtime.publisher.publish([{ topic: 'dispatchOffers', key: 'd-1', message: offer('b-after-poison', 'd-1') }]);
+
+    await until(() => received.length === 31 && parked.length === 1);
+    for (const driver of drivers) {
+      const bookings = received.filter((r) => r.key === driver).map((r) => r.message.data.booking_id);
+      const expected = Array.from({ length: 10 }, (_, i) => `b-${i}`);
+      expect(bookings.slice(0, 10)).toEqual(expected);
+    }
+    expect(received.at(-1)?.message.data.booking_id).toBe('b-after-poison');
+    const poison = parked[0]!;
+    expect(poison.value?.toString()).toBe('{"not":"an envelope"}');
+    expect(poison.headers?.['x-source-topic']?.toString()).toBe(names.dispatchOffers);
+    expect(poison.headers?.['x-reason']?.toString()).toContain('schema');
+
+    await consumer.stop();
+    await deadLetterReader.disconnect();
+  });
+});
