@@ -1,0 +1,54 @@
+import type { Place } from '@rideline/contracts';
+
+/**
+ * What callers ask of a booking. Time, ids, the cost and the OTP's hash arrive on the command,
+ * computed at the edge, so that deciding stays pure.
+ */
+export type Actor = { readonly kind: 'user'; readonly id: string } | { readonly kind: 'driver'; readonly id: string };
+
+export interface RequestBooking {
+  readonly type: 'RequestBooking';
+  readonly bookingId: string;
+  readonly userId: string;
+  readonly pickup: Place;
+  readonly dropoff: Place;
+  readonly estimatedCost: number;
+  readonly expiresAt: string;
+  readonly now: string;
+}
+
+export interface AcceptBooking {
+  readonly type: 'AcceptBooking';
+  readonly driverId: string;
+  /** Keyed hash of the OTP generated for this acceptance. */
+  readonly otpHash: string;
+  readonly now: string;
+}
+
+export interface StartTrip {
+  readonly type: 'StartTrip';
+  readonly driverId: string;
+  /** Keyed hash of the OTP the driver typed in. */
+  readonly otpHash: string;
+  readonly now: string;
+}
+
+export interface CompleteTrip {
+  readonly type: 'CompleteTrip';
+  readonly driverId: string;
+  readonly now: string;
+}
+
+export interface CancelBooking {
+  readonly type: 'CancelBooking';
+  readonly actor: Actor;
+  readonly reason: string | null;
+  readonly now: string;
+}
+
+export interface ExpireBooking {
+  readonly type: 'ExpireBooking';
+  readonly now: string;
+}
+
+export type BookingCommand = RequestBooking | AcceptBooking | StartTrip | CompleteTrip | CancelBooking | ExpireBooking;
