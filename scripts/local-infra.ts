@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import {
-  dataDir,
+  ridelineDataDir,
   isKafkaReachable,
   isPostgresListening,
   startEmbeddedPostgres,
@@ -22,8 +22,6 @@ export interface LocalInfra {
 }
 
 export interface LocalInfraOptions {
-  /** Folder for state of what gets started here (`.data/<purpose>` by default). */
-  readonly purpose: 'run' | 'test';
   readonly log: (message: string) => void;
 }
 
@@ -62,7 +60,7 @@ async function provideKafka(options: LocalInfraOptions, stops: (() => Promise<vo
   options.log('kafka: starting a local broker (the first run downloads its jars from Maven Central)');
   const started = Date.now();
   const broker = await startKafkaBroker({
-    dataDir: path.join(dataDir(), options.purpose, 'kafka'),
+    dataDir: path.join(ridelineDataDir(), 'kafka'),
     log: (message) => options.log(`kafka: ${message}`),
   });
   options.log(`kafka: broker ${broker.version} ready at ${broker.brokers.join(',')} in ${Date.now() - started} ms`);
@@ -84,7 +82,7 @@ async function providePostgres(options: LocalInfraOptions, stops: (() => Promise
   }
   options.log('postgres: nothing listens on 127.0.0.1:5432 and DATABASE_URL is unset; starting embedded PostgreSQL');
   const embedded = await startEmbeddedPostgres({
-    dataDir: path.join(dataDir(), options.purpose, 'postgres'),
+    dataDir: path.join(ridelineDataDir(), 'postgres'),
     port: EMBEDDED_POSTGRES_PORT,
   });
   stops.push(() => embedded.stop());

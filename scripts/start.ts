@@ -17,7 +17,7 @@ interface ServiceSpec {
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
 const READY_TIMEOUT_MS = 120_000;
 
-const infra = await provideLocalInfra({ purpose: 'run', log }).catch((error: unknown) => {
+const infra = await provideLocalInfra({ log }).catch((error: unknown) => {
   log(`cannot start the infrastructure: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

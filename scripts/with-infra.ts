@@ -15,7 +15,7 @@ if (command.length === 0) {
 const log = (message: string) => process.stderr.write(`[infra] ${message}\n`);
 let infra;
 try {
-  infra = await provideLocalInfra({ purpose: 'test', log });
+  infra = await provideLocalInfra({ log });
 } catch (error) {
   log(`cannot provide the infrastructure: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -72,7 +72,3 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 60_000
 export function testKafkaBrokers(): string {
   return process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 }
-
-export function testPostgresServerUrl(): string {
-  return process.env['RIDELINE_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-}

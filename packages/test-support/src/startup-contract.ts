@@ -5,6 +5,8 @@ export interface StartupContractOptions {
   readonly serviceDir: string;
   /** Env that makes the service start against the test infrastructure (e.g. its DATABASE_URL). */
   readonly env: () => Record<string, string>;
+  /** More refusals: the setting named in the message, and the env that must be refused. */
+  readonly refusals?: readonly (readonly [setting: string, env: Record<string, string>])[];
 }
 
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
@@ -38,7 +40,8 @@ export function describeStartupContract(options: StartupContractOptions): void {
       ['LOG_LEVEL', { LOG_LEVEL: 'shouty' }],
       ['KAFKA_BROKERS', { KAFKA_BROKERS: 'no-port-here' }],
       ['TOPIC_BOOKING_EVENTS', { TOPIC_BOOKING_EVENTS: 'spaces are not allowed' }],
-    ])('refuses a bad %s with a clear message', async (setting, env) => {
+      ...(options.refusals ?? []),
+    ] as const)('refuses a bad %s with a clear message', async (setting, env) => {
       service = await startServiceProcess(options.serviceDir, {
         ...options.env(),
         KAFKA_BROKERS: testKafkaBrokers(),

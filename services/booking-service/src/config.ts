@@ -1,0 +1,15 @@
+import { commonSettings, loadConfig, port, url, type ConfigOf } from '@rideline/config';
+
+export const bookingSettings = {
+  ...commonSettings,
+  port: port('PORT', { default: 3001, description: 'HTTP port of booking-service' }),
+  databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], {
+    default: 'postgresql://postgres@127.0.0.1:5432/rideline_booking',
+    description: 'PostgreSQL database of booking-service (created if missing, migrations applied at start)',
+  }),
+};
+
+export type BookingConfig = ConfigOf<typeof bookingSettings>;
+
+export const readBookingConfig = (env: NodeJS.ProcessEnv = process.env): BookingConfig =>
+  loadConfig(bookingSettings, env);
