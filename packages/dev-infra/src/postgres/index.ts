@@ -1,0 +1,6 @@
+export {
+  isPostgresListening,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+  type EmbeddedPostgresOptions,
+} from './embedded.ts';
