@@ -8,8 +8,8 @@ export type ReadinessCheck = () => Promise<void>;
  * database) answers too, naming the ones that do not.
  */
 export function installHealth(app: FastifyInstance, checks: Readonly<Record<string, ReadinessCheck>>): void {
-  app.get('/health/live', async () => ({ status: 'live' }));
-  app.get('/health/ready', async (_request, reply) => {
+  app.get('/health/live', { logLevel: 'warn' }, async () => ({ status: 'live' }));
+  app.get('/health/ready', { logLevel: 'warn' }, async (_request, reply) => {
     const names = Object.keys(checks);
     const results = await Promise.allSettled(names.map((name) => checks[name]!()));
     const status: Record<string, string> = {};

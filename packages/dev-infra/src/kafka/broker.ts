@@ -374,7 +374,10 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
     child = spawn(java, args, {
       cwd: files.dataDir,
       stdio: ['ignore', outFd, outFd],
-      detached: opts.detached === true,
+      // Always its own process group: a terminal's Ctrl-C then reaches only our process, which
+      // stops the broker after the services using it have closed (an attached broker is still
+      // stopped when we exit, below).
+      detached: true,
     });
   } finally {
     closeSync(outFd);

