@@ -1,7 +1,7 @@
 import type { TopicNames } from '@rideline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafkaClient } from './client.ts';
-import { KafkaUnreachableError } from './errors.ts';
+import { KafkaStartupError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { TopicPublisher } from './publisher.ts';
 import { kafkaReadinessCheck } from './readiness.ts';
@@ -28,8 +28,8 @@ export interface KafkaRuntime {
 
 /**
  * Connects to the broker, creating the topics of API.md if they are missing, and connects the
- * producer. Fails within seconds with a message naming KAFKA_BROKERS when the broker does not
- * answer, rather than retrying forever at start-up.
+ * producer. Fails within seconds (the client's bounded retries) with a message naming
+ * KAFKA_BROKERS when the broker does not answer, rather than retrying forever at start-up.
  */
 export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<KafkaRuntime> {
   const kafka = createKafkaClient({
@@ -37,7 +37,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     clientId: options.clientId,
     logger: options.logger,
   });
-  const admin = kafka.admin({ retry: { retries: 2 } });
+  const admin = kafka.admin();
   const publisher = new TopicPublisher(kafka, options.topics);
   try {
     await admin.connect();
@@ -52,7 +52,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     await publisher.connect();
   } catch (error) {
     await Promise.allSettled([admin.disconnect(), publisher.disconnect()]);
-    throw new KafkaUnreachableError(options.brokers, error);
+    throw new KafkaStartupError(options.brokers, error);
   }
   return {
     kafka,

@@ -1,4 +1,5 @@
 import { commonSettings, loadConfig, port, url, type ConfigOf } from '@rideline/config';
+import { identitySettings } from './identity/index.ts';
 
 export const bookingSettings = {
   ...commonSettings,
@@ -7,6 +8,7 @@ export const bookingSettings = {
     default: 'postgresql://postgres@127.0.0.1:5432/rideline_booking',
     description: 'PostgreSQL database of booking-service (created if missing, migrations applied at start)',
   }),
+  identity: identitySettings,
 };
 
 export type BookingConfig = ConfigOf<typeof bookingSettings>;

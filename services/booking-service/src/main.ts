@@ -5,6 +5,7 @@ import { readBookingConfig } from './config.ts';
 import { createPrismaClient } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { databaseReadinessCheck } from './db/readiness.ts';
+import { loadSigningKeys } from './identity/index.ts';
 
 await runService({
   name: 'booking-service',
@@ -14,6 +15,7 @@ await runService({
     const applied = await prepareDatabase(config.databaseUrl, { logger });
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     const prisma = createPrismaClient(config.databaseUrl);
+    const keys = await loadSigningKeys(prisma, config.identity, logger);
     const kafka = await startKafkaRuntime({
       ...config.kafka,
       clientId: `${config.kafka.clientId}-booking`,
@@ -23,7 +25,14 @@ await runService({
       await prisma.$disconnect();
       throw error;
     });
-    const app = buildApp({ logger, kafkaReady: kafka.ready, databaseReady: databaseReadinessCheck(prisma) });
+    const app = await buildApp({
+      logger,
+      prisma,
+      keys,
+      identity: config.identity,
+      kafkaReady: kafka.ready,
+      databaseReady: databaseReadinessCheck(prisma),
+    });
     try {
       await listenOn(app, config.host, config.port);
     } catch (error) {
