@@ -94,12 +94,19 @@ export class TypedConsumer<T extends MessageTopicId> {
       { topic: source, partition, offset: message.offset, reason },
       'parking a malformed record on the dead-letter topic',
     );
-    await this.#options.deadLetter.publishRaw(this.#options.names.deadLetter, message.key, message.value, {
-      'x-source-topic': source,
-      'x-source-partition': String(partition),
-      'x-source-offset': message.offset,
-      'x-consumer-group': this.#options.groupId,
-      'x-reason': reason,
-    });
+    await this.#options.deadLetter.sendRaw([
+      {
+        topic: this.#options.names.deadLetter,
+        key: message.key,
+        value: message.value,
+        headers: {
+          'x-source-topic': source,
+          'x-source-partition': String(partition),
+          'x-source-offset': message.offset,
+          'x-consumer-group': this.#options.groupId,
+          'x-reason': reason,
+        },
+      },
+    ]);
   }
 }

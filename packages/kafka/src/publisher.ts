@@ -1,6 +1,6 @@
 import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
 import type { Kafka, Producer } from 'kafkajs';
-import { CompressionTypes, Partitioners } from './kafkajs.ts';
+import { Partitioners } from './kafkajs.ts';
 
 export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
   readonly topic: T;
@@ -45,28 +45,39 @@ export class TopicPublisher {
     return this.#producer.disconnect();
   }
 
-  async publish(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const byTopic = new Map<string, { key: string; value: string; headers?: Record<string, string> }[]>();
-    for (const record of records) {
-      const topic = this.#names[record.topic];
-      let messages = byTopic.get(topic);
-      if (!messages) byTopic.set(topic, (messages = []));
-      messages.push({
+  publish(records: readonly OutgoingRecord[]): Promise<void> {
+    return this.sendRaw(
+      records.map((record) => ({
+        topic: this.#names[record.topic],
         key: record.key,
         value: JSON.stringify(record.message),
-        ...(record.headers ? { headers: { ...record.headers } } : {}),
-      });
+        ...(record.headers ? { headers: record.headers } : {}),
+      })),
+    );
+  }
+
+  /**
+   * Records whose values are already serialised (the outbox relay's rows, dead-lettered bytes),
+   * to topics by name, in the order given within each topic.
+   */
+  async sendRaw(records: readonly RawRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string> }[]>();
+    for (const record of records) {
+      let messages = byTopic.get(record.topic);
+      if (!messages) byTopic.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: record.value, ...(record.headers ? { headers: { ...record.headers } } : {}) });
     }
     await this.#producer.sendBatch({
       acks: -1,
-      compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
+}
 
-  /** Raw bytes to a topic by name, for the dead-letter path where the value is not an envelope. */
-  async publishRaw(topic: string, key: Buffer | string | null, value: Buffer | string | null, headers: Record<string, string>): Promise<void> {
-    await this.#producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
-  }
+export interface RawRecord {
+  readonly topic: string;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
+  readonly headers?: Readonly<Record<string, string>>;
 }

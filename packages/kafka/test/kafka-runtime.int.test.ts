@@ -107,7 +107,7 @@ describe('publisher and typed consumer', () => {
       await runtime.publisher.publish(drivers.map((driver) => ({ topic: 'dispatchOffers', key: driver, message: offer(`b-${i}`, driver) })));
     }
     // Poison on d-1's partition, then a good record behind it on the same key.
-    await runtime.publisher.publishRaw(names.dispatchOffers, 'd-1', '{"not":"an envelope"}', {});
+    await runtime.publisher.sendRaw([{ topic: names.dispatchOffers, key: 'd-1', value: '{"not":"an envelope"}' }]);
     await runtime.publisher.publish([{ topic: 'dispatchOffers', key: 'd-1', message: offer('b-after-poison', 'd-1') }]);
 
     await until(() => received.length === 31 && parked.length === 1);

@@ -1,5 +1,6 @@
 import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
+import { bookingRoutes, type BookingRoutesDeps } from './bookings/routes.ts';
 import type { PrismaClient } from './db/client.ts';
 import { identityRoutes, type IdentityConfig, type SigningKeys } from './identity/index.ts';
 
@@ -8,17 +9,19 @@ export interface BookingDeps {
   readonly prisma: PrismaClient;
   readonly keys: SigningKeys;
   readonly identity: IdentityConfig;
+  readonly bookings: BookingRoutesDeps;
   readonly kafkaReady: ReadinessCheck;
   readonly databaseReady: ReadinessCheck;
 }
 
-/** The booking-service HTTP app; `main.ts` wires it to the real database and broker. */
+/** The booking-service HTTP app: identity and bookings, on the shared service kit. */
 export async function buildApp(deps: BookingDeps) {
-  const { app } = createServiceApp({
+  const { app, metrics } = createServiceApp({
     service: 'booking-service',
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
   });
   await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity });
-  return app;
+  await app.register(bookingRoutes, deps.bookings);
+  return { app, metrics };
 }

@@ -1,4 +1,5 @@
 import { commonSettings, loadConfig, port, url, type ConfigOf } from '@rideline/config';
+import { bookingLifecycleSettings } from './bookings/settings.ts';
 import { identitySettings } from './identity/index.ts';
 
 export const bookingSettings = {
@@ -9,6 +10,7 @@ export const bookingSettings = {
     description: 'PostgreSQL database of booking-service (created if missing, migrations applied at start)',
   }),
   identity: identitySettings,
+  lifecycle: bookingLifecycleSettings,
 };
 
 export type BookingConfig = ConfigOf<typeof bookingSettings>;

@@ -123,14 +123,15 @@ describe('booking-service database', () => {
     await append(1);
     await expect(append(1)).rejects.toMatchObject({ code: 'P2002' });
 
-    const unpublished = await prisma.outboxMessage.findMany({
-      where: { messageKey: streamId, publishedAt: null },
-      orderBy: { id: 'asc' },
-    });
-    expect(unpublished).toHaveLength(1);
-    expect(unpublished[0]?.payload).toEqual({ streamId, version: 1 });
+    const pending = await prisma.outboxMessage.findMany({ where: { messageKey: streamId }, orderBy: { id: 'asc' } });
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.payload).toEqual({ streamId, version: 1 });
+  });
 
-    await prisma.outboxMessage.update({ where: { id: unpublished[0]!.id }, data: { publishedAt: new Date() } });
-    expect(await prisma.outboxMessage.count({ where: { messageKey: streamId, publishedAt: null } })).toBe(0);
+  it('refuses an outbox row with both or neither payload', async () => {
+    await expect(
+      prisma.outboxMessage.create({ data: { topic: 't', messageKey: 'k', payload: {}, sealedPayload: 'x' } }),
+    ).rejects.toThrow();
+    await expect(prisma.outboxMessage.create({ data: { topic: 't', messageKey: 'k' } })).rejects.toThrow();
   });
 });

@@ -1,0 +1,85 @@
+import { startKafkaRuntime } from '@rideline/kafka';
+import type { FastifyBaseLogger } from 'fastify';
+import { Histogram } from 'prom-client';
+import { buildApp } from './app.ts';
+import { BookingCommands } from './bookings/booking-commands.ts';
+import { BookingQueries } from './bookings/booking-queries.ts';
+import { BookingEventStore } from './bookings/event-store.ts';
+import { ExpirySweeper } from './bookings/expiry-sweeper.ts';
+import { OtpHasher } from './bookings/otp.ts';
+import { configuredOrStoredSecret } from './bookings/service-secret.ts';
+import type { BookingConfig } from './config.ts';
+import { createPrismaClient } from './db/client.ts';
+import { prepareDatabase } from './db/migrate.ts';
+import { databaseReadinessCheck } from './db/readiness.ts';
+import { loadSigningKeys } from './identity/index.ts';
+import { OutboxRelay } from './outbox/outbox-relay.ts';
+import { OutboxSealer } from './outbox/sealing.ts';
+
+/**
+ * Everything booking-service runs, wired: database (migrated), Kafka, the HTTP app, the outbox
+ * relay and the expiry sweeper. `main.ts` listens on it; integration tests start it on port 0.
+ * `close()` stops in order: stop accepting and drain requests, stop sweeping, flush the
+ * outbox, then disconnect.
+ */
+export async function startBookingSystem(config: BookingConfig, logger: FastifyBaseLogger) {
+  const applied = await prepareDatabase(config.databaseUrl, { logger });
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+  const prisma = createPrismaClient(config.databaseUrl);
+  const closeables: (() => Promise<unknown>)[] = [() => prisma.$disconnect()];
+  const closeAll = async () => {
+    for (const close of closeables.reverse()) await close().catch(() => {});
+  };
+  try {
+    const keys = await loadSigningKeys(prisma, config.identity, logger);
+    const secret = await configuredOrStoredSecret(prisma, 'otp_secret', config.lifecycle.otpSecret, logger);
+    const kafka = await startKafkaRuntime({
+      ...config.kafka,
+      clientId: `${config.kafka.clientId}-booking`,
+      topics: config.topics,
+      logger,
+    });
+    closeables.push(() => kafka.close());
+
+    const sealer = new OutboxSealer(secret);
+    const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, sealer, logger });
+    const store = new BookingEventStore(prisma);
+    const commands = new BookingCommands({ store, topics: config.topics, sealer, onAppended: () => relay.kick() });
+    const queries = new BookingQueries(prisma);
+    const now = () => new Date();
+    const sweeper = new ExpirySweeper({ queries, commands, intervalMs: config.lifecycle.expirySweepIntervalMs, now, logger });
+
+    const { app, metrics } = await buildApp({
+      logger,
+      prisma,
+      keys,
+      identity: config.identity,
+      bookings: {
+        commands,
+        queries,
+        otp: new OtpHasher(secret),
+        tariff: config.lifecycle.tariff,
+        pendingTimeoutSeconds: config.lifecycle.pendingTimeoutSeconds,
+        now,
+      },
+      kafkaReady: kafka.ready,
+      databaseReady: databaseReadinessCheck(prisma),
+    });
+    const outboxWait = new Histogram({
+      name: 'outbox_wait_seconds',
+      help: 'Time from the oldest row of a published batch being written to the broker acknowledging it',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [metrics],
+    });
+    relay.onPublished = (_count, oldest) => outboxWait.observe((Date.now() - oldest.getTime()) / 1000);
+    relay.start();
+    sweeper.start();
+    closeables.push(() => relay.stop());
+    closeables.push(() => sweeper.stop());
+    closeables.push(() => app.close());
+    return { app, relay, sweeper, prisma, kafka, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+import type { PrismaClient } from '../db/client.ts';
+import type { Booking } from '../domain/booking.ts';
+import type { BookingDomainEvent } from '../domain/events.ts';
+
+/** An event as read back from the store, with its position in the booking's stream. */
+export interface RecordedEvent {
+  readonly eventId: string;
+  readonly version: number;
+  readonly event: BookingDomainEvent;
+}
+
+/** A message to publish once the append commits. Exactly one of the payloads is set. */
+export interface OutboxEntry {
+  readonly topic: string;
+  readonly key: string;
+  readonly payload: unknown;
+  readonly sealedPayload?: string;
+}
+
+/** Another writer appended to the stream first: reload and decide again. */
+export class StreamVersionConflict extends Error {
+  constructor(readonly bookingId: string) {
+    super(`booking ${bookingId} changed concurrently`);
+    this.name = 'StreamVersionConflict';
+  }
+}
+
+interface EventRow {
+  event_id: string;
+  stream_version: number;
+  event_type: string;
+  payload: unknown;
+  occurred_at: Date;
+}
+
+/**
+ * The booking streams in PostgreSQL: an append-only table with a unique (stream, version)
+ * index as the optimistic concurrency check. An append writes the events, their outbox
+ * messages and the booking's read-model row in ONE statement (so one round trip, atomically)
+ * and wakes the outbox relay with NOTIFY when it commits.
+ */
+export class BookingEventStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async load(bookingId: string): Promise<RecordedEvent[]> {
+    const rows = await this.prisma.$queryRaw<EventRow[]>`
+      SELECT event_id::text, stream_version, event_type, payload, occurred_at
+      FROM stored_events WHERE stream_id = ${bookingId} ORDER BY stream_version`;
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      version: row.stream_version,
+      event: { type: row.event_type, data: row.payload, occurredAt: row.occurred_at.toISOString() } as BookingDomainEvent,
+    }));
+  }
+
+  /** Appends `records` (the next versions of the stream); `state` is the booking after them. */
+  async append(
+    bookingId: string,
+    records: readonly RecordedEvent[],
+    state: Booking,
+    outbox: readonly OutboxEntry[],
+  ): Promise<void> {
+    const events = records.map((record) => ({
+      stream_id: bookingId,
+      stream_version: record.version,
+      event_id: record.eventId,
+      event_type: record.event.type,
+      payload: record.event.data,
+      occurred_at: record.event.occurredAt,
+    }));
+    const messages = outbox.map((entry, ord) => ({
+      ord,
+      topic: entry.topic,
+      message_key: entry.key,
+      payload: entry.sealedPayload === undefined ? entry.payload : null,
+      sealed_payload: entry.sealedPayload ?? null,
+    }));
+    const version = records.at(-1)?.version ?? 0;
+    try {
+      await this.prisma.$executeRaw`
+        WITH appended AS (
+          INSERT INTO stored_events (stream_id, stream_version, event_id, event_type, payload, occurred_at)
+          SELECT e.stream_id, e.stream_version, e.event_id, e.event_type, e.payload, e.occurred_at
+          FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+            AS e(stream_id text, stream_version int, event_id uuid, event_type text, payload jsonb, occurred_at timestamptz)
+          RETURNING 1
+        ), queued AS (
+          INSERT INTO outbox_messages (topic, message_key, payload, sealed_payload)
+          SELECT m.topic, m.message_key, m.payload, m.sealed_payload
+          FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
+            AS m(ord int, topic text, message_key text, payload jsonb, sealed_payload text)
+          ORDER BY m.ord
+          RETURNING 1
+        ), projected AS (
+          INSERT INTO bookings (booking_id, user_id, driver_id, status, pickup, dropoff, estimated_cost,
+                                created_at, updated_at, expires_at, version)
+          VALUES (${state.bookingId}::uuid, ${state.userId}::uuid, ${state.driverId}::uuid, ${state.status},
+                  ${JSON.stringify(state.pickup)}::jsonb, ${JSON.stringify(state.dropoff)}::jsonb, ${state.estimatedCost},
+                  ${state.createdAt}::timestamptz, ${state.updatedAt}::timestamptz, ${state.expiresAt}::timestamptz, ${version})
+          ON CONFLICT (booking_id) DO UPDATE SET
+            driver_id = EXCLUDED.driver_id, status = EXCLUDED.status,
+            updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+          RETURNING 1
+        )
+        SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE (SELECT count(*) FROM queued) > 0`;
+    } catch (error) {
+      if (isVersionConflict(error)) throw new StreamVersionConflict(bookingId);
+      throw error;
+    }
+  }
+}
+
+/** The NOTIFY channel the relay listens on. */
+export const OUTBOX_CHANNEL = 'outbox_messages';
+
+function isVersionConflict(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${JSON.stringify(error)}` : String(error);
+  return text.includes('stored_events_stream_id_stream_version_key') || text.includes('23505');
+}

@@ -1,0 +1,49 @@
+import { InvalidSettingError, integer, number, type ConfigOf, type Setting } from '@rideline/config';
+
+/** A secret of at least 32 characters, or nothing (then one generated and kept in the database). */
+function secret(envVar: string, description: string): Setting<string | undefined> {
+  return {
+    envVar,
+    description,
+    defaultText: '(none: a generated secret kept in the database)',
+    read(raw) {
+      const text = raw?.trim();
+      if (text === undefined || text === '') return undefined;
+      if (text.length < 32) throw new InvalidSettingError('must be at least 32 characters long');
+      return text;
+    },
+  };
+}
+
+/** The booking lifecycle's settings: deadlines, the tariff, and the OTP secret. */
+export const bookingLifecycleSettings = {
+  pendingTimeoutSeconds: integer('BOOKING_PENDING_TIMEOUT_SECONDS', {
+    default: 120,
+    min: 1,
+    max: 86_400,
+    description: 'A booking no driver accepts within this time expires',
+  }),
+  expirySweepIntervalMs: integer('BOOKING_EXPIRY_SWEEP_INTERVAL_MS', {
+    default: 1_000,
+    min: 50,
+    max: 60_000,
+    description: 'How often overdue pending bookings are looked for (an expiry is at most this late)',
+  }),
+  otpSecret: secret(
+    'OTP_SECRET',
+    'Key material for the OTP: its stored keyed hash, and sealing the OTP notice in the outbox; set it in production',
+  ),
+  tariff: {
+    baseFare: number('FARE_BASE', { default: 50, min: 0, description: 'Fare charged for every trip' }),
+    perKm: number('FARE_PER_KM', { default: 12, min: 0, description: 'Fare per kilometre of estimated road distance' }),
+    detourFactor: number('FARE_DETOUR_FACTOR', {
+      default: 1.3,
+      min: 1,
+      max: 5,
+      description: 'Road distance = great-circle distance x this factor',
+    }),
+    minimumFare: number('FARE_MINIMUM', { default: 80, min: 0, description: 'No trip costs less' }),
+  },
+};
+
+export type BookingLifecycleConfig = ConfigOf<typeof bookingLifecycleSettings>;

@@ -1,0 +1,163 @@
+import type { RawRecord, TopicPublisher } from '@rideline/kafka';
+import { driverUrl } from '@rideline/postgres';
+import pg from 'pg';
+import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
+import type { OutboxSealer } from './sealing.ts';
+
+export interface OutboxRelayOptions {
+  readonly databaseUrl: string;
+  readonly publisher: TopicPublisher;
+  readonly sealer: OutboxSealer;
+  readonly logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  /** Rows published per round trip to the broker. */
+  readonly batchSize?: number;
+  /** Safety net: look for rows this often even when no notification arrived. */
+  readonly idlePollMs?: number;
+  /** Wait before retrying after the database or the broker failed. */
+  readonly retryDelayMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: string | null;
+  sealed_payload: string | null;
+  created_at: Date;
+}
+
+/** Any fixed number; only relays of this service's database compete for it. */
+const RELAY_LOCK_KEY = 0x5249_444f; // "RIDO"
+
+/**
+ * Publishes the outbox to Kafka, in id order, then deletes what the broker acknowledged: no
+ * event is lost (a row goes only after the ack) and a booking's events keep their order (one
+ * booking's rows are committed in order, and only one relay runs at a time, under a session
+ * advisory lock; the others wait as standbys). It wakes on this process's kick and on
+ * NOTIFY from any instance, within a millisecond of the commit, and polls as a safety net.
+ * A row can be published twice (a crash between the ack and the delete): consumers
+ * de-duplicate on `event_id`.
+ */
+export class OutboxRelay {
+  readonly #options: Required<OutboxRelayOptions>;
+  /** Observes each published batch: how many rows, and when the oldest was written. */
+  onPublished: ((count: number, oldestCreatedAt: Date) => void) | null = null;
+  #client: pg.Client | null = null;
+  #leader = false;
+  #stopped = false;
+  #pending = true;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+
+  constructor(options: OutboxRelayOptions) {
+    this.#options = { batchSize: 500, idlePollMs: 1_000, retryDelayMs: 1_000, ...options };
+  }
+
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** New rows were committed: publish them now. */
+  kick(): void {
+    this.#pending = true;
+    this.#wake?.();
+  }
+
+  /** Finishes the batch in hand (bounded by `timeoutMs`), then releases the lock and connection. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    if (this.#loop) await Promise.race([this.#loop, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    await this.#disconnect();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        const client = await this.#connected();
+        if (!this.#leader) {
+          const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+          this.#leader = rows[0]?.locked === true;
+          if (!this.#leader) {
+            await this.#idle(this.#options.retryDelayMs * 5, { evenIfPending: true });
+            continue;
+          }
+          this.#options.logger.info({}, 'outbox relay is the leader');
+        }
+        this.#pending = false;
+        const published = await this.#publishBatch(client);
+        if (published < this.#options.batchSize && !this.#pending) await this.#idle(this.#options.idlePollMs);
+      } catch (error) {
+        if (this.#stopped) break;
+        this.#options.logger.warn({ err: error }, 'outbox relay failed; retrying');
+        await this.#disconnect();
+        await this.#idle(this.#options.retryDelayMs, { evenIfPending: true });
+      }
+    }
+  }
+
+  async #publishBatch(client: pg.Client): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id::text, topic, message_key, payload::text, sealed_payload, created_at
+       FROM outbox_messages ORDER BY id LIMIT $1`,
+      [this.#options.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const records: RawRecord[] = rows.map((row) => ({
+      topic: row.topic,
+      key: row.message_key,
+      value: row.sealed_payload === null ? row.payload : this.#options.sealer.open(row.sealed_payload),
+    }));
+    await this.#options.publisher.sendRaw(records);
+    await client.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    this.onPublished?.(rows.length, rows[0]!.created_at);
+    return rows.length;
+  }
+
+  async #connected(): Promise<pg.Client> {
+    if (this.#client) return this.#client;
+    const client = new pg.Client({ connectionString: driverUrl(this.#options.databaseUrl), connectionTimeoutMillis: 3_000 });
+    client.on('error', (error) => {
+      this.#options.logger.warn({ err: error }, 'outbox relay lost its database connection');
+      if (this.#client === client) {
+        this.#client = null;
+        this.#leader = false;
+      }
+      this.#wake?.();
+    });
+    client.on('notification', () => this.kick());
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.#client = client;
+    return client;
+  }
+
+  async #disconnect(): Promise<void> {
+    const client = this.#client;
+    this.#client = null;
+    this.#leader = false;
+    // Ending the session releases the advisory lock for a standby.
+    await client?.end().catch(() => {});
+  }
+
+  /** Waits `ms`, or less when rows arrive (unless `evenIfPending`: after a failure) or on stop. */
+  #idle(ms: number, { evenIfPending = false } = {}): Promise<void> {
+    if (this.#stopped || (this.#pending && !evenIfPending)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        if (evenIfPending && !this.#stopped) return;
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+}

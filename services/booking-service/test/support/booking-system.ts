@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
+import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
+import { testKafkaBrokers } from '@rideline/test-support';
+import { pino } from 'pino';
+import { startBookingSystem } from '../../src/booking-system.ts';
+import { readBookingConfig, type BookingConfig } from '../../src/config.ts';
+
+export interface TestBookingSystem {
+  readonly system: Awaited<ReturnType<typeof startBookingSystem>>;
+  readonly config: BookingConfig;
+  readonly database: ScratchDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * booking-service as it runs in production (real database, real broker, relay and sweeper),
+ * on a scratch database and topics of its own, so test files do not see each other's events.
+ */
+export async function startTestBookingSystem(env: Record<string, string> = {}): Promise<TestBookingSystem> {
+  const database = await createScratchDatabase(undefined, 'rideline_booking_it');
+  const run = randomUUID().slice(0, 8);
+  const topicEnv = Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, `it-${run}.${TOPICS[id].defaultName}`]));
+  const config = readBookingConfig({
+    DATABASE_URL: database.databaseUrl,
+    KAFKA_BROKERS: testKafkaBrokers(),
+    KAFKA_TOPIC_PARTITIONS: '3',
+    LOG_LEVEL: 'silent',
+    ...topicEnv,
+    ...env,
+  });
+  const system = await startBookingSystem(config, pino({ level: 'silent' }));
+  return {
+    system,
+    config,
+    database,
+    async close() {
+      await system.close();
+      await database.drop();
+    },
+  };
+}
