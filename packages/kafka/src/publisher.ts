@@ -11,38 +11,50 @@ export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
 }
 
 /**
- * Sends typed envelopes to the topics of API.md. The producer is idempotent with acks=all,
- * so a retried send neither duplicates nor reorders a key's records.
+ * Sends typed envelopes to the topics of API.md, with acks=all and one request in flight, so
+ * a key's records keep their order. Delivery is at least once (consumers de-duplicate on
+ * `event_id`, as API.md says). Not kafkajs' idempotent mode: after a broker restart its
+ * sequence numbers go out of step ("out of order sequence number") and it never recovers.
+ * Instead, a send that fails is reported to the caller and the producer is replaced, so the
+ * next send starts clean (the outbox relay simply sends the same rows again).
  */
 export class TopicPublisher {
-  readonly #producer: Producer;
+  readonly #kafka: Kafka;
   readonly #names: TopicNames;
+  #producer: Producer;
+  /** The caller connected us (and has not disconnected): keep a producer connected. */
+  #wanted = false;
+  /** Whether the current producer has connected. */
+  #live = false;
 
   constructor(kafka: Kafka, names: TopicNames) {
+    this.#kafka = kafka;
     this.#names = names;
-    this.#producer = kafka.producer({
-      idempotent: true,
+    this.#producer = this.#newProducer();
+  }
+
+  #newProducer(): Producer {
+    return this.#kafka.producer({
+      idempotent: false,
       // kafkajs keeps per-partition order under retries only with one request in flight.
       maxInFlightRequests: 1,
       // Murmur2, the partitioner of the Java client and of Kafka's console tools.
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
-      // An idempotent producer retries until the broker takes the record (kafkajs' advice for
-      // idempotence): a broker outage delays a send instead of failing it.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
   }
 
-  get producer(): Producer {
-    return this.#producer;
+  async connect(): Promise<void> {
+    this.#wanted = true;
+    await this.#producer.connect();
+    this.#live = true;
   }
 
-  connect(): Promise<void> {
-    return this.#producer.connect();
-  }
-
-  disconnect(): Promise<void> {
-    return this.#producer.disconnect();
+  async disconnect(): Promise<void> {
+    this.#wanted = false;
+    this.#live = false;
+    await this.#producer.disconnect();
   }
 
   publish(records: readonly OutgoingRecord[]): Promise<void> {
@@ -68,10 +80,27 @@ export class TopicPublisher {
       if (!messages) byTopic.set(record.topic, (messages = []));
       messages.push({ key: record.key, value: record.value, ...(record.headers ? { headers: { ...record.headers } } : {}) });
     }
-    await this.#producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      if (this.#wanted && !this.#live) {
+        await this.#producer.connect();
+        this.#live = true;
+      }
+      await this.#producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      await this.#renew();
+      throw error;
+    }
+  }
+
+  /** A fresh producer (new connections, fresh state) after a failed send. */
+  async #renew(): Promise<void> {
+    const failed = this.#producer;
+    this.#producer = this.#newProducer();
+    this.#live = false;
+    await failed.disconnect().catch(() => {});
   }
 }
 

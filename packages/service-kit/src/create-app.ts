@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -16,6 +17,8 @@ export interface ServiceAppOptions {
   readonly logger: FastifyBaseLogger;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
   readonly bodyLimitBytes?: number;
+  /** One line for the OpenAPI document's description. */
+  readonly description?: string;
 }
 
 export type ServiceApp = FastifyInstance<
@@ -28,9 +31,10 @@ export type ServiceApp = FastifyInstance<
 
 /**
  * The Fastify instance every service starts from: typed routes (TypeBox), the API.md error
- * body, health and metrics. Services add their routes and metrics to it.
+ * body, health, metrics, and an OpenAPI document of every route at `/openapi.json`. Services
+ * add their routes and metrics to it.
  */
-export function createServiceApp(options: ServiceAppOptions): { app: ServiceApp; metrics: Registry } {
+export async function createServiceApp(options: ServiceAppOptions): Promise<{ app: ServiceApp; metrics: Registry }> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
@@ -39,6 +43,17 @@ export function createServiceApp(options: ServiceAppOptions): { app: ServiceApp;
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Registered (and awaited) before any route, so that it sees them all.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.service, version: '1.0.0', description: options.description ?? '' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+  app.get('/openapi.json', { logLevel: 'warn' }, async () => app.swagger());
   installErrorHandler(app);
   installHealth(app, options.readiness);
   const metrics = installMetrics(app, options.service);

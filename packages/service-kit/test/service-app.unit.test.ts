@@ -6,8 +6,8 @@ import { createServiceApp, defineErrors, type ServiceApp } from '../src/index.ts
 const errors = defineErrors({ BOOKING_TAKEN: [409, 'Booking already taken.'] });
 let app: ServiceApp;
 
-function build(ready: boolean) {
-  ({ app } = createServiceApp({
+async function build(ready: boolean) {
+  ({ app } = await createServiceApp({
     service: 'test',
     logger: pino({ level: 'silent' }),
     readiness: {
@@ -35,7 +35,7 @@ afterEach(() => app.close());
 
 describe('createServiceApp', () => {
   it('answers liveness and readiness when dependencies are up', async () => {
-    build(true);
+    await build(true);
     expect((await app.inject('/health/live')).statusCode).toBe(200);
     const ready = await app.inject('/health/ready');
     expect(ready.statusCode).toBe(200);
@@ -43,7 +43,7 @@ describe('createServiceApp', () => {
   });
 
   it('is not ready, naming the dependency, when one is down', async () => {
-    build(false);
+    await build(false);
     const ready = await app.inject('/health/ready');
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ success: false, code: 'NOT_READY', checks: { database: 'down' } });
@@ -51,7 +51,7 @@ describe('createServiceApp', () => {
   });
 
   it('serves Prometheus metrics', async () => {
-    build(true);
+    await build(true);
     await app.inject('/health/live');
     const metrics = await app.inject('/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
@@ -64,7 +64,7 @@ describe('createServiceApp', () => {
     ['a missing field', { pickup: {} }, 'body.pickup.lat'],
     ['an unknown field', { pickup: { lat: 1 }, extra: 1 }, 'body.extra'],
   ])('answers 400 naming the field for %s', async (_name, payload, field) => {
-    build(true);
+    await build(true);
     const response = await app.inject({ method: 'POST', url: '/things', payload });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
@@ -72,7 +72,7 @@ describe('createServiceApp', () => {
   });
 
   it('answers 400, not 500, for a body that is not JSON', async () => {
-    build(true);
+    await build(true);
     const response = await app.inject({
       method: 'POST',
       url: '/things',
@@ -84,14 +84,14 @@ describe('createServiceApp', () => {
   });
 
   it('maps catalogue errors to their status and code', async () => {
-    build(true);
+    await build(true);
     const response = await app.inject('/taken');
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({ success: false, message: 'Booking already taken.', code: 'BOOKING_TAKEN' });
   });
 
   it('hides unexpected errors behind a plain 500', async () => {
-    build(true);
+    await build(true);
     const response = await app.inject('/boom');
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ success: false, message: 'Internal error.', code: 'INTERNAL' });
@@ -99,9 +99,19 @@ describe('createServiceApp', () => {
   });
 
   it('answers unknown routes with the error body', async () => {
-    build(true);
+    await build(true);
     const response = await app.inject('/nowhere');
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents every route with its schemas at /openapi.json', async () => {
+    await build(true);
+    const document = (await app.inject('/openapi.json')).json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths['/things'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('pickup');
+    expect(document.paths).toHaveProperty(['/health/ready']);
   });
 });

@@ -16,7 +16,7 @@ export interface BookingDeps {
 
 /** The booking-service HTTP app: identity and bookings, on the shared service kit. */
 export async function buildApp(deps: BookingDeps) {
-  const { app, metrics } = createServiceApp({
+  const { app, metrics } = await createServiceApp({
     service: 'booking-service',
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await prepareDatabase(database.databaseUrl);
   prisma = createPrismaClient(database.databaseUrl);
   keys = await loadSigningKeys(prisma, { jwtPrivateKey: undefined });
-  ({ app } = createServiceApp({
+  ({ app } = await createServiceApp({
     service: 'booking-service',
     logger: createLogger('identity-test', 'silent'),
     readiness: { database: async () => {}, kafka: async () => {} },

@@ -7,8 +7,8 @@ export interface DispatchDeps {
 }
 
 /** The dispatch-service HTTP app; `main.ts` wires it to the real broker and listens. */
-export function buildApp(deps: DispatchDeps) {
-  const { app } = createServiceApp({
+export async function buildApp(deps: DispatchDeps) {
+  const { app } = await createServiceApp({
     service: 'dispatch-service',
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady },

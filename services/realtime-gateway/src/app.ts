@@ -7,8 +7,8 @@ export interface GatewayDeps {
 }
 
 /** The gateway's HTTP app; `main.ts` wires it to the real broker and listens. */
-export function buildApp(deps: GatewayDeps) {
-  const { app } = createServiceApp({
+export async function buildApp(deps: GatewayDeps) {
+  const { app } = await createServiceApp({
     service: 'realtime-gateway',
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady },

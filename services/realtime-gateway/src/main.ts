@@ -14,7 +14,7 @@ await runService({
       topics: config.topics,
       logger,
     });
-    const app = buildApp({ logger, kafkaReady: kafka.ready });
+    const app = await buildApp({ logger, kafkaReady: kafka.ready });
     try {
       await listenOn(app, config.host, config.port);
     } catch (error) {

@@ -102,8 +102,9 @@ export class OutboxRelay {
 
   async #publishBatch(client: pg.Client): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id::text, topic, message_key, payload::text, sealed_payload, created_at
-       FROM outbox_messages ORDER BY id LIMIT $1`,
+      // Ordered by the bigint column itself: `ORDER BY id` would sort the text output column.
+      `SELECT o.id::text AS id, o.topic, o.message_key, o.payload::text AS payload, o.sealed_payload, o.created_at
+       FROM outbox_messages o ORDER BY o.id LIMIT $1`,
       [this.#options.batchSize],
     );
     if (rows.length === 0) return 0;

@@ -29,7 +29,7 @@ export async function startTestBookingSystem(env: Record<string, string> = {}): 
     ...topicEnv,
     ...env,
   });
-  const system = await startBookingSystem(config, pino({ level: 'silent' }));
+  const system = await startBookingSystem(config, pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }));
   return {
     system,
     config,

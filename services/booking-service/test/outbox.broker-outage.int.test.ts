@@ -1,0 +1,63 @@
+/**
+ * The outbox survives a broker outage: bookings keep being taken while Kafka is down (their
+ * events wait in the outbox), and once the broker is back every event reaches it, in order per
+ * booking, none lost. Uses a broker of its own, so stopping it disturbs no other test.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { getFreePort, startKafkaBroker, type RunningKafkaBroker } from '@rideline/dev-infra';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BookingClient } from './support/http-client.ts';
+import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
+import { TopicReader } from './support/topic-reader.ts';
+
+let dataDir: string;
+let port: number;
+let controllerPort: number;
+let broker: RunningKafkaBroker;
+let running: TestBookingSystem;
+
+const startBroker = () => startKafkaBroker({ dataDir, port, controllerPort });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'rideline-outage-'));
+  [port, controllerPort] = [await getFreePort(), await getFreePort()];
+  broker = await startBroker();
+  running = await startTestBookingSystem({ KAFKA_BROKERS: broker.brokers.join(',') });
+}, 120_000);
+
+afterAll(async () => {
+  await running?.close();
+  await broker?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+it('publishes everything written while the broker was down, once it is back', { timeout: 120_000 }, async () => {
+  const client = new BookingClient(running.system.app);
+  const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  const before = await client.book(rider);
+
+  await broker.stop();
+  const during = [];
+  for (let i = 0; i < 10; i++) during.push(await client.book(rider));
+  await client.act(driver, during[0]!.booking_id, 'accept');
+  await client.act(rider, during[1]!.booking_id, 'cancel');
+  expect(await running.system.prisma.outboxMessage.count()).toBeGreaterThan(0);
+  const ready = await running.system.app.inject('/health/ready');
+  expect(ready.statusCode).toBe(503);
+
+  broker = await startBroker();
+  await expect.poll(() => running.system.prisma.outboxMessage.count(), { timeout: 60_000, interval: 200 }).toBe(0);
+
+  const reader = await TopicReader.start(running.system.kafka.kafka, [running.config.topics.bookingEvents]);
+  const ids = [before, ...during].map((b) => b.booking_id);
+  const records = await reader.waitFor((all) => ids.every((id) => all.some((r) => r.key === id)) && all.length >= 13, 30_000);
+  await reader.stop();
+  const eventsOf = (id: string) => records.filter((r) => r.key === id).map((r) => (r.value as { type: string; version: number }));
+  for (const id of ids) expect(eventsOf(id)[0]).toMatchObject({ type: 'BookingRequested', version: 1 });
+  expect(eventsOf(during[0]!.booking_id).map((e) => e.type)).toEqual(['BookingRequested', 'BookingAccepted']);
+  expect(eventsOf(during[1]!.booking_id).map((e) => e.type)).toEqual(['BookingRequested', 'BookingCancelled']);
+  const versions = eventsOf(during[0]!.booking_id).map((e) => e.version);
+  expect(versions).toEqual([...versions].sort((a, b) => a - b));
+});
