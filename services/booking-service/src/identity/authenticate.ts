@@ -1,7 +1,6 @@
 import { commonErrors } from '@rideline/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyAccessToken, type AccessTokenKeys } from './access-token.ts';
-import type { Principal, PrincipalKind } from './principal.ts';
+import { verifyAccessToken, type AccessTokenKeys, type Principal, type PrincipalKind } from '@rideline/auth';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -9,7 +9,7 @@ export {
   type AccessTokenClaims,
   type AccessTokenKeys,
   type AccessTokenVerification,
-} from './access-token.ts';
+} from '@rideline/auth';
 export {
   ACCESS_TOKEN_ALGORITHM,
   generateSigningKey,
@@ -17,7 +17,7 @@ export {
   type Jwks,
   type PublicJwk,
   type SigningKey,
-} from './signing-key.ts';
+} from '@rideline/auth';
 export { identitySettings, type IdentityConfig } from './settings.ts';
 export { identityErrors } from './errors.ts';
-export { PRINCIPAL_KINDS, isPrincipalKind, type Principal, type PrincipalKind } from './principal.ts';
+export { PRINCIPAL_KINDS, isPrincipalKind, type Principal, type PrincipalKind } from '@rideline/auth';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '@rideline/auth';
 
 /**
  * Refresh tokens: 256 random bits, opaque to the client, stored only as their SHA-256 (a

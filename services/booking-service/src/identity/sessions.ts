@@ -1,8 +1,7 @@
 import { commonErrors } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../db/client.ts';
-import { signAccessToken } from './access-token.ts';
-import type { Principal } from './principal.ts';
+import { signAccessToken, type Principal } from '@rideline/auth';
 import { issueRefreshToken, rotateRefreshToken } from './refresh-tokens.ts';
 import type { IdentityConfig } from './settings.ts';
 import type { SigningKeys } from './signing-key-store.ts';

@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../db/client.ts';
-import { accessTokenKeys, type AccessTokenKeys } from './access-token.ts';
 import type { IdentityConfig } from './settings.ts';
-import { generateSigningKey, signingKeyFromPem, type Jwks, type SigningKey } from './signing-key.ts';
+import { accessTokenKeys, generateSigningKey, signingKeyFromPem, type AccessTokenKeys, type Jwks, type SigningKey } from '@rideline/auth';
 
 /** The key that signs access tokens and the public keys that verify them. */
 export interface SigningKeys {
