@@ -25,7 +25,7 @@ import { OutboxSealer } from './outbox/sealing.ts';
 export async function startBookingSystem(config: BookingConfig, logger: FastifyBaseLogger) {
   const applied = await prepareDatabase(config.databaseUrl, { logger });
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-  const prisma = createPrismaClient(config.databaseUrl);
+  const prisma = createPrismaClient(config.databaseUrl, { poolMax: config.databasePoolSize });
   const closeables: (() => Promise<unknown>)[] = [() => prisma.$disconnect()];
   const closeAll = async () => {
     for (const close of closeables.reverse()) await close().catch(() => {});
@@ -44,7 +44,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     const sealer = new OutboxSealer(secret);
     const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, sealer, logger });
     const store = new BookingEventStore(prisma);
-    const commands = new BookingCommands({ store, topics: config.topics, sealer, onAppended: () => relay.kick() });
+    const commands = new BookingCommands({ store, topics: config.topics, sealer, relay });
     const queries = new BookingQueries(prisma);
     const now = () => new Date();
     const sweeper = new ExpirySweeper({ queries, commands, intervalMs: config.lifecycle.expirySweepIntervalMs, now, logger });

@@ -1,4 +1,4 @@
-import { commonSettings, loadConfig, port, url, type ConfigOf } from '@rideline/config';
+import { commonSettings, integer, loadConfig, port, url, type ConfigOf } from '@rideline/config';
 import { bookingLifecycleSettings } from './bookings/settings.ts';
 import { identitySettings } from './identity/index.ts';
 
@@ -8,6 +8,12 @@ export const bookingSettings = {
   databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], {
     default: 'postgresql://postgres@127.0.0.1:5432/rideline_booking',
     description: 'PostgreSQL database of booking-service (created if missing, migrations applied at start)',
+  }),
+  databasePoolSize: integer('DATABASE_POOL_SIZE', {
+    default: 20,
+    min: 1,
+    max: 500,
+    description: 'Most connections to PostgreSQL (the outbox relay holds one more)',
   }),
   identity: identitySettings,
   lifecycle: bookingLifecycleSettings,

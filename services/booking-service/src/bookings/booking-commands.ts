@@ -12,8 +12,8 @@ export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
   readonly topics: TopicNames;
   readonly sealer: OutboxSealer;
-  /** Called after each commit that queued messages: wakes this process's outbox relay at once. */
-  readonly onAppended: () => void;
+  /** The outbox relay of this process: woken after each commit, in-process. */
+  readonly relay: { readonly isLeader: boolean; kick(): void };
 }
 
 /** Concurrent writers of one booking retry this often before giving up with 409. */
@@ -45,12 +45,13 @@ export class BookingCommands {
         if (after === null) throw new Error('a decision produced events but no booking');
         const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
         try {
-          await this.deps.store.append(bookingId, records, after, outboxEntriesFor(records, after, this.deps.topics, otp));
+          const entries = outboxEntriesFor(records, after, this.deps.topics, otp);
+          await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader);
         } catch (error) {
           if (error instanceof StreamVersionConflict) continue;
           throw error;
         }
-        this.deps.onAppended();
+        this.deps.relay.kick();
       }
       if (decision.rejection) throw rejectionError(decision.rejection);
       if (after === null) throw new Error('an accepted command left no booking');

@@ -36,8 +36,7 @@ interface EventRow {
 /**
  * The booking streams in PostgreSQL: an append-only table with a unique (stream, version)
  * index as the optimistic concurrency check. An append writes the events, their outbox
- * messages and the booking's read-model row in ONE statement (so one round trip, atomically)
- * and wakes the outbox relay with NOTIFY when it commits.
+ * messages and the booking's read-model row in ONE statement (so one round trip, atomically).
  */
 export class BookingEventStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -53,12 +52,18 @@ export class BookingEventStore {
     }));
   }
 
-  /** Appends `records` (the next versions of the stream); `state` is the booking after them. */
+  /**
+   * Appends `records` (the next versions of the stream); `state` is the booking after them.
+   * `notify` wakes a relay in another process with NOTIFY: PostgreSQL serialises every
+   * committing NOTIFY on one global lock, so it is sent only when this process's own relay is
+   * not the one publishing (that one is woken in-process).
+   */
   async append(
     bookingId: string,
     records: readonly RecordedEvent[],
     state: Booking,
     outbox: readonly OutboxEntry[],
+    notify: boolean,
   ): Promise<void> {
     const events = records.map((record) => ({
       stream_id: bookingId,
@@ -102,7 +107,7 @@ export class BookingEventStore {
             updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
           RETURNING 1
         )
-        SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE (SELECT count(*) FROM queued) > 0`;
+        SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE ${notify} AND (SELECT count(*) FROM queued) > 0`;
     } catch (error) {
       if (isVersionConflict(error)) throw new StreamVersionConflict(bookingId);
       throw error;
