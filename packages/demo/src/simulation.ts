@@ -1,0 +1,167 @@
+import type WebSocket from 'ws';
+import { call, HttpError, openSocket, register, type Account, type SocketMessage } from './api.ts';
+import { between, drift, randomPoint, sleep, type Point } from './city.ts';
+import type { DemoOptions } from './options.ts';
+import { Stats } from './stats.ts';
+
+const FINAL = new Set(['completed', 'cancelled', 'expired']);
+
+/** Shared between the actors: when each booking was created and accepted, and the OTPs riders got. */
+class Ledger {
+  readonly createdAt = new Map<string, number>();
+  readonly acceptedAt = new Map<string, number>();
+  readonly offered = new Set<string>();
+  readonly otps = new Map<string, string>();
+}
+
+export class Simulation {
+  readonly stats = new Stats();
+  readonly #ledger = new Ledger();
+  readonly #sockets: WebSocket[] = [];
+  readonly #timers: NodeJS.Timeout[] = [];
+  #booking = true;
+  readonly #activeRides = new Set<string>();
+
+  constructor(private readonly options: DemoOptions) {}
+
+  get activeRides(): number {
+    return this.#activeRides.size;
+  }
+
+  async setUp(log: (message: string) => void): Promise<void> {
+    const { bookingUrl } = this.options;
+    log(`registering ${this.options.drivers} drivers and ${this.options.riders} riders at ${bookingUrl}`);
+    const drivers = await Promise.all(Array.from({ length: this.options.drivers }, () => register(bookingUrl, 'driver')));
+    const riders = await Promise.all(Array.from({ length: this.options.riders }, () => register(bookingUrl, 'user')));
+    log(`connecting their sockets to ${this.options.gatewayUrl} and reporting driver positions to ${this.options.dispatchUrl}`);
+    await Promise.all(drivers.map((driver) => this.#startDriver(driver)));
+    await Promise.all(riders.map((rider) => this.#startRider(rider)));
+  }
+
+  /** Riders stop booking; rides under way go on. */
+  stopBooking(): void {
+    this.#booking = false;
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    for (const socket of this.#sockets) socket.close(1000);
+  }
+
+  async #startDriver(driver: Account): Promise<void> {
+    const { dispatchUrl, gatewayUrl } = this.options;
+    let position: Point = randomPoint(this.options.center, this.options.radiusKm);
+    let busy = false;
+    await call(`${dispatchUrl}/drivers/me/availability`, 'PUT', { available: true }, driver.token);
+    await call(`${dispatchUrl}/drivers/me/location`, 'PUT', position, driver.token);
+    const offers = await openSocket(gatewayUrl, '/ws/driver/available_bookings/', driver.token, (message) => {
+      if (message.type !== 'available_booking' || busy) return;
+      const bookingId = String(message['booking_id']);
+      if (!this.#ledger.offered.has(bookingId)) {
+        this.#ledger.offered.add(bookingId);
+        this.stats.counts.offered++;
+        const created = this.#ledger.createdAt.get(bookingId);
+        if (created !== undefined) this.stats.offerLatencyMs.push(Date.now() - created);
+      }
+      busy = true;
+      void this.#drive(driver, bookingId).finally(() => {
+        busy = false;
+      });
+    });
+    const assigned = await openSocket(gatewayUrl, '/ws/driver/bookings/', driver.token, () => {});
+    this.#sockets.push(offers, assigned);
+    // Location pings over the socket, as the app sends them while driving around.
+    this.#timers.push(
+      setInterval(() => {
+        position = drift(position);
+        if (offers.readyState === offers.OPEN) offers.send(JSON.stringify({ type: 'location', ...position }));
+      }, 5_000),
+    );
+  }
+
+  async #drive(driver: Account, bookingId: string): Promise<void> {
+    const base = `${this.options.bookingUrl}/bookings/${bookingId}`;
+    await sleep(between(200, 1_200)); // the driver reads the offer
+    try {
+      await call(`${base}/accept`, 'POST', undefined, driver.token);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 409) return; // someone else was quicker
+      this.stats.error(`accept: ${String(error)}`);
+      return;
+    }
+    this.#ledger.acceptedAt.set(bookingId, Date.now());
+    const otp = await this.#waitForOtp(bookingId);
+    if (otp === undefined) {
+      this.stats.error(`no OTP reached the rider of ${bookingId}`);
+      return;
+    }
+    await sleep(between(500, 1_500)); // the rider reads the code out
+    try {
+      await call(`${base}/start`, 'POST', { otp }, driver.token);
+      await sleep(between(2_000, 5_000)); // the trip
+      await call(`${base}/complete`, 'POST', undefined, driver.token);
+    } catch (error) {
+      this.stats.error(`trip: ${String(error)}`);
+    }
+  }
+
+  async #waitForOtp(bookingId: string): Promise<string | undefined> {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const otp = this.#ledger.otps.get(bookingId);
+      if (otp) return otp;
+      await sleep(50);
+    }
+    return undefined;
+  }
+
+  async #startRider(rider: Account): Promise<void> {
+    let active: string | null = null;
+    const socket = await openSocket(this.options.gatewayUrl, '/ws/bookings/', rider.token, (message) => {
+      const bookingId = String(message['booking_id']);
+      if (message.type === 'otp') {
+        this.#ledger.otps.set(bookingId, String(message['otp']));
+        const accepted = this.#ledger.acceptedAt.get(bookingId);
+        if (accepted !== undefined) this.stats.otpLatencyMs.push(Date.now() - accepted);
+      } else if (message.type === 'booking_status') this.#onStatus(bookingId, String(message['status']), () => (active = null));
+    });
+    this.#sockets.push(socket);
+    void (async () => {
+      while (this.#booking) {
+        await sleep(between(1_000, 6_000));
+        if (!this.#booking || active !== null) continue;
+        const pickup = randomPoint(this.options.center, this.options.radiusKm);
+        const dropoff = randomPoint(this.options.center, this.options.radiusKm);
+        try {
+          const booking = await call<{ booking_id: string }>(
+            `${this.options.bookingUrl}/bookings`,
+            'POST',
+            { pickup: { ...pickup, address: 'Pickup point' }, dropoff: { ...dropoff, address: 'Dropoff point' } },
+            rider.token,
+          );
+          active = booking.booking_id;
+          this.#activeRides.add(booking.booking_id);
+          this.#ledger.createdAt.set(booking.booking_id, Date.now());
+          this.stats.counts.requested++;
+        } catch (error) {
+          this.stats.error(`book: ${String(error)}`);
+        }
+      }
+    })();
+  }
+
+  #onStatus(bookingId: string, status: string, release: () => void): void {
+    if (status === 'accepted') {
+      this.stats.counts.accepted++;
+      const accepted = this.#ledger.acceptedAt.get(bookingId);
+      if (accepted !== undefined) this.stats.acceptToStatusMs.push(Date.now() - accepted);
+    } else if (status === 'on_trip' || status === 'completed' || status === 'cancelled' || status === 'expired') {
+      this.stats.counts[status]++;
+    }
+    if (FINAL.has(status)) {
+      this.#activeRides.delete(bookingId);
+      release();
+    }
+  }
+}
+
+export type { SocketMessage };
