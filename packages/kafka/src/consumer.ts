@@ -4,7 +4,7 @@ import {
   type TopicMessage,
   type TopicNames,
 } from '@rideline/contracts';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { TopicPublisher } from './publisher.ts';
 
@@ -31,6 +31,11 @@ export interface TypedConsumerOptions<T extends MessageTopicId> {
   readonly logger: Logger;
   /** A new group starts at the beginning: state is rebuilt by replaying the topics. */
   readonly fromBeginning?: boolean;
+  /**
+   * More kafkajs consumer settings, e.g. a shorter `maxWaitTimeInMs` (stopping waits for the
+   * fetch in flight, 5 s by default) or `sessionTimeout` (how soon a crashed member's partitions move).
+   */
+  readonly consumerConfig?: Omit<ConsumerConfig, 'groupId' | 'allowAutoTopicCreation'>;
 }
 
 /**
@@ -45,7 +50,7 @@ export class TypedConsumer<T extends MessageTopicId> {
 
   constructor(options: TypedConsumerOptions<T>) {
     this.#options = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#consumer = options.kafka.consumer({ ...options.consumerConfig, groupId: options.groupId, allowAutoTopicCreation: false });
     this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
   }
 

@@ -1,17 +1,28 @@
 import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
+import { installDriverRoutes, type DriverRoutesDeps } from './http/driver-routes.ts';
 
 export interface DispatchDeps {
   readonly logger: FastifyBaseLogger;
-  readonly kafkaReady: ReadinessCheck;
+  readonly readiness: {
+    readonly kafka: ReadinessCheck;
+    /** booking-service's signing keys are loaded. */
+    readonly auth: ReadinessCheck;
+    /** The picture is rebuilt from the topics. */
+    readonly state: ReadinessCheck;
+  };
+  readonly drivers: DriverRoutesDeps;
 }
 
-/** The dispatch-service HTTP app; `main.ts` wires it to the real broker and listens. */
+/** The dispatch-service HTTP app; `dispatch-system.ts` wires it to the broker and the picture. */
 export async function buildApp(deps: DispatchDeps) {
-  const { app } = await createServiceApp({
+  const { app, metrics } = await createServiceApp({
     service: 'dispatch-service',
     logger: deps.logger,
-    readiness: { kafka: deps.kafkaReady },
+    readiness: deps.readiness,
+    description: 'Where available drivers are; offers each new booking to the nearby ones',
   });
-  return app;
+  app.decorateRequest('principal', null);
+  installDriverRoutes(app, deps.drivers);
+  return { app, metrics };
 }

@@ -1,32 +1,19 @@
-import { startKafkaRuntime } from '@rideline/kafka';
 import { createLogger, listenOn, runService } from '@rideline/service-kit';
-import { buildApp } from './app.ts';
 import { readDispatchConfig } from './config.ts';
+import { startDispatchSystem } from './dispatch-system.ts';
 
 await runService({
   name: 'dispatch-service',
   async start() {
     const config = readDispatchConfig();
-    const logger = createLogger('dispatch-service', config.logLevel);
-    const kafka = await startKafkaRuntime({
-      ...config.kafka,
-      clientId: `${config.kafka.clientId}-dispatch`,
-      topics: config.topics,
-      logger,
-    });
-    const app = await buildApp({ logger, kafkaReady: kafka.ready });
+    const system = await startDispatchSystem(config, createLogger('dispatch-service', config.logLevel));
     try {
-      await listenOn(app, config.host, config.port);
+      await listenOn(system.app, config.host, config.port);
     } catch (error) {
-      await kafka.close();
+      await system.close();
       throw error;
     }
-    return {
-      shutdownTimeoutMs: config.shutdownTimeoutMs,
-      async close() {
-        await app.close();
-        await kafka.close();
-      },
-    };
+    // close(): stop HTTP, stop deciding, commit and leave the group, stop reading, flush the producer.
+    return { shutdownTimeoutMs: config.shutdownTimeoutMs, close: system.close };
   },
 });

@@ -39,3 +39,12 @@ export {
   type OfferTransition,
   type RevocationReason,
 } from './offer-lifecycle.ts';
+export {
+  OfferLedger,
+  type LedgerFact,
+  type LedgerSnapshot,
+  type PendingMessage,
+  type RequestedBooking,
+} from './offer-ledger.ts';
+export { DispatchState, ledgerFactOfBookingEvent, ledgerFactOfOffer, type DispatchStateOptions, type Folded, type LogRecord } from './dispatch-state.ts';
+export { RecentIds } from './recent-ids.ts';

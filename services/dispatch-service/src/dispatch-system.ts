@@ -1,0 +1,165 @@
+import { startKafkaRuntime } from '@rideline/kafka';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp } from './app.ts';
+import { SigningKeys } from './auth/signing-keys.ts';
+import type { DispatchConfig } from './config.ts';
+import { DispatchState, type OfferPolicy } from './domain/index.ts';
+import { DriverIntake } from './drivers/intake.ts';
+import { DriverStateKeeper } from './drivers/state-keeper.ts';
+import { GroupMember } from './kafka/group-member.ts';
+import { Ownership } from './kafka/ownership.ts';
+import { PictureConsumer } from './kafka/picture-consumer.ts';
+import { dispatchMetrics } from './metrics.ts';
+import { Dispatcher } from './offers/dispatcher.ts';
+
+export interface DispatchSystemOptions {
+  /** The clock (ms since the epoch). */
+  readonly now?: () => number;
+}
+
+/** How often stale drivers leave the geo index and finished bookings are forgotten. */
+const HOUSEKEEPING_INTERVAL_MS = 5_000;
+/** A booking is forgotten this long after its expiry and last round (late events then find nothing to revoke). */
+const BOOKING_RETENTION_MS = 15 * 60_000;
+
+/**
+ * Everything dispatch-service runs, wired: the broker, booking-service's keys (loaded in the
+ * background), the picture rebuilt from the topics, this instance's share of the group, the
+ * dispatcher and the HTTP app. `main.ts` listens on it; integration tests start it on port 0.
+ */
+export async function startDispatchSystem(config: DispatchConfig, logger: FastifyBaseLogger, options: DispatchSystemOptions = {}) {
+  const now = options.now ?? Date.now;
+  const kafka = await startKafkaRuntime({ ...config.kafka, clientId: `${config.kafka.clientId}-dispatch`, topics: config.topics, logger });
+  const closers: { readonly name: string; readonly close: () => Promise<unknown> }[] = [{ name: 'kafka', close: () => kafka.close() }];
+  const close = async () => {
+    // Reverse order of set-up: HTTP first, then decisions, the group (commit), the picture, the producer.
+    for (const closer of closers.splice(0).reverse()) {
+      const started = Date.now();
+      await closer.close().catch((error: unknown) => logger.warn({ err: error, part: closer.name }, 'error while closing'));
+      logger.debug({ part: closer.name, ms: Date.now() - started }, 'closed');
+    }
+  };
+  try {
+    const keys = new SigningKeys({ url: config.jwksUrl, logger });
+    keys.start();
+    closers.push({ name: 'signing keys', close: async () => keys.stop() });
+
+    const state = new DispatchState({ stalenessMs: config.driverStaleMs });
+    const ownership = new Ownership(config.topics);
+    const policy: OfferPolicy = { ...config.matching };
+    const publish = (records: Parameters<typeof kafka.publisher.publish>[0]) => kafka.publisher.publish(records);
+    const intake = new DriverIntake({ state, publish, now });
+    let picture: PictureConsumer | undefined;
+
+    const { app, metrics: registry } = await buildApp({
+      logger,
+      readiness: {
+        kafka: kafka.ready,
+        auth: keys.ready,
+        // Not the group assignment: every rebalance would make every instance unready at once.
+        state: async () => {
+          if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
+        },
+      },
+      drivers: {
+        verifier: keys,
+        report: async (driverId, report) => {
+          await intake.report(driverId, report);
+          if ('location' in report) metrics.locationUpdates.inc({ source: 'http' });
+        },
+        nearby: (lat, lng, radiusM, limit) => state.drivers.nearestEligible(lat, lng, now(), { radiusM, limit }),
+        defaultRadiusM: config.matching.radiusM,
+      },
+    });
+    const metrics = dispatchMetrics(registry, state);
+
+    const dispatcher = new Dispatcher({
+      state,
+      publish,
+      policy,
+      owns: (shard) => ownership.owns('bookingEvents', shard),
+      now,
+      logger,
+      onPublished: (messages) => metrics.published(messages),
+    });
+    const keeper = new DriverStateKeeper({
+      drivers: state.drivers,
+      publish,
+      owns: (partition) => ownership.owns('driverLocations', partition),
+      intervalMs: config.stateCheckpointMs,
+      logger,
+      onRepublished: (count) => metrics.statesRepublished.inc(count),
+    });
+
+    let markActive: () => void = () => {};
+    const active = new Promise<void>((resolve) => (markActive = resolve));
+    // Acting needs the whole picture and a share of the group; each new share is reviewed whole.
+    const activate = () => {
+      if (!picture?.caughtUp || !ownership.assigned) return;
+      dispatcher.activate();
+      dispatcher.pokeShards(ownership.partitionsOf('bookingEvents'));
+      keeper.review();
+      markActive();
+    };
+    picture = new PictureConsumer({
+      kafka: kafka.kafka,
+      admin: kafka.admin,
+      names: config.topics,
+      groupId: config.consumerGroup,
+      logger,
+      onRecord: (record, live) => {
+        const folded = state.fold(record);
+        if (record.topic === 'driverLocations') {
+          keeper.observe(record.message, record.partition);
+          if (folded.locationUpdates > 0) metrics.locationUpdates.inc({ source: 'topic' }, folded.locationUpdates);
+        }
+        if (live && folded.bookingId !== null) dispatcher.poke(folded.bookingId);
+      },
+      onUndecodable: (topic) => metrics.skippedRecords.inc({ topic: config.topics[topic] }),
+      onCaughtUp: activate,
+    });
+    const member = new GroupMember({
+      kafka: kafka.kafka,
+      names: config.topics,
+      groupId: config.consumerGroup,
+      deadLetter: kafka.publisher,
+      logger,
+      ownership,
+      onAssigned: activate,
+    });
+    const housekeeping = setInterval(() => {
+      state.drivers.evictStale(now());
+      dispatcher.forget(state.offers.prune(now(), BOOKING_RETENTION_MS));
+    }, HOUSEKEEPING_INTERVAL_MS);
+    housekeeping.unref();
+
+    const started = picture;
+    // The group member commits and leaves; the picture consumer has nothing to commit.
+    closers.push({ name: 'consumers', close: () => Promise.all([member.stop(), started.stop()]) });
+    closers.push({ name: 'state keeper', close: () => keeper.stop() });
+    closers.push({ name: 'dispatcher', close: () => dispatcher.stop() });
+    closers.push({ name: 'housekeeping', close: async () => clearInterval(housekeeping) });
+    closers.push({ name: 'http', close: () => app.close() });
+
+    await picture.start();
+    await member.start();
+    keeper.start();
+    return {
+      app,
+      config,
+      kafka,
+      state,
+      dispatcher,
+      keeper,
+      ownership,
+      /** Resolves once the picture is rebuilt and the instance has its share of the group. */
+      whenActive: () => active,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export type DispatchSystem = Awaited<ReturnType<typeof startDispatchSystem>>;

@@ -1,0 +1,84 @@
+import type { ServiceApp } from '@rideline/service-kit';
+import type { FastifyRequest } from 'fastify';
+import type { TokenVerifier } from '../auth/signing-keys.ts';
+import type { NearbyDriver } from '../domain/index.ts';
+import type { DriverReport } from '../drivers/intake.ts';
+import { authenticate, principalOf } from './authenticate.ts';
+import { dispatchErrors } from './errors.ts';
+import { AvailabilityBody, ErrorReply, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
+
+export interface DriverRoutesDeps {
+  readonly verifier: TokenVerifier;
+  /** Publishes a driver's report and folds it into the picture. */
+  readonly report: (driverId: string, report: DriverReport) => Promise<void>;
+  /** The nearest eligible drivers, nearest first. */
+  readonly nearby: (lat: number, lng: number, radiusM: number, limit: number) => readonly NearbyDriver[];
+  readonly defaultRadiusM: number;
+}
+
+/** Distances are rounded to this, so that a few queries cannot pin a driver down to the metre. */
+export const NEARBY_DISTANCE_STEP_M = 100;
+
+const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply };
+const bearer = [{ bearer: [] }];
+
+/** PUT /drivers/me/location, PUT /drivers/me/availability and GET /drivers/nearby (API.md, Drivers). */
+export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): void {
+  const record = async (driverId: string, report: DriverReport) => {
+    try {
+      await deps.report(driverId, report);
+    } catch (error) {
+      app.log.warn({ err: error, driverId }, 'could not publish a driver report');
+      throw dispatchErrors.NOT_RECORDED();
+    }
+  };
+
+  app.put(
+    '/drivers/me/location',
+    { onRequest: authenticate(deps.verifier, 'driver'), schema: { security: bearer, body: LocationBody, response: { 204: NoContent, ...errors } } },
+    async (request, reply) => {
+      await record(principalOf(request).id, { location: { lat: request.body.lat, lng: request.body.lng } });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/drivers/me/availability',
+    { onRequest: authenticate(deps.verifier, 'driver'), schema: { security: bearer, body: AvailabilityBody, response: { 204: NoContent, ...errors } } },
+    async (request, reply) => {
+      await record(principalOf(request).id, { available: request.body.available });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/drivers/nearby',
+    {
+      onRequest: authenticate(deps.verifier),
+      preValidation: async (request) => numbersFromQuery(request, ['lat', 'lng', 'radius_m']),
+      schema: { security: bearer, querystring: NearbyQuery, response: { 200: NearbyReply, ...errors } },
+    },
+    async (request) => {
+      const { lat, lng, radius_m: radiusM = deps.defaultRadiusM } = request.query;
+      const drivers = deps.nearby(lat, lng, radiusM, MAX_NEARBY_DRIVERS).map((driver) => ({
+        driver_id: driver.driverId,
+        distance_m: Math.round(driver.distanceM / NEARBY_DISTANCE_STEP_M) * NEARBY_DISTANCE_STEP_M,
+      }));
+      return { drivers };
+    },
+  );
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Query strings are text and the app's validator does not coerce types, so the numeric fields
+ * are turned into numbers here; anything else is left for the schema to refuse, naming the field.
+ */
+function numbersFromQuery(request: FastifyRequest, fields: readonly string[]): void {
+  const query = request.query as Record<string, unknown>;
+  for (const field of fields) {
+    const value = query[field];
+    if (typeof value === 'string' && NUMBER.test(value)) query[field] = Number(value);
+  }
+}

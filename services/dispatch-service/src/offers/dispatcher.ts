@@ -1,0 +1,114 @@
+import type { Logger, OutgoingRecord } from '@rideline/kafka';
+import type { DispatchState, OfferPolicy, PendingMessage } from '../domain/index.ts';
+import { KeyedQueue } from '../util/keyed-queue.ts';
+import { offerRecord } from './offer-messages.ts';
+
+export interface DispatcherOptions {
+  readonly state: DispatchState;
+  readonly publish: (records: readonly OutgoingRecord<'dispatchOffers'>[]) => Promise<void>;
+  readonly policy: OfferPolicy;
+  /** Whether this instance acts for the bookings of this booking.events partition. */
+  readonly owns: (shard: number) => boolean;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly onPublished?: (messages: readonly PendingMessage[]) => void;
+  /** Wait before trying again after a failed publish. */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * Carries out the offers of the bookings this instance owns. It never remembers what it still
+ * has to do: each time a booking is poked (a record about it, its round timer, a change of
+ * owner) it asks the ledger what is owed now, publishes that, and arms the timer of the next
+ * round. So acting is idempotent, and a poke too many costs nothing. Per booking, one step runs
+ * at a time; a failed publish is retried later, with the same event ids.
+ */
+export class Dispatcher {
+  readonly #options: DispatcherOptions;
+  readonly #queue = new KeyedQueue();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #active = false;
+  #stopped = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** From now on, act: called once the picture is complete. */
+  activate(): void {
+    this.#active = true;
+  }
+
+  get active(): boolean {
+    return this.#active && !this.#stopped;
+  }
+
+  poke(bookingId: string): void {
+    if (!this.active) return;
+    this.#queue.run(bookingId, () => this.#step(bookingId)).catch((error: unknown) => {
+      this.#options.logger.error({ err: error, bookingId }, 'could not work out the offers of a booking');
+    });
+  }
+
+  /** Pokes every booking of these booking.events partitions (after an assignment). */
+  pokeShards(shards: ReadonlySet<number>): void {
+    for (const bookingId of this.#options.state.offers.bookingsIn(shards)) this.poke(bookingId);
+  }
+
+  /** The ledger forgot these bookings. */
+  forget(bookingIds: readonly string[]): void {
+    for (const bookingId of bookingIds) this.#clearTimer(bookingId);
+  }
+
+  /** Stops acting and waits for the publishes under way. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const bookingId of [...this.#timers.keys()]) this.#clearTimer(bookingId);
+    await this.#queue.drain();
+  }
+
+  async #step(bookingId: string): Promise<void> {
+    if (!this.active) return;
+    const { state, policy, logger } = this.#options;
+    const shard = state.offers.shardOf(bookingId);
+    if (shard === null || !this.#options.owns(shard)) {
+      this.#clearTimer(bookingId);
+      return;
+    }
+    const now = this.#options.now();
+    state.offers.decide(bookingId, state.drivers, now, policy);
+    const pending = state.offers.pending(bookingId);
+    if (pending.length > 0) {
+      try {
+        await this.#options.publish(pending.map((message) => offerRecord(message, now)));
+      } catch (error) {
+        logger.warn({ err: error, bookingId }, 'could not publish offers; will retry');
+        this.#arm(bookingId, now + (this.#options.retryDelayMs ?? 1_000));
+        return;
+      }
+      state.offers.markPublished(pending);
+      this.#options.onPublished?.(pending);
+    }
+    const next = state.offers.nextRoundAtMs(bookingId, now, policy);
+    if (next === null) this.#clearTimer(bookingId);
+    else this.#arm(bookingId, next);
+  }
+
+  #arm(bookingId: string, atMs: number): void {
+    if (this.#stopped) return;
+    this.#clearTimer(bookingId);
+    // A few ms late rather than early: a round fires only once its time has come.
+    const timer = setTimeout(() => {
+      this.#timers.delete(bookingId);
+      this.poke(bookingId);
+    }, Math.max(0, atMs - this.#options.now()) + 5);
+    timer.unref();
+    this.#timers.set(bookingId, timer);
+  }
+
+  #clearTimer(bookingId: string): void {
+    const timer = this.#timers.get(bookingId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#timers.delete(bookingId);
+  }
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { generateSigningKey, signAccessToken } from '@rideline/auth';
+import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
+import { freePort } from '@rideline/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areas, dropTopics, north, startDispatch, startHarness, type Harness } from './support/dispatch-harness.ts';
+import { JwksServer } from './support/jwks-server.ts';
+import { bookingAccepted } from './support/messages.ts';
+
+/** The driver endpoints of API.md through the real app, publishing to the real broker. */
+let h: Harness;
+const nextArea = areas();
+const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
+
+beforeAll(async () => {
+  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300' });
+});
+afterAll(async () => {
+  await h?.close();
+  if (h) await dropTopics(h.topics, [h.group]);
+});
+
+const put = (url: string, token: string | undefined, payload: unknown) =>
+  h.system.app.inject({ method: 'PUT', url, payload: payload as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const nearby = (query: string, token: string | undefined) =>
+  h.system.app.inject({ method: 'GET', url: `/drivers/nearby?${query}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const statusesOf = (driverId: string) =>
+  h.reader.records.filter((r) => r.topic === h.topics.driverLocations && r.key === driverId).map((r) => (r.value as { data: unknown }).data);
+
+describe('PUT /drivers/me/location and /availability', () => {
+  it('answer 204, publish DriverStatusReported keyed by driver id, and update the picture at once', async () => {
+    const driverId = randomUUID();
+    const token = h.jwks.token('driver', driverId);
+    const at = north(nextArea(), 0);
+    const located = await put('/drivers/me/location', token, at);
+    expect(located.statusCode).toBe(204);
+    expect(located.body).toBe('');
+    expect(h.system.state.drivers.get(driverId)?.location).toMatchObject(at);
+    const available = await put('/drivers/me/availability', token, { available: true });
+    expect(available.statusCode).toBe(204);
+    expect(h.system.state.drivers.get(driverId)?.available).toBe(true);
+
+    await h.reader.waitFor(() => statusesOf(driverId).length >= 2);
+    expect(statusesOf(driverId).slice(0, 2)).toEqual([
+      { driver_id: driverId, available: null, location: at, reported_at: expect.any(String) },
+      { driver_id: driverId, available: true, location: null, reported_at: expect.any(String) },
+    ]);
+  });
+
+  it("keep the driver's availability on the compacted topic: the last record carries it again after a location ping", async () => {
+    const driverId = randomUUID();
+    const token = h.jwks.token('driver', driverId);
+    const at = north(nextArea(), 0);
+    expect((await put('/drivers/me/availability', token, { available: true })).statusCode).toBe(204);
+    expect((await put('/drivers/me/location', token, at)).statusCode).toBe(204);
+    const last = await h.reader.waitFor(() => {
+      const statuses = statusesOf(driverId) as { available: boolean | null; location: unknown }[];
+      return statuses.length >= 3 && statuses.at(-1);
+    });
+    expect(last).toMatchObject({ driver_id: driverId, available: true, location: at });
+  });
+
+  it.each([
+    ['/drivers/me/location', { lat: 95, lng: 10 }, 'body.lat'],
+    ['/drivers/me/location', { lat: 10, lng: -181 }, 'body.lng'],
+    ['/drivers/me/location', { lat: 10 }, 'body.lng'],
+    ['/drivers/me/location', { lat: '10', lng: 10 }, 'body.lat'],
+    ['/drivers/me/location', { lat: 10, lng: 10, speed: 3 }, 'body.speed'],
+    ['/drivers/me/availability', { available: 'yes' }, 'body.available'],
+    ['/drivers/me/availability', {}, 'body.available'],
+  ])('answer 400 naming the bad field: PUT %s %j', async (url, payload, field) => {
+    const response = await put(url, h.jwks.token('driver'), payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
+    expect(response.json().message).toContain(field);
+  });
+
+  it('answer 401 with the exact body for a missing, malformed, forged or expired token', async () => {
+    const otherKey = generateSigningKey();
+    const tokens = [
+      undefined,
+      'not-a-jwt',
+      signAccessToken(otherKey, { kind: 'driver', id: randomUUID() }, { ttlSeconds: 900 }),
+      signAccessToken(h.jwks.key, { kind: 'driver', id: randomUUID() }, { ttlSeconds: 60, now: Date.now() - 120_000 }),
+    ];
+    for (const token of tokens) {
+      const response = await put('/drivers/me/location', token, { lat: 1, lng: 2 });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual(UNAUTHORIZED);
+    }
+    expect((await nearby('lat=1&lng=2', undefined)).json()).toEqual(UNAUTHORIZED);
+  });
+
+  it('answer 403 to a user token', async () => {
+    for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
+      const response = await put(url, h.jwks.token('user'), payload);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    }
+  });
+});
+
+describe('GET /drivers/nearby', () => {
+  it('lists the eligible drivers near a point with rounded distances, never their positions', async () => {
+    const centre = nextArea();
+    const report = async (metres: number, available: boolean) => {
+      const driverId = randomUUID();
+      const token = h.jwks.token('driver', driverId);
+      expect((await put('/drivers/me/location', token, north(centre, metres))).statusCode).toBe(204);
+      expect((await put('/drivers/me/availability', token, { available })).statusCode).toBe(204);
+      return driverId;
+    };
+    const near = await report(420, true);
+    const alsoNear = await report(1960, true);
+    await report(300, false);
+    await report(9000, true); // outside the radius
+    const busy = await report(100, true);
+    await h.publish('bookingEvents', 'some-booking', bookingAccepted('some-booking', busy));
+    await h.reader.waitFor(() => h.system.state.drivers.get(busy)?.activeBookingIds.length === 1);
+
+    const response = await nearby(`lat=${centre.lat}&lng=${centre.lng}&radius_m=5000`, h.jwks.token('user'));
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      drivers: [
+        { driver_id: near, distance_m: 400 },
+        { driver_id: alsoNear, distance_m: 2000 },
+      ],
+    });
+    // Any principal may ask; the radius defaults to 5 km.
+    const byDriver = await nearby(`lat=${centre.lat}&lng=${centre.lng}`, h.jwks.token('driver'));
+    expect(byDriver.json().drivers).toHaveLength(2);
+  });
+
+  it.each([
+    ['lat=abc&lng=1', 'querystring.lat'],
+    ['lat=91&lng=1', 'querystring.lat'],
+    ['lat=1', 'querystring.lng'],
+    ['lat=1&lng=1&radius_m=0', 'querystring.radius_m'],
+    ['lat=1&lng=1&radius_m=50001', 'querystring.radius_m'],
+    ['lat=1&lng=1&limit=3', 'querystring.limit'],
+  ])('answers 400 naming the bad parameter: %s', async (query, field) => {
+    const response = await nearby(query, h.jwks.token('user'));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain(field);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the driver routes', async () => {
+    const response = await h.system.app.inject({ url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const paths = response.json().paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/drivers/me/location'] ?? {})).toContain('put');
+    expect(Object.keys(paths['/drivers/me/availability'] ?? {})).toContain('put');
+    expect(Object.keys(paths['/drivers/nearby'] ?? {})).toContain('get');
+  });
+});
+
+describe('readiness and the signing keys', () => {
+  it('reports kafka, auth and state up', async () => {
+    const response = await h.system.app.inject({ url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready', checks: { kafka: 'up', auth: 'up', state: 'up' } });
+  });
+
+  it('starts before booking-service serves its keys, reports auth down until it does, then admits tokens', async () => {
+    const port = await freePort();
+    const jwks = new JwksServer();
+    const system = await startDispatch({
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      ...Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, h.topics[id]])),
+      DISPATCH_CONSUMER_GROUP: `it-keys-${randomUUID()}`,
+    });
+    try {
+      await system.whenActive();
+      expect((await system.app.inject({ url: '/health/live' })).statusCode).toBe(200);
+      const notReady = await system.app.inject({ url: '/health/ready' });
+      expect(notReady.statusCode).toBe(503);
+      expect(notReady.json().checks).toEqual({ kafka: 'up', auth: 'down', state: 'up' });
+      const token = jwks.token('driver');
+      const refused = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
+      expect(refused.statusCode).toBe(503);
+
+      await jwks.start(port);
+      const deadline = Date.now() + 10_000;
+      while ((await system.app.inject({ url: '/health/ready' })).statusCode !== 200) {
+        if (Date.now() > deadline) throw new Error('never ready');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const admitted = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
+      expect(admitted.statusCode).toBe(204);
+    } finally {
+      await system.close();
+      await jwks.stop();
+    }
+  });
+});
