@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseInboundFrame } from './inbound.ts';
+import { spend } from './rate-budget.ts';
+
+describe('inbound frames', () => {
+  it('accept a location on the available-bookings endpoint only', () => {
+    const frame = '{"type":"location","lat":12.97,"lng":77.59}';
+    expect(parseInboundFrame('driver_available_bookings', frame)).toEqual({ type: 'location', lat: 12.97, lng: 77.59 });
+    expect(parseInboundFrame('driver_bookings', frame)).toEqual({ type: 'malformed' });
+    expect(parseInboundFrame('bookings', frame)).toEqual({ type: 'malformed' });
+  });
+
+  it('accept a refresh on every endpoint', () => {
+    for (const endpoint of ['bookings', 'driver_bookings', 'driver_available_bookings'] as const) {
+      expect(parseInboundFrame(endpoint, '{"type":"refresh","token":"abc"}')).toEqual({ type: 'refresh', token: 'abc' });
+    }
+  });
+
+  it.each([
+    ['binary', null],
+    ['not JSON', 'hello'],
+    ['an array', '[]'],
+    ['null', 'null'],
+    ['no type', '{}'],
+    ['an unknown type', '{"type":"ping"}'],
+    ['latitude out of range', '{"type":"location","lat":-91,"lng":0}'],
+    ['longitude out of range', '{"type":"location","lat":0,"lng":180.5}'],
+    ['a string coordinate', '{"type":"location","lat":"1","lng":0}'],
+    ['an empty token', '{"type":"refresh","token":""}'],
+    ['a token that is not a string', '{"type":"refresh","token":42}'],
+  ])('refuse %s', (_case, text) => {
+    expect(parseInboundFrame('driver_available_bookings', text)).toEqual({ type: 'malformed' });
+  });
+});
+
+describe('rate budget', () => {
+  it('allows a burst, then the sustained rate', () => {
+    const limit = { perSecond: 2, burst: 3 };
+    const budget = { tokens: 3, refilledAtMs: 0 };
+    expect([spend(budget, limit, 0), spend(budget, limit, 0), spend(budget, limit, 0), spend(budget, limit, 0)]).toEqual([true, true, true, false]);
+    expect(spend(budget, limit, 400)).toBe(false);
+    expect(spend(budget, limit, 500)).toBe(true);
+    expect(spend(budget, limit, 10_000)).toBe(true);
+    expect(budget.tokens).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,122 @@
+import { decodeMessage, type TopicMessage, type TopicNames } from '@rideline/contracts';
+import type { Logger } from '@rideline/kafka';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+/** The topics the gateway reads. */
+export const FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
+export type FeedTopic = (typeof FEED_TOPICS)[number];
+
+export type FeedRecord = { [T in FeedTopic]: { readonly topic: T; readonly message: TopicMessage<T> } }[FeedTopic];
+
+export interface EventFeedOptions {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly names: TopicNames;
+  /** Unique to this instance and this start: every instance reads every partition from the beginning. */
+  readonly groupId: string;
+  readonly logger: Logger;
+  readonly handle: (record: FeedRecord) => void;
+  /** A record that does not decode (logged and skipped, see below). */
+  readonly onUndecodable?: (topic: FeedTopic, reason: string) => void;
+}
+
+/**
+ * Every record of the gateway's topics, in partition order, from the beginning of the log.
+ *
+ * Each gateway instance is the only member of its own consumer group (a fresh id per start) and
+ * commits no offsets: it reads all partitions, so it can route any event to whichever sockets
+ * happen to be open on it, and it rebuilds its projection by replaying the topics at every start.
+ * `caughtUp` resolves once it has read up to the end each partition had at start.
+ *
+ * Undecodable records are logged and skipped, not parked on the dead-letter topic: the durable
+ * consumer groups of the other services park them once, whereas N gateway instances replaying at
+ * every start would park the same record again and again.
+ */
+export class EventFeed {
+  readonly #options: EventFeedOptions;
+  readonly #consumer: Consumer;
+  readonly #idByName: Map<string, FeedTopic>;
+  /** `topic:partition` → the offset to reach (the high watermark at start). */
+  readonly #targets = new Map<string, number>();
+  #caughtUp = false;
+  #resolveCaughtUp: () => void = () => {};
+  readonly caughtUp: Promise<void>;
+
+  constructor(options: EventFeedOptions) {
+    this.#options = options;
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // Short fetch waits: shutdown does not wait long for an in-flight fetch.
+      maxWaitTimeInMs: 250,
+    });
+    this.#idByName = new Map(FEED_TOPICS.map((id) => [options.names[id], id]));
+    this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
+  }
+
+  get isCaughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  async start(): Promise<void> {
+    for (const [name] of this.#idByName) {
+      for (const { partition, high, low } of await this.#options.admin.fetchTopicOffsets(name)) {
+        if (Number(high) > Number(low)) this.#targets.set(`${name}:${partition}`, Number(high));
+      }
+    }
+    this.#checkCaughtUp();
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
+    await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
+  }
+
+  /** Leaves the group and deletes it (it holds no offsets anyone needs). */
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect();
+    await this.#options.admin.deleteGroups([this.#options.groupId]).catch(() => {});
+  }
+
+  async #onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const topic = this.#idByName.get(batch.topic);
+    if (topic === undefined) return;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      this.#apply(topic, message.value);
+      resolveOffset(message.offset);
+      this.#reached(batch.topic, batch.partition, Number(message.offset) + 1);
+    }
+    await heartbeat();
+  }
+
+  #apply(topic: FeedTopic, value: Buffer | null): void {
+    const decoded = decodeMessage(topic, value);
+    if (!decoded.ok) {
+      this.#options.logger.warn({ topic: this.#options.names[topic], reason: decoded.reason }, 'skipping an undecodable record');
+      this.#options.onUndecodable?.(topic, decoded.reason);
+      return;
+    }
+    try {
+      this.#options.handle({ topic, message: decoded.message } as FeedRecord);
+    } catch (error) {
+      // A bug in routing one record must not stall the partition for everyone else.
+      this.#options.logger.error({ err: error, topic: this.#options.names[topic] }, 'failed to route a record');
+    }
+  }
+
+  #reached(name: string, partition: number, nextOffset: number): void {
+    if (this.#caughtUp) return;
+    const key = `${name}:${partition}`;
+    const target = this.#targets.get(key);
+    if (target !== undefined && nextOffset >= target) {
+      this.#targets.delete(key);
+      this.#checkCaughtUp();
+    }
+  }
+
+  #checkCaughtUp(): void {
+    if (this.#caughtUp || this.#targets.size > 0) return;
+    this.#caughtUp = true;
+    this.#options.logger.info({ groupId: this.#options.groupId }, 'projection rebuilt from the topics');
+    this.#resolveCaughtUp();
+  }
+}

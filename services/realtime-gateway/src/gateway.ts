@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { JwksClient } from '@rideline/auth';
+import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
+import { listenOn } from '@rideline/service-kit';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp, type GatewayApp } from './app.ts';
+import { loadKeysInBackground } from './auth/key-loading.ts';
+import type { GatewayConfig } from './config.ts';
+import { EventFeed } from './feed/event-feed.ts';
+import { LocationPublisher } from './feed/location-publisher.ts';
+
+export interface RunningGateway {
+  readonly gateway: GatewayApp;
+  readonly kafka: KafkaRuntime;
+  readonly feed: EventFeed;
+  /** `http://host:port` it listens on. */
+  readonly address: string;
+  readonly shutdownTimeoutMs: number;
+  /** Stops accepting, closes every socket with 1001, leaves the consumer group, flushes locations. */
+  close(): Promise<void>;
+}
+
+const EVICTION_INTERVAL_MS = 60_000;
+
+/**
+ * The whole gateway against a real broker: Kafka runtime, keys (loaded in the background),
+ * the app, the feed that rebuilds the projection and then keeps it live, and the periodic
+ * eviction of what is older than the retention window. `main.ts` and the tests both start it.
+ */
+export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger): Promise<RunningGateway> {
+  const kafka = await startKafkaRuntime({
+    ...config.kafka,
+    clientId: `${config.kafka.clientId}-gateway`,
+    topics: config.topics,
+    logger,
+  });
+  const verifier = new JwksClient({ url: config.auth.jwksUrl, logger });
+  const stopKeys = loadKeysInBackground(verifier, { logger });
+  let feed: EventFeed | undefined;
+  const locations = new LocationPublisher({
+    publish: (records) => kafka.publisher.publish(records),
+    logger,
+    onPublished: (outcome, count) => gateway.metrics.locationsPublished.inc({ outcome }, count),
+  });
+  const gateway = await buildApp({
+    logger,
+    kafkaReady: kafka.ready,
+    verifier,
+    locations,
+    projectionReady: () => feed?.isCaughtUp ?? false,
+    sockets: config.sockets,
+    shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
+  });
+  feed = new EventFeed({
+    kafka: kafka.kafka,
+    admin: kafka.admin,
+    names: config.topics,
+    groupId: `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    logger,
+    handle: gateway.ingest,
+    onUndecodable: (topic) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' }),
+  });
+  const retentionMs = config.projection.retentionSeconds * 1000;
+  const eviction = setInterval(() => gateway.projection.evict(Date.now() - retentionMs), EVICTION_INTERVAL_MS);
+  eviction.unref();
+
+  const abandon = async () => {
+    clearInterval(eviction);
+    stopKeys();
+    await gateway.app.close().catch(() => {});
+    await feed?.stop().catch(() => {});
+    await kafka.close();
+  };
+  let address: string;
+  try {
+    await feed.start();
+    address = await listenOn(gateway.app, config.host, config.port);
+  } catch (error) {
+    await abandon();
+    throw error;
+  }
+  return {
+    gateway,
+    kafka,
+    feed,
+    address,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    async close() {
+      clearInterval(eviction);
+      await gateway.app.close();
+      await feed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the consumer group failed'));
+      await locations.flush();
+      stopKeys();
+      await kafka.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { ENDPOINT_NAMES, type Endpoint } from './domain/endpoints.ts';
+import type { OutboundType } from './domain/messages.ts';
+
+export type RejectReason =
+  | 'malformed_request'
+  | 'missing_token'
+  | 'invalid_token'
+  | 'expired_token'
+  | 'wrong_kind'
+  | 'auth_unavailable'
+  | 'not_ready';
+
+/** The gateway's own metrics, on the app's registry (`/metrics`). */
+export function createGatewayMetrics(registry: Registry) {
+  const registers = [registry];
+  const openSockets = new Gauge({
+    name: 'gateway_open_sockets',
+    help: 'Open WebSockets by endpoint',
+    labelNames: ['endpoint'] as const,
+    registers,
+  });
+  for (const endpoint of ENDPOINT_NAMES) openSockets.set({ endpoint }, 0);
+  const delivered = new Counter({
+    name: 'gateway_messages_delivered_total',
+    help: 'Messages written to sockets, by endpoint and type (snapshots included)',
+    labelNames: ['endpoint', 'type'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'gateway_delivery_latency_seconds',
+    help: "From the event's occurred_at to the socket write, for live deliveries",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const rejectedUpgrades = new Counter({
+    name: 'gateway_rejected_upgrades_total',
+    help: 'WebSocket upgrades answered with an HTTP error instead, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const slowClientCloses = new Counter({
+    name: 'gateway_slow_client_closes_total',
+    help: 'Sockets closed with 4008 because their send queue passed WS_MAX_BUFFERED_BYTES',
+    labelNames: ['endpoint'] as const,
+    registers,
+  });
+  const closes = new Counter({
+    name: 'gateway_socket_closes_total',
+    help: 'Closed sockets by endpoint and close code',
+    labelNames: ['endpoint', 'code'] as const,
+    registers,
+  });
+  const inboundFrames = new Counter({
+    name: 'gateway_inbound_frames_total',
+    help: 'Frames received from clients, by endpoint and kind',
+    labelNames: ['endpoint', 'kind'] as const,
+    registers,
+  });
+  const records = new Counter({
+    name: 'gateway_records_total',
+    help: 'Kafka records read, by topic and outcome (applied, ignored, undecodable, failed)',
+    labelNames: ['topic', 'outcome'] as const,
+    registers,
+  });
+  const locationsPublished = new Counter({
+    name: 'gateway_locations_published_total',
+    help: 'Driver locations published to driver.locations (ok) or dropped after a failed send',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
+  // Children resolved once: the delivery path is hot.
+  const deliveredChildren = new Map<string, Counter.Internal>();
+  return {
+    openSockets,
+    latency,
+    rejectedUpgrades,
+    slowClientCloses,
+    closes,
+    inboundFrames,
+    records,
+    locationsPublished,
+    delivered(endpoint: Endpoint, type: OutboundType, count = 1): void {
+      const key = `${endpoint}:${type}`;
+      let child = deliveredChildren.get(key);
+      if (!child) deliveredChildren.set(key, (child = delivered.labels(endpoint, type)));
+      child.inc(count);
+    },
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

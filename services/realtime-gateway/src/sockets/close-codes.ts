@@ -1,0 +1,11 @@
+/** Close codes the gateway uses (4000-4999 are the application's own, RFC 6455 §7.4.2). */
+export const CLOSE = {
+  /** Server shutting down or restarting: reconnect, possibly to another instance. */
+  goingAway: 1001,
+  /** Inbound frames faster than the cap. */
+  policyViolation: 1008,
+  /** The access token expired and was not refreshed in band (the spec's 401, as a close code). */
+  tokenExpired: 4001,
+  /** The client did not read fast enough and its send queue passed WS_MAX_BUFFERED_BYTES. */
+  slowClient: 4008,
+} as const;

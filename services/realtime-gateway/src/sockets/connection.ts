@@ -1,0 +1,30 @@
+import type { WebSocket } from 'ws';
+import type { Endpoint } from '../domain/endpoints.ts';
+import type { RateBudget } from '../domain/rate-budget.ts';
+
+/**
+ * What the gateway keeps per open socket, beyond `ws`'s own objects: deliberately a handful of
+ * fields (memory per idle socket is a target), no per-socket timers (expiry and heartbeat are
+ * swept centrally) and no copy of the token.
+ */
+export class Connection implements RateBudget {
+  /** Answered the last ping (or sent anything since). */
+  alive = true;
+  /** Set once the gateway has started closing it, so it is closed only once. */
+  closing = false;
+  tokens: number;
+  refilledAtMs: number;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly endpoint: Endpoint,
+    readonly principalId: string,
+    /** The current token's `exp`, seconds since the epoch; moved by an in-band refresh. */
+    public expiresAt: number,
+    burst: number,
+    nowMs: number,
+  ) {
+    this.tokens = burst;
+    this.refilledAtMs = nowMs;
+  }
+}

@@ -1,0 +1,22 @@
+import type { SocketHub } from './hub.ts';
+
+/**
+ * Pings every socket each interval, from one timer; a socket that has not answered (pong or any
+ * frame) since the previous ping is a dead peer and is terminated (no close handshake: nobody is
+ * there to read one).
+ */
+export function startHeartbeat(hub: SocketHub, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    for (const connection of hub.connections()) {
+      if (connection.closing) continue;
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

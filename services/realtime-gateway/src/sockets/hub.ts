@@ -1,0 +1,122 @@
+import { ENDPOINT_NAMES, type Endpoint } from '../domain/endpoints.ts';
+import { announcesDisconnection, DRIVER_DISCONNECTED, type OutboundType } from '../domain/messages.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { CLOSE } from './close-codes.ts';
+import type { Connection } from './connection.ts';
+
+const DISCONNECTED_JSON = JSON.stringify(DRIVER_DISCONNECTED);
+/** After a close frame is queued, how long a peer gets to finish the handshake before it is cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+export interface HubOptions {
+  readonly maxBufferedBytes: number;
+  readonly metrics: GatewayMetrics;
+  /** Told of every connection that leaves (to unschedule its expiry). */
+  readonly onRemove?: (connection: Connection) => void;
+}
+
+/**
+ * The sockets open on this instance, by endpoint and principal: every socket of a principal on
+ * an endpoint receives what is addressed to that principal there. Writes go through `send`,
+ * which refuses to queue past the bound and closes a slow client with 4008 instead.
+ */
+export class SocketHub {
+  readonly #routes = new Map<Endpoint, Map<string, Set<Connection>>>(ENDPOINT_NAMES.map((endpoint) => [endpoint, new Map()]));
+  readonly #options: HubOptions;
+  #size = 0;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  add(connection: Connection): void {
+    const principals = this.#routes.get(connection.endpoint)!;
+    let sockets = principals.get(connection.principalId);
+    if (!sockets) principals.set(connection.principalId, (sockets = new Set()));
+    sockets.add(connection);
+    this.#size++;
+    this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+  }
+
+  /** Called once the socket has closed, however it closed. */
+  remove(connection: Connection, code: number): void {
+    const principals = this.#routes.get(connection.endpoint)!;
+    const sockets = principals.get(connection.principalId);
+    if (!sockets?.delete(connection)) return;
+    if (sockets.size === 0) principals.delete(connection.principalId);
+    this.#size--;
+    this.#options.metrics.openSockets.dec({ endpoint: connection.endpoint });
+    this.#options.metrics.closes.inc({ endpoint: connection.endpoint, code: String(code) });
+    this.#options.onRemove?.(connection);
+  }
+
+  has(endpoint: Endpoint, principalId: string): boolean {
+    return this.#routes.get(endpoint)!.has(principalId);
+  }
+
+  *connections(): Generator<Connection> {
+    for (const principals of this.#routes.values()) for (const sockets of principals.values()) yield* sockets;
+  }
+
+  /**
+   * A live message to every socket of `principalId` on `endpoint`; `occurredAtMs` is the event
+   * time, for the latency metric. Returns how many sockets it was written to.
+   */
+  deliver(endpoint: Endpoint, principalId: string, json: string, type: OutboundType, occurredAtMs: number): number {
+    const sockets = this.#routes.get(endpoint)!.get(principalId);
+    if (!sockets) return 0;
+    let written = 0;
+    for (const connection of sockets) {
+      if (!this.send(connection, json)) continue;
+      written++;
+      this.#options.metrics.latency.observe((Date.now() - occurredAtMs) / 1000);
+    }
+    if (written > 0) this.#options.metrics.delivered(endpoint, type, written);
+    return written;
+  }
+
+  /** Writes one message unless the socket is closing or too far behind (then it is closed, 4008). */
+  send(connection: Connection, json: string): boolean {
+    if (connection.closing) return false;
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount + json.length > this.#options.maxBufferedBytes) {
+      this.#options.metrics.slowClientCloses.inc({ endpoint: connection.endpoint });
+      this.close(connection, CLOSE.slowClient, 'slow client');
+      return false;
+    }
+    socket.send(json);
+    return true;
+  }
+
+  /**
+   * Closes from the server side: `before` first (e.g. the 401 body), then, on an
+   * available-bookings socket, the spec's disconnection message, then the close frame. A peer
+   * that does not complete the close handshake in time is cut.
+   */
+  close(connection: Connection, code: number, reason: string, before?: string): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) {
+      socket.terminate();
+      return;
+    }
+    if (before !== undefined) socket.send(before);
+    if (announcesDisconnection(connection.endpoint)) socket.send(DISCONNECTED_JSON);
+    socket.close(code, reason);
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Shutdown: every socket is closed with 1001; resolves when all are gone or at the deadline. */
+  async closeAll(deadlineMs: number): Promise<void> {
+    for (const connection of this.connections()) this.close(connection, CLOSE.goingAway, 'server shutting down');
+    const deadline = Date.now() + deadlineMs;
+    while (this.#size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const connection of this.connections()) connection.socket.terminate();
+  }
+}

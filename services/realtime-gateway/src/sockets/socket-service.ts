@@ -1,0 +1,140 @@
+import type { RawData, WebSocket } from 'ws';
+import { ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
+import { parseInboundFrame } from '../domain/inbound.ts';
+import { INVALID_TOKEN, MALFORMED_FRAME } from '../domain/messages.ts';
+import type { Projection } from '../domain/projection.ts';
+import { spend, type RateLimit } from '../domain/rate-budget.ts';
+import { snapshotFor } from '../domain/snapshot.ts';
+import type { TokenVerifier } from '../auth/key-loading.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { CLOSE } from './close-codes.ts';
+import { Connection } from './connection.ts';
+import { ExpiryWheel } from './expiry-wheel.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { SocketHub } from './hub.ts';
+
+const MALFORMED_JSON = JSON.stringify(MALFORMED_FRAME);
+const INVALID_TOKEN_JSON = JSON.stringify(INVALID_TOKEN);
+
+/** Where a driver's `{"type":"location"}` frames go (driver.locations). */
+export interface LocationSink {
+  report(driverId: string, lat: number, lng: number): void;
+}
+
+export interface SocketServiceOptions {
+  readonly projection: Projection;
+  readonly verifier: TokenVerifier;
+  readonly locations: LocationSink;
+  readonly metrics: GatewayMetrics;
+  readonly maxBufferedBytes: number;
+  readonly inbound: RateLimit;
+  readonly pingIntervalMs: number;
+  readonly snapshotEndedWithinMs: number;
+}
+
+/**
+ * The life of an authenticated socket: registered for its principal, given its snapshot, fed
+ * live messages by the hub, read (location, refresh, everything else answered as malformed),
+ * pinged, and closed at its token's expiry, when it falls too far behind, or at shutdown.
+ */
+export class SocketService {
+  readonly hub: SocketHub;
+  readonly #wheel: ExpiryWheel;
+  readonly #options: SocketServiceOptions;
+  readonly #stopHeartbeat: () => void;
+
+  constructor(options: SocketServiceOptions) {
+    this.#options = options;
+    this.#wheel = new ExpiryWheel((connection) => this.#expire(connection));
+    this.hub = new SocketHub({
+      maxBufferedBytes: options.maxBufferedBytes,
+      metrics: options.metrics,
+      onRemove: (connection) => this.#wheel.delete(connection),
+    });
+    this.#stopHeartbeat = startHeartbeat(this.hub, options.pingIntervalMs);
+  }
+
+  /**
+   * Takes over a freshly upgraded socket. Registration and the snapshot happen in one
+   * synchronous step, so no event can slip between the state sent and the live messages after.
+   */
+  open(socket: WebSocket, endpoint: Endpoint, principalId: string, expiresAt: number): void {
+    const now = Date.now();
+    const connection = new Connection(socket, endpoint, principalId, expiresAt, this.#options.inbound.burst, now);
+    socket.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(connection, data, isBinary));
+    socket.on('pong', () => (connection.alive = true));
+    socket.once('close', (code: number) => this.hub.remove(connection, code));
+    this.hub.add(connection);
+    if (expiresAt * 1000 <= now) {
+      this.#expire(connection);
+      return;
+    }
+    this.#wheel.add(connection);
+    for (const message of snapshotFor(this.#options.projection, endpoint, principalId, now - this.#options.snapshotEndedWithinMs)) {
+      if (!this.hub.send(connection, JSON.stringify(message))) break;
+      this.#options.metrics.delivered(endpoint, message.type);
+    }
+  }
+
+  /** Closes every socket with 1001 (the notice first on available-bookings sockets). */
+  async shutdown(deadlineMs: number): Promise<void> {
+    this.#stopHeartbeat();
+    this.#wheel.stop();
+    await this.hub.closeAll(deadlineMs);
+  }
+
+  #onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    connection.alive = true;
+    if (connection.closing) return;
+    const { endpoint } = connection;
+    if (!spend(connection, this.#options.inbound, Date.now())) {
+      this.#options.metrics.inboundFrames.inc({ endpoint, kind: 'over_rate' });
+      this.hub.close(connection, CLOSE.policyViolation, 'too many messages');
+      return;
+    }
+    const frame = parseInboundFrame(endpoint, isBinary ? null : textOf(data));
+    this.#options.metrics.inboundFrames.inc({ endpoint, kind: frame.type });
+    switch (frame.type) {
+      case 'malformed':
+        this.hub.send(connection, MALFORMED_JSON);
+        return;
+      case 'location':
+        this.#options.locations.report(connection.principalId, frame.lat, frame.lng);
+        return;
+      case 'refresh':
+        void this.#refresh(connection, frame.token);
+        return;
+      default:
+        frame satisfies never;
+    }
+  }
+
+  /**
+   * In-band refresh: a valid token of the same principal and kind moves the expiry to its `exp`.
+   * Anything else (invalid, expired, another principal) is answered with the 401 body and changes
+   * nothing: the socket stays open under the token it already proved, until that one expires.
+   * Success is silent (API.md has no message type for it).
+   */
+  async #refresh(connection: Connection, token: string): Promise<void> {
+    const result = await this.#options.verifier.verify(token);
+    const { socket } = connection;
+    if (connection.closing || socket.readyState !== socket.OPEN) return;
+    const accepted =
+      result.ok && result.principal.kind === ENDPOINTS[connection.endpoint].kind && result.principal.id === connection.principalId;
+    if (!accepted) {
+      this.hub.send(connection, INVALID_TOKEN_JSON);
+      return;
+    }
+    this.#wheel.reschedule(connection, result.claims.exp);
+  }
+
+  #expire(connection: Connection): void {
+    this.hub.close(connection, CLOSE.tokenExpired, 'token expired', INVALID_TOKEN_JSON);
+  }
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

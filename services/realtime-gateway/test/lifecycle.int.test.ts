@@ -1,0 +1,119 @@
+import type { Principal } from '@rideline/auth';
+import type { KafkaRuntime } from '@rideline/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events, newId, publish } from './support/events.ts';
+import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
+import { connect } from './support/ws-client.ts';
+
+const topics = uniqueTopics('lifecycle');
+const UNAUTHORIZED = { type: 'error', success: false, message: 'Invalid or expired token.' };
+const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
+
+let issuer: TestIssuer;
+let kafka: KafkaRuntime;
+/** Small send-queue bound; pings rare enough not to interfere. */
+let bounded: TestGateway;
+/** Fast pings, to see dead peers dropped. */
+let pinging: TestGateway;
+
+const user = (): Principal => ({ kind: 'user', id: newId() });
+const driver = (): Principal => ({ kind: 'driver', id: newId() });
+const metric = async (gateway: TestGateway, pattern: RegExp): Promise<number> => {
+  const match = pattern.exec(await (await fetch(`${gateway.httpBase}/metrics`)).text());
+  return match ? Number(match[1]) : 0;
+};
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  kafka = await startTestKafka(topics);
+  [bounded, pinging] = await Promise.all([
+    startTestGateway(topics, issuer.url, { WS_MAX_BUFFERED_BYTES: '65536' }),
+    startTestGateway(topics, issuer.url, { WS_PING_INTERVAL_MS: '150' }),
+  ]);
+  await Promise.all([untilReady(bounded), untilReady(pinging)]);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([bounded?.close(), pinging?.close()]);
+  await deleteTopics(kafka, topics);
+  await kafka?.close();
+  await issuer?.close();
+});
+
+describe('token expiry', () => {
+  it('sends the 401 body and closes with 4001 at exp', async () => {
+    const socket = await connect(`${bounded.wsBase}/ws/bookings/`, { token: issuer.token(user(), 2) });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const closed = await socket.waitForClose(5_000);
+    const at = Date.now();
+    expect(closed.code).toBe(4001);
+    expect(at).toBeGreaterThanOrEqual(exp * 1000);
+    expect(at).toBeLessThan(exp * 1000 + 1_000);
+    expect(socket.messages).toEqual([UNAUTHORIZED]);
+  });
+
+  it('on an available-bookings socket: the 401 body, then the disconnection message, then 4001', async () => {
+    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(driver(), 1) });
+    expect((await socket.waitForClose(5_000)).code).toBe(4001);
+    expect(socket.messages).toEqual([UNAUTHORIZED, DISCONNECTED]);
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that stops reading is closed with 4008 once its send queue passes the bound', async () => {
+    const slowDriver = driver();
+    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(slowDriver) });
+    const healthy = await connect(`${bounded.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    socket.ws.pause();
+    const before = await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
+    const address = `${'Long Street '.repeat(40)}, City`;
+    // Kernel socket buffers absorb an unknown amount first: keep offering until the gateway gives up.
+    for (let round = 0; round < 40; round++) {
+      await publish.offer(kafka, ...Array.from({ length: 500 }, () => events.offered(newId(), slowDriver.id, address)));
+      const closes = await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
+      if (closes > before) break;
+    }
+    await until(
+      async () => (await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/)) > before,
+      10_000,
+      'a slow-client close',
+    );
+    socket.ws.resume();
+    expect((await socket.waitForClose()).code).toBe(4008);
+    expect(socket.messages.at(-1)).toEqual(DISCONNECTED);
+    // Others are unaffected.
+    expect(healthy.closed).toBeNull();
+    healthy.close();
+  });
+});
+
+describe('dead peers', () => {
+  it('a peer that stops answering pings is dropped', async () => {
+    const socket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    const alive = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    await until(() => pinging.gateway.service.hub.size === 2);
+    socket.ws.pause();
+    await until(() => pinging.gateway.service.hub.size === 1, 3_000, 'the dead peer dropped');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(alive.closed).toBeNull();
+    alive.close();
+    socket.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('closes every socket with 1001, the disconnection message first on available bookings', async () => {
+    const rider = user();
+    const userSocket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(rider) });
+    const available = await connect(`${pinging.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(driver()) });
+    const booking = { bookingId: newId(), userId: rider.id };
+    await publish.booking(kafka, events.requested(booking));
+    await userSocket.waitFor(1);
+    await pinging.close();
+    expect((await userSocket.waitForClose()).code).toBe(1001);
+    expect((await available.waitForClose()).code).toBe(1001);
+    expect(available.messages).toEqual([DISCONNECTED]);
+    expect(userSocket.messages).toHaveLength(1);
+  });
+});

@@ -1,0 +1,159 @@
+import type { Principal } from '@rideline/auth';
+import type { KafkaRuntime } from '@rideline/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events, newId, publish } from './support/events.ts';
+import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
+import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
+
+const topics = uniqueTopics('reconnect');
+const U: Principal = { kind: 'user', id: newId() };
+const D: Principal = { kind: 'driver', id: newId() };
+const OTHER_DRIVER = newId();
+
+let issuer: TestIssuer;
+let kafka: KafkaRuntime;
+let gateway: TestGateway;
+
+const ref = () => ({ bookingId: newId(), userId: U.id });
+const pending = ref();
+const accepted = ref();
+const onTrip = ref();
+const completed = ref();
+const longAgo = ref();
+const takenByOther = { bookingId: newId(), userId: newId() };
+const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+const offerOpen = newId();
+const offerRevoked = newId();
+
+const status = (booking: { bookingId: string }, value: string) => expect.objectContaining({ type: 'booking_status', booking_id: booking.bookingId, status: value });
+const sleepBetween = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** The booking history, written before any socket opens; distinct event times order the snapshot. */
+async function writeHistory(): Promise<void> {
+  await publish.booking(kafka, { ...events.requested(longAgo), occurred_at: hourAgo }, { ...events.completed(longAgo, D.id, 5), occurred_at: hourAgo });
+  for (const [booking, history] of [
+    [completed, (b: typeof completed) => [events.requested(b), events.accepted(b, D.id, 2), events.started(b, D.id, 4), events.completed(b, D.id, 5)]],
+    [onTrip, (b: typeof onTrip) => [events.requested(b), events.accepted(b, D.id, 2), events.started(b, D.id, 4)]],
+    [accepted, (b: typeof accepted) => [events.requested(b), events.accepted(b, D.id, 2)]],
+    [takenByOther, (b: typeof takenByOther) => [events.requested(b), events.accepted(b, OTHER_DRIVER, 2)]],
+    [pending, (b: typeof pending) => [events.requested(b)]],
+  ] as const) {
+    for (const event of history(booking)) {
+      await sleepBetween();
+      await publish.booking(kafka, event);
+    }
+  }
+  await publish.notice(kafka, events.otp(accepted, '111222', 2), events.otp(onTrip, '333444', 2));
+  await publish.offer(
+    kafka,
+    events.offered(offerOpen, D.id),
+    events.offered(offerRevoked, D.id),
+    events.revoked(offerRevoked, D.id, 'cancelled'),
+    events.offered(takenByOther.bookingId, D.id),
+  );
+}
+
+const expectedUser = () => [
+  status(completed, 'completed'),
+  status(onTrip, 'on_trip'),
+  status(accepted, 'accepted'),
+  { type: 'otp', booking_id: accepted.bookingId, otp: '111222', message: 'Your booking has been accepted. Here is your OTP to start the trip.' },
+  status(pending, 'pending'),
+];
+const expectedDriver = () => [status(completed, 'completed'), status(onTrip, 'on_trip'), status(accepted, 'accepted')];
+
+async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
+  const userSocket = await connect(`${gw.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+  const driverSocket = await connect(`${gw.wsBase}/ws/driver/bookings/`, { token: issuer.token(D) });
+  const offersSocket = await connect(`${gw.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(D) });
+  await userSocket.waitFor(5);
+  await driverSocket.waitFor(3);
+  await offersSocket.waitFor(1);
+  await quietFor(300, userSocket, driverSocket, offersSocket);
+  expect(userSocket.messages).toEqual(expectedUser());
+  expect(driverSocket.messages).toEqual(expectedDriver());
+  expect(driverSocket.messages.some((m) => m.type === 'otp' || 'otp' in m)).toBe(false);
+  expect(offersSocket.messages).toEqual([expect.objectContaining({ type: 'available_booking', booking_id: offerOpen, message: 'A new booking is available.' })]);
+  return [userSocket, driverSocket, offersSocket];
+}
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  kafka = await startTestKafka(topics);
+  gateway = await startTestGateway(topics, issuer.url);
+  await untilReady(gateway);
+  await writeHistory();
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await deleteTopics(kafka, topics);
+  await kafka?.close();
+  await issuer?.close();
+});
+
+describe('no lost updates across reconnects', () => {
+  it('a socket first receives the current state: active bookings (OTP while accepted), recent endings, open offers', async () => {
+    const sockets = await expectSnapshot(gateway);
+    for (const socket of sockets) socket.close();
+  });
+
+  it('then live messages follow, with nothing repeated', async () => {
+    const [userSocket, driverSocket, offersSocket] = await expectSnapshot(gateway);
+    await publish.booking(kafka, events.started(accepted, D.id, 4));
+    await userSocket!.waitFor(6);
+    await driverSocket!.waitFor(4);
+    expect(userSocket!.messages.slice(5)).toEqual([status(accepted, 'on_trip')]);
+    expect(driverSocket!.messages.slice(3)).toEqual([status(accepted, 'on_trip')]);
+    await quietFor(200, userSocket!, driverSocket!, offersSocket!);
+    for (const socket of [userSocket!, driverSocket!, offersSocket!]) socket.close();
+    // Back to the state the other tests expect.
+    await publish.booking(kafka, events.cancelled(accepted, 'user', D.id, 6));
+  });
+
+  it('what happened while disconnected is in the state sent on reconnect', async () => {
+    const first = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    await first.waitFor(4);
+    await quietFor(200, first);
+    expect(first.messages).toHaveLength(4);
+    first.close();
+    const gone = ref();
+    await publish.booking(kafka, events.requested(gone), events.accepted(gone, D.id, 2));
+    await publish.notice(kafka, events.otp(gone, '555666', 2));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const again = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    await again.waitFor(6);
+    await quietFor(300, again);
+    expect(again.messages.slice(-2)).toEqual([
+      status(gone, 'accepted'),
+      { type: 'otp', booking_id: gone.bookingId, otp: '555666', message: 'Your booking has been accepted. Here is your OTP to start the trip.' },
+    ]);
+    again.close();
+    await publish.booking(kafka, events.expired(gone, 9));
+  });
+
+  it('a restarted gateway rebuilds the same state from the topics', async () => {
+    await gateway.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    gateway = await startTestGateway(topics, issuer.url);
+    await untilReady(gateway);
+    const userSocket = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    await userSocket.waitFor(5);
+    await quietFor(300, userSocket);
+    expect(userSocket.messages).toHaveLength(5);
+    // The cancelled and expired bookings ended just now, so they are recent endings.
+    expect(userSocket.messages.map((m) => [m['booking_id'], m['status'] ?? m.type])).toEqual(
+      expect.arrayContaining([
+        [completed.bookingId, 'completed'],
+        [onTrip.bookingId, 'on_trip'],
+        [accepted.bookingId, 'cancelled'],
+        [pending.bookingId, 'pending'],
+        [expect.any(String), 'expired'],
+      ]),
+    );
+    expect(userSocket.messages.some((m) => m['booking_id'] === longAgo.bookingId)).toBe(false);
+    expect(userSocket.messages.some((m) => m.type === 'otp' && m['booking_id'] === accepted.bookingId)).toBe(false);
+    userSocket.close();
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { TopicMessage } from '@rideline/contracts';
+import type { KafkaRuntime } from '@rideline/kafka';
+
+type BookingEvent = TopicMessage<'bookingEvents'>;
+const now = () => new Date().toISOString();
+const place = (address: string) => ({ lat: 12.97, lng: 77.59, address });
+
+export interface BookingRef {
+  readonly bookingId: string;
+  readonly userId: string;
+}
+
+export const newId = (): string => randomUUID();
+
+/** Envelopes as booking-service and dispatch-service publish them. */
+export const events = {
+  requested: (b: BookingRef, version = 1): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'BookingRequested',
+    version,
+    occurred_at: now(),
+    data: {
+      booking_id: b.bookingId,
+      user_id: b.userId,
+      pickup: place('123 Street, City'),
+      dropoff: place('456 Avenue, City'),
+      estimated_cost: 300,
+      expires_at: new Date(Date.now() + 120_000).toISOString(),
+    },
+  }),
+  accepted: (b: BookingRef, driverId: string, version = 2): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'BookingAccepted',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
+  }),
+  started: (b: BookingRef, driverId: string, version = 4): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'TripStarted',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
+  }),
+  completed: (b: BookingRef, driverId: string, version = 5): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'TripCompleted',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
+  }),
+  cancelled: (b: BookingRef, by: 'user' | 'driver', driverId: string | null, version: number): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'BookingCancelled',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId, cancelled_by: by, reason: null },
+  }),
+  expired: (b: BookingRef, version = 2): BookingEvent => ({
+    event_id: randomUUID(),
+    type: 'BookingExpired',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId },
+  }),
+  otp: (b: BookingRef, otp: string, version = 2): TopicMessage<'bookingNotifications'> => ({
+    event_id: randomUUID(),
+    type: 'OtpIssued',
+    version,
+    occurred_at: now(),
+    data: { booking_id: b.bookingId, user_id: b.userId, otp },
+  }),
+  offered: (bookingId: string, driverId: string, address = '123 Street, City'): TopicMessage<'dispatchOffers'> => ({
+    event_id: randomUUID(),
+    type: 'BookingOffered',
+    version: 1,
+    occurred_at: now(),
+    data: {
+      booking_id: bookingId,
+      driver_id: driverId,
+      pickup: place(address),
+      dropoff: place('456 Avenue, City'),
+      estimated_cost: 300,
+      distance_m: 850,
+      offered_at: now(),
+    },
+  }),
+  revoked: (bookingId: string, driverId: string, reason: 'accepted' | 'cancelled' | 'expired'): TopicMessage<'dispatchOffers'> => ({
+    event_id: randomUUID(),
+    type: 'OfferRevoked',
+    version: 1,
+    occurred_at: now(),
+    data: { booking_id: bookingId, driver_id: driverId, reason },
+  }),
+};
+
+/** Publishes with the key each topic is keyed by (API.md). */
+export const publish = {
+  booking: (kafka: KafkaRuntime, ...messages: BookingEvent[]) =>
+    kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingEvents', key: message.data.booking_id, message }))),
+  notice: (kafka: KafkaRuntime, ...messages: TopicMessage<'bookingNotifications'>[]) =>
+    kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingNotifications', key: message.data.user_id, message }))),
+  offer: (kafka: KafkaRuntime, ...messages: TopicMessage<'dispatchOffers'>[]) =>
+    kafka.publisher.publish(messages.map((message) => ({ topic: 'dispatchOffers', key: message.data.driver_id, message }))),
+};

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
+import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
+import { createLogger } from '@rideline/service-kit';
+import { testKafkaBrokers } from '@rideline/test-support';
+import { readGatewayConfig } from '../../src/config.ts';
+import { startGateway, type RunningGateway } from '../../src/gateway.ts';
+
+/** Topic names unique to one test file, so files never see each other's records. */
+export function uniqueTopics(label: string): TopicNames {
+  const run = randomUUID().slice(0, 8);
+  return Object.fromEntries(TOPIC_IDS.map((id) => [id, `test-gw-${label}-${run}.${TOPICS[id].defaultName}`])) as TopicNames;
+}
+
+export function topicEnv(topics: TopicNames): Record<string, string> {
+  return Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, topics[id]]));
+}
+
+export interface TestGateway extends RunningGateway {
+  /** `ws://127.0.0.1:<port>` */
+  readonly wsBase: string;
+  readonly httpBase: string;
+}
+
+/** A gateway in this process, on a free port, against the test broker and the given topics. */
+export async function startTestGateway(topics: TopicNames, jwksUrl: string, env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = readGatewayConfig({
+    KAFKA_BROKERS: testKafkaBrokers(),
+    KAFKA_TOPIC_PARTITIONS: '3',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_JWKS_URL: jwksUrl,
+    SHUTDOWN_TIMEOUT_MS: '4000',
+    ...topicEnv(topics),
+    ...env,
+  });
+  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel));
+  return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
+}
+
+/** Resolves once the gateway is ready (keys loaded, projection rebuilt). */
+export async function untilReady(gateway: TestGateway, timeoutMs = 20_000): Promise<void> {
+  await until(async () => (await fetch(`${gateway.httpBase}/health/ready`)).ok, timeoutMs);
+}
+
+/** A producer for the test's topics (and an admin to clean them up). */
+export async function startTestKafka(topics: TopicNames): Promise<KafkaRuntime> {
+  return startKafkaRuntime({
+    brokers: testKafkaBrokers().split(','),
+    clientId: `test-gw-${randomUUID().slice(0, 8)}`,
+    topics,
+    topicPartitions: 3,
+    replicationFactor: 1,
+    logger: createLogger('test', 'silent'),
+  });
+}
+
+export async function deleteTopics(kafka: KafkaRuntime, topics: TopicNames): Promise<void> {
+  await kafka.admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+}
+
+export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await predicate()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { sleep, until } from './gateway.ts';
+
+export type Received = Record<string, unknown> & { readonly type?: string };
+
+/** A real `ws` client that records everything it receives and how it was closed. */
+export class TestSocket {
+  readonly messages: Received[] = [];
+  closed: { code: number; reason: string } | null = null;
+  readonly opened: Promise<void>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Received));
+    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    ws.on('error', () => {});
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused with ${response.statusCode}`)));
+      ws.once('error', reject);
+    });
+    // Refusals are awaited through `refusal()`; an unawaited `opened` must not be an unhandled rejection.
+    this.opened.catch(() => {});
+  }
+
+  of(type: string): Received[] {
+    return this.messages.filter((message) => message.type === type);
+  }
+
+  async waitFor(count: number, timeoutMs = 10_000): Promise<Received[]> {
+    await until(() => this.messages.length >= count, timeoutMs, `${count} messages (have ${this.messages.length}: ${JSON.stringify(this.messages)})`);
+    return this.messages;
+  }
+
+  async waitForClose(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    await until(() => this.closed !== null, timeoutMs, 'close');
+    return this.closed!;
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  close(): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+  }
+}
+
+export interface ConnectOptions {
+  readonly token?: string;
+  readonly via?: 'header' | 'subprotocol';
+  readonly headers?: Record<string, string>;
+  readonly protocols?: string[];
+}
+
+export function socket(url: string, options: ConnectOptions = {}): TestSocket {
+  const headers: Record<string, string> = { ...options.headers };
+  let protocols = options.protocols;
+  if (options.token !== undefined) {
+    if (options.via === 'subprotocol') protocols = ['bearer', options.token];
+    else headers['authorization'] = `Bearer ${options.token}`;
+  }
+  return new TestSocket(new WebSocket(url, protocols, { headers, perMessageDeflate: false }));
+}
+
+/** Opens a socket and waits for the upgrade. */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<TestSocket> {
+  const client = socket(url, options);
+  await client.opened;
+  return client;
+}
+
+/** The HTTP answer to a refused upgrade: status and parsed body. */
+export function refusal(url: string, options: ConnectOptions = {}): Promise<{ status: number; body: unknown; headers: IncomingMessage['headers'] }> {
+  const client = socket(url, options);
+  return new Promise((resolve, reject) => {
+    client.ws.once('open', () => {
+      client.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    client.ws.once('unexpected-response', (_request, response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // keep the text
+        }
+        resolve({ status: response.statusCode ?? 0, body, headers: response.headers });
+      });
+    });
+  });
+}
+
+/** Waits a little and checks that nothing more arrived. */
+export async function quietFor(ms: number, ...sockets: TestSocket[]): Promise<void> {
+  const before = sockets.map((s) => s.messages.length);
+  await sleep(ms);
+  sockets.forEach((s, i) => {
+    if (s.messages.length !== before[i]) throw new Error(`unexpected messages: ${JSON.stringify(s.messages.slice(before[i]))}`);
+  });
+}
