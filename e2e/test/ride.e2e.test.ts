@@ -1,0 +1,167 @@
+/**
+ * The whole ride through the public contract only, with the three services as separate
+ * processes on the real broker and database: exactly the nearby available drivers get the
+ * offer, one accepts (a second gets 409, the others `booking_unavailable`), the rider gets
+ * `accepted` and the OTP, a wrong OTP is refused, the right one starts the trip, completion
+ * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, Inbox, registerDriver, registerUser, type Account, type Message } from '../src/client.ts';
+import { RunningSystem } from '../src/system.ts';
+
+const CENTER = { lat: 12.9716, lng: 77.5946 };
+const NEAR = [
+  { lat: 12.975, lng: 77.596 },
+  { lat: 12.968, lng: 77.59 },
+  { lat: 12.972, lng: 77.6 },
+];
+const FAR = { lat: 13.4, lng: 78.2 }; // ~80 km away
+const PICKUP = { ...CENTER, address: '123 Street, City' };
+const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
+
+let system: RunningSystem;
+let booking: string;
+let dispatch: string;
+let gateway: string;
+const inboxes: Inbox[] = [];
+
+interface Driver extends Account {
+  offers: Inbox;
+  rides: Inbox;
+}
+
+async function driverAt(position: { lat: number; lng: number } | null, available = true): Promise<Driver> {
+  const account = await registerDriver(booking);
+  const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
+  const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
+  inboxes.push(offers, rides);
+  expect((await http(`${dispatch}/drivers/me/availability`, 'PUT', { available }, account.token)).status).toBe(204);
+  if (position) expect((await http(`${dispatch}/drivers/me/location`, 'PUT', position, account.token)).status).toBe(204);
+  return { ...account, offers, rides };
+}
+
+async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
+  const account = await registerUser(booking);
+  const inbox = await Inbox.open(gateway, '/ws/bookings/', account.token);
+  inboxes.push(inbox);
+  return { ...account, inbox };
+}
+
+const about = (bookingId: string, type: string, extra: Partial<Message> = {}) => (message: Message) =>
+  message.type === type && message['booking_id'] === bookingId && Object.entries(extra).every(([k, v]) => message[k] === v);
+
+async function book(rider: Account): Promise<string> {
+  const response = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
+  expect(response.status).toBe(201);
+  return response.body['booking_id'] as string;
+}
+
+const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
+
+beforeAll(async () => {
+  system = await RunningSystem.start({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
+  booking = system.url('booking-service');
+  dispatch = system.url('dispatch-service');
+  gateway = system.url('realtime-gateway');
+}, 180_000);
+
+afterAll(async () => {
+  for (const inbox of inboxes) inbox.close();
+  await system?.stop();
+});
+
+describe('a ride from booking to completion', () => {
+  it('reaches exactly the right sockets at every step', { timeout: 90_000 }, async () => {
+    const near = await Promise.all(NEAR.map((position) => driverAt(position)));
+    const far = await driverAt(FAR);
+    const unavailable = await driverAt(NEAR[0]!, false);
+    const rider = await riderWithSocket();
+    const stranger = await riderWithSocket();
+
+    const id = await book(rider);
+    for (const driver of near) {
+      const offer = await driver.offers.waitFor(about(id, 'available_booking'));
+      expect(offer).toMatchObject({
+        pickup_location: PICKUP.address,
+        dropoff_location: DROPOFF.address,
+        message: 'A new booking is available.',
+      });
+      expect(typeof offer['estimated_cost']).toBe('number');
+    }
+
+    const [winner, loser, bystander] = near as [Driver, Driver, Driver];
+    expect((await act(winner, id, 'accept')).status).toBe(200);
+    const second = await act(loser, id, 'accept');
+    expect(second.status).toBe(409);
+    for (const other of [loser, bystander]) await other.offers.waitFor(about(id, 'booking_unavailable'));
+
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'accepted' }));
+    const otpMessage = await rider.inbox.waitFor(about(id, 'otp'));
+    const otp = otpMessage['otp'] as string;
+    expect(otp).toMatch(/^\d{6}$/);
+    await winner.rides.waitFor(about(id, 'booking_status', { status: 'accepted' }));
+
+    const wrong = otp === '000000' ? '111111' : '000000';
+    expect((await act(winner, id, 'start', { otp: wrong })).status).toBe(422);
+    expect((await act(winner, id, 'start', { otp })).status).toBe(200);
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
+    await winner.rides.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
+
+    expect((await act(winner, id, 'complete')).status).toBe(200);
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'completed' }));
+    await winner.rides.waitFor(about(id, 'booking_status', { status: 'completed' }));
+
+    // Nobody else heard about it; no driver ever saw the OTP.
+    for (const outsider of [far, unavailable]) {
+      expect(outsider.offers.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+    }
+    expect(stranger.inbox.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+    for (const driver of [...near, far, unavailable]) {
+      for (const message of [...driver.offers.messages, ...driver.rides.messages]) expect(JSON.stringify(message)).not.toContain(otp);
+    }
+    for (const driver of [loser, bystander]) expect(driver.rides.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+  });
+});
+
+describe('other endings', () => {
+  it('cancellation by the rider reaches the assigned driver', { timeout: 60_000 }, async () => {
+    const driver = await driverAt(NEAR[1]!);
+    const rider = await riderWithSocket();
+    const id = await book(rider);
+    await driver.offers.waitFor(about(id, 'available_booking'));
+    expect((await act(driver, id, 'accept')).status).toBe(200);
+    expect((await act(rider, id, 'cancel', { reason: 'plans changed' })).status).toBe(200);
+    await driver.rides.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
+  });
+
+  it('a booking nobody accepts expires, and its offers are withdrawn', { timeout: 60_000 }, async () => {
+    const driver = await driverAt(NEAR[2]!);
+    const rider = await riderWithSocket();
+    const id = await book(rider);
+    await driver.offers.waitFor(about(id, 'available_booking'));
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'expired' }), 40_000);
+    await driver.offers.waitFor(about(id, 'booking_unavailable'));
+  });
+});
+
+describe('reconnecting', () => {
+  it('gives a rider and a driver who reconnect mid-trip the current state first', { timeout: 60_000 }, async () => {
+    const driver = await driverAt(NEAR[0]!);
+    const rider = await riderWithSocket();
+    const id = await book(rider);
+    await driver.offers.waitFor(about(id, 'available_booking'));
+    await act(driver, id, 'accept');
+    const otp = (await rider.inbox.waitFor(about(id, 'otp')))['otp'];
+    expect((await act(driver, id, 'start', { otp })).status).toBe(200);
+    await rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
+    rider.inbox.close();
+    driver.rides.close();
+
+    const riderAgain = await Inbox.open(gateway, '/ws/bookings/', rider.token);
+    const driverAgain = await Inbox.open(gateway, '/ws/driver/bookings/', driver.token);
+    inboxes.push(riderAgain, driverAgain);
+    await riderAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
+    await driverAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
+  });
+});
