@@ -45,6 +45,7 @@ simulation.stopBooking();
 const drainUntil = Date.now() + 30_000;
 while (!interrupted && simulation.activeRides > 0 && Date.now() < drainUntil) await sleep(200);
 clearInterval(progress);
+await simulation.cancelPending();
 process.stdout.write(`${tty ? '\n' : ''}${simulation.stats.summary()}`);
 simulation.close();
 process.exit(simulation.stats.counts.completed > 0 ? 0 : 1);

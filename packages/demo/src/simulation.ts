@@ -21,6 +21,8 @@ export class Simulation {
   readonly #timers: NodeJS.Timeout[] = [];
   #booking = true;
   readonly #activeRides = new Set<string>();
+  /** Bookings not yet accepted, with their rider's token. */
+  readonly #pendingOwners = new Map<string, string>();
 
   constructor(private readonly options: DemoOptions) {}
 
@@ -43,6 +45,15 @@ export class Simulation {
     this.#booking = false;
   }
 
+  /** Riders cancel what is still pending, so that a later run is not offered stale bookings. */
+  async cancelPending(): Promise<void> {
+    await Promise.all(
+      [...this.#pendingOwners].map(([bookingId, token]) =>
+        call(`${this.options.bookingUrl}/bookings/${bookingId}/cancel`, 'POST', { reason: 'demo ended' }, token).catch(() => {}),
+      ),
+    );
+  }
+
   close(): void {
     for (const timer of this.#timers) clearInterval(timer);
     for (const socket of this.#sockets) socket.close(1000);
@@ -52,21 +63,37 @@ export class Simulation {
     const { dispatchUrl, gatewayUrl } = this.options;
     let position: Point = randomPoint(this.options.center, this.options.radiusKm);
     let busy = false;
+    /** Offers received and not withdrawn: a driver who becomes free takes the oldest. */
+    const open: string[] = [];
+    const takeNext = () => {
+      const bookingId = open.shift();
+      if (bookingId === undefined || busy) return;
+      busy = true;
+      void this.#drive(driver, bookingId).finally(() => {
+        busy = false;
+        takeNext();
+      });
+    };
     await call(`${dispatchUrl}/drivers/me/availability`, 'PUT', { available: true }, driver.token);
     await call(`${dispatchUrl}/drivers/me/location`, 'PUT', position, driver.token);
     const offers = await openSocket(gatewayUrl, '/ws/driver/available_bookings/', driver.token, (message) => {
-      if (message.type !== 'available_booking' || busy) return;
       const bookingId = String(message['booking_id']);
+      if (message.type === 'booking_unavailable') {
+        const index = open.indexOf(bookingId);
+        if (index >= 0) open.splice(index, 1);
+        return;
+      }
+      if (message.type !== 'available_booking') return;
+      // Bookings left pending by an earlier demo run may still be offered; their riders are gone.
+      if (!this.#ledger.createdAt.has(bookingId)) return;
       if (!this.#ledger.offered.has(bookingId)) {
         this.#ledger.offered.add(bookingId);
         this.stats.counts.offered++;
         const created = this.#ledger.createdAt.get(bookingId);
         if (created !== undefined) this.stats.offerLatencyMs.push(Date.now() - created);
       }
-      busy = true;
-      void this.#drive(driver, bookingId).finally(() => {
-        busy = false;
-      });
+      if (!open.includes(bookingId)) open.push(bookingId);
+      takeNext();
     });
     const assigned = await openSocket(gatewayUrl, '/ws/driver/bookings/', driver.token, () => {});
     this.#sockets.push(offers, assigned);
@@ -140,6 +167,7 @@ export class Simulation {
           );
           active = booking.booking_id;
           this.#activeRides.add(booking.booking_id);
+          this.#pendingOwners.set(booking.booking_id, rider.token);
           this.#ledger.createdAt.set(booking.booking_id, Date.now());
           this.stats.counts.requested++;
         } catch (error) {
@@ -150,6 +178,7 @@ export class Simulation {
   }
 
   #onStatus(bookingId: string, status: string, release: () => void): void {
+    if (status !== 'pending') this.#pendingOwners.delete(bookingId);
     if (status === 'accepted') {
       this.stats.counts.accepted++;
       const accepted = this.#ledger.acceptedAt.get(bookingId);
