@@ -1,0 +1,40 @@
+/**
+ * After `pnpm bench`: gathers every benchmark's results file into one committed BENCHMARKS.md,
+ * with the machine, date and versions the figures were measured on.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '@rideline/dev-infra';
+
+const sources = [
+  ['booking-service: bookings per second, latency, commit to Kafka', 'services/booking-service/bench/RESULTS.md'],
+  ['dispatch-service: geo index against a linear scan', 'services/dispatch-service/bench/RESULTS.md'],
+  ['realtime-gateway: sockets, memory, delivery', 'services/realtime-gateway/bench/RESULTS.md'],
+  ['Fan-out against bare ws, Socket.IO and Django Channels', 'benchmarks/fanout/RESULTS.md'],
+] as const;
+
+/** First line a tool prints of its version (java prints it on stderr). */
+const version = (command: string, args: string[]) => {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n')[0] || 'unknown';
+};
+
+const sections = sources.map(([title, file]) => {
+  const full = path.join(REPO_ROOT, file);
+  if (!existsSync(full)) return `## ${title}\n\nNot measured in this run (\`${file}\` is missing).\n`;
+  // Each file's own title goes; its sections move one level down under this one.
+  const body = readFileSync(full, 'utf8').replace(/^# .*\n/, '').replace(/^(#+) /gm, '#$1 ').trim();
+  return `## ${title}\n\nFrom \`${file}\`.\n\n${body}\n`;
+});
+
+const header = [
+  '# Benchmarks',
+  '',
+  `Written by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; PostgreSQL ${version('psql', ['--version'])}; Java ${version('java', ['-version'])}.`,
+  'Every figure comes from one shared, noisy machine that also runs the broker, the database and the load generators: read ratios and medians, not absolutes.',
+  '',
+].join('\n');
+writeFileSync(path.join(REPO_ROOT, 'BENCHMARKS.md'), [header, ...sections].join('\n'));
+process.stdout.write(`wrote ${path.join(REPO_ROOT, 'BENCHMARKS.md')}\n`);
