@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -41,6 +42,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
     // Routes validate exactly what they declare; unknown fields are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Errors the router raises before any route runs (e.g. an overlong path parameter) get the
+    // API.md body too, without echoing the request back.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.code(error.statusCode ?? 400).send({ success: false, message: 'The request is malformed.', code: error.code ?? 'BAD_REQUEST' });
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Registered (and awaited) before any route, so that it sees them all.

@@ -115,3 +115,15 @@ describe('OpenAPI', () => {
     expect(document.paths).toHaveProperty(['/health/ready']);
   });
 });
+
+describe('router errors', () => {
+  it('answers an overlong path parameter with the API.md body, without echoing the path', async () => {
+    await build(true);
+    app.get('/items/:id', async () => ({}));
+    const response = await app.inject(`/items/${'x'.repeat(2_000)}`);
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+    expect(response.json()).toMatchObject({ success: false, code: 'FST_ERR_MAX_PARAM_LENGTH' });
+    expect(response.body).not.toContain('xxxxxxxx');
+  });
+});

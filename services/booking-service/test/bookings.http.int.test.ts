@@ -71,8 +71,8 @@ describe('a whole ride', () => {
     expect(events.map((e) => [e.value.type, e.value.version])).toEqual([
       ['BookingRequested', 1],
       ['BookingAccepted', 2],
-      ['TripStarted', 4],
-      ['TripCompleted', 5],
+      ['TripStarted', 3],
+      ['TripCompleted', 4],
     ]);
     for (const event of events) {
       expect(event.topic).toBe(running.config.topics.bookingEvents);

@@ -3,6 +3,7 @@ import type { TopicNames } from '@rideline/contracts';
 import { evolve, fold, type Booking } from '../domain/booking.ts';
 import type { BookingCommand } from '../domain/commands.ts';
 import { decide } from '../domain/decide.ts';
+import { isPublic } from '../domain/events.ts';
 import type { OutboxSealer } from '../outbox/sealing.ts';
 import { contentionError, rejectionError } from './errors.ts';
 import { StreamVersionConflict, type BookingEventStore, type RecordedEvent } from './event-store.ts';
@@ -45,7 +46,8 @@ export class BookingCommands {
         if (after === null) throw new Error('a decision produced events but no booking');
         const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
         try {
-          const entries = outboxEntriesFor(records, after, this.deps.topics, otp);
+          const published = history.filter((recorded) => isPublic(recorded.event)).length;
+          const entries = outboxEntriesFor(records, published, after, this.deps.topics, otp);
           await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader);
         } catch (error) {
           if (error instanceof StreamVersionConflict) continue;
