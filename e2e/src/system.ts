@@ -22,8 +22,12 @@ export class RunningSystem {
     readonly ports: Record<ServiceName, number>,
   ) {}
 
-  static async start(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
-    const database = await createScratchDatabase(undefined, 'rideline_e2e');
+  /**
+   * `options.postgresServerUrl`: the PostgreSQL server to create the scratch database on
+   * (default RIDELINE_TEST_PG_URL), e.g. a private one a fault test stops and restarts.
+   */
+  static async start(extraEnv: Record<string, string> = {}, options: { postgresServerUrl?: string } = {}): Promise<RunningSystem> {
+    const database = await createScratchDatabase(options.postgresServerUrl, 'rideline_e2e');
     const run = randomUUID().slice(0, 8);
     const ports = {
       'booking-service': await freePort(),

@@ -12,6 +12,7 @@ import type { Registry } from 'prom-client';
 import { installErrorHandler } from './error-handler.ts';
 import { installHealth, type ReadinessCheck } from './health.ts';
 import { installMetrics } from './metrics.ts';
+import { installValidation } from './validation.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -39,8 +40,6 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
-    // Routes validate exactly what they declare; unknown fields are an error, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     // Errors the router raises before any route runs (e.g. an overlong path parameter) get the
     // API.md body too, without echoing the request back.
@@ -60,6 +59,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
     },
   });
   app.get('/openapi.json', { logLevel: 'warn' }, async () => app.swagger());
+  installValidation(app);
   installErrorHandler(app);
   installHealth(app, options.readiness);
   const metrics = installMetrics(app, options.service);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDependencyDown } from './dependency-errors.ts';
 import { ServiceError, type ErrorBody } from './errors.ts';
 
 interface ValidationIssue {
@@ -41,12 +42,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Fastify's own client errors: unparseable JSON, body too large, bad content type...
       status = error.statusCode;
       body = { success: false, message: error.message, code: error.code ?? 'BAD_REQUEST' };
+    } else if (isDependencyDown(error)) {
+      request.log.warn({ err: error }, 'a dependency is unreachable');
+      status = 503;
+      body = { success: false, message: 'A dependency is unavailable; retry shortly.', code: 'DEPENDENCY_DOWN' };
     } else {
       request.log.error({ err: error }, 'unhandled error');
       status = 500;
       body = { success: false, message: 'Internal error.', code: 'INTERNAL' };
     }
-    if (status >= 500 && !(error instanceof ServiceError)) status = 500;
     return reply.status(status).send(body);
   });
 

@@ -6,3 +6,4 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './run-service.ts';
 export * from './listen.ts';
+export * from './dependency-errors.ts';

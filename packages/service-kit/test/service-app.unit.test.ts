@@ -127,3 +127,24 @@ describe('router errors', () => {
     expect(response.body).not.toContain('xxxxxxxx');
   });
 });
+
+describe('query strings and dependencies', () => {
+  it('reads numbers in a query string, but not in a body', async () => {
+    await build(true);
+    app.get('/page', { schema: { querystring: Type.Object({ limit: Type.Integer({ maximum: 200 }) }) } }, async (request) => request.query);
+    expect((await app.inject('/page?limit=200')).json()).toEqual({ limit: 200 });
+    expect((await app.inject('/page?limit=201')).statusCode).toBe(400);
+    const body = await app.inject({ method: 'POST', url: '/things', payload: { pickup: { lat: '12' } } });
+    expect(body.statusCode).toBe(400);
+  });
+
+  it('answers 503, not 500, when a dependency cannot be reached', async () => {
+    await build(true);
+    app.get('/db', async () => {
+      throw new Error('query failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) });
+    });
+    const response = await app.inject('/db');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ success: false, code: 'DEPENDENCY_DOWN' });
+  });
+});
