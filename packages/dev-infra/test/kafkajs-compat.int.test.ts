@@ -88,7 +88,8 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
     });
     admin = kafka.admin();
     await admin.connect();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    // Idempotent: a retried send under load must not duplicate, or the counts below would drift.
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   }, 600_000);
 
