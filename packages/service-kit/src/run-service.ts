@@ -1,4 +1,7 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import { listenOn } from './listen.ts';
+import { createLogger } from './logger.ts';
 
 export interface RunningService {
   /** Stop accepting, drain, commit offsets, close: in that order. */
@@ -34,5 +37,40 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     if (err) process.stderr.write(`${options.name}: fatal error, shutting down: ${err.stack ?? err.message}\n`);
     else process.stderr.write(`${options.name}: ${signal ?? 'shutdown'} received, closing\n`);
     await running.close();
+  });
+}
+
+/** What a service's `start*System` returns: its app, not yet listening, and how to stop it all. */
+export interface ServiceSystem {
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions<C> {
+  readonly name: string;
+  readonly readConfig: () => C;
+  readonly startSystem: (config: C, logger: ReturnType<typeof createLogger>) => Promise<ServiceSystem>;
+}
+
+/**
+ * The whole of a service's `main.ts`: read config, start the system, listen on HOST:PORT
+ * (closing the system again if that fails), and stop gracefully on a signal.
+ */
+export function serve<C extends { host: string; port: number; logLevel: string; shutdownTimeoutMs: number }>(
+  options: ServeOptions<C>,
+): Promise<void> {
+  return runService({
+    name: options.name,
+    async start() {
+      const config = options.readConfig();
+      const system = await options.startSystem(config, createLogger(options.name, config.logLevel));
+      try {
+        await listenOn(system.app, config.host, config.port);
+      } catch (error) {
+        await system.close();
+        throw error;
+      }
+      return { shutdownTimeoutMs: config.shutdownTimeoutMs, close: system.close };
+    },
   });
 }
