@@ -148,3 +148,13 @@ describe('query strings and dependencies', () => {
     expect(response.json()).toMatchObject({ success: false, code: 'DEPENDENCY_DOWN' });
   });
 });
+
+describe('NUL characters', () => {
+  it('are refused at the boundary with 400 naming the field', async () => {
+    await build(true);
+    const response = await app.inject({ method: 'POST', url: '/things', payload: { pickup: { lat: 1 }, note: 'a\u0000b' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
+    expect(response.json().message).toContain('body.note');
+  });
+});
