@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,11 @@ try {
     for (const message of messages) sentAt.set(message.data.booking_id, now);
     await kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingEvents' as const, key: message.data.booking_id, message })));
   };
+  /** The gateway's CPU time so far (user + system), µs, from /proc (clock ticks of 10 ms). */
+  const gatewayCpuMicros = () => {
+    const fields = readFileSync(`/proc/${gateway.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  };
   const drain = async (expected: number, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (received.size < expected && Date.now() < deadline) await sleep(20);
@@ -181,6 +186,7 @@ try {
   log(`latency: ${rate} events/s for ${seconds} s`);
   recording = true;
   const steadyStart = performance.now();
+  const steadyCpuStart = gatewayCpuMicros();
   let produced = 0;
   while (performance.now() - steadyStart < seconds * 1000) {
     const due = Math.floor(((performance.now() - steadyStart) / 1000) * rate) - produced;
@@ -192,9 +198,10 @@ try {
     }
   }
   await drain(produced * fanout, 15_000);
+  const steadyCpuPerDelivery = (gatewayCpuMicros() - steadyCpuStart) / Math.max(1, received.size);
   const steadyLatencies = latencies.splice(0).sort((a, b) => a - b);
   const steadyReceived = received.size;
-  log(`  received ${steadyReceived}/${produced * fanout}; p50 ${percentile(steadyLatencies, 50).toFixed(1)} ms, p99 ${percentile(steadyLatencies, 99).toFixed(1)} ms`);
+  log(`  received ${steadyReceived}/${produced * fanout}; p50 ${percentile(steadyLatencies, 50).toFixed(1)} ms, p99 ${percentile(steadyLatencies, 99).toFixed(1)} ms; gateway CPU ${steadyCpuPerDelivery.toFixed(1)} µs/delivery`);
 
   // Phase 2: the gateway's own delivery rate. With every process sharing two cores, producing
   // while the gateway delivers measures the producer as much as the gateway; so the gateway is
@@ -213,12 +220,14 @@ try {
     gateway.kill('SIGCONT');
   }
   const produceSeconds = (performance.now() - burstStart) / 1000;
+  const drainCpuStart = gatewayCpuMicros();
   await drain(burst * fanout, 60_000);
+  const drainCpuPerDelivery = (gatewayCpuMicros() - drainCpuStart) / Math.max(1, received.size);
   const after = await metricsOf(base);
   const deliverySeconds = (lastAt - firstAt) / 1000;
   const burstReceived = received.size;
   const deliveryRate = burstReceived / deliverySeconds;
-  log(`  produced in ${produceSeconds.toFixed(1)} s (${Math.round(burst / produceSeconds)}/s); delivered ${burstReceived} in ${deliverySeconds.toFixed(1)} s = ${Math.round(deliveryRate)}/s`);
+  log(`  produced in ${produceSeconds.toFixed(1)} s (${Math.round(burst / produceSeconds)}/s); delivered ${burstReceived} in ${deliverySeconds.toFixed(1)} s = ${Math.round(deliveryRate)}/s; gateway CPU ${drainCpuPerDelivery.toFixed(1)} µs/delivery`);
 
   const results = `# realtime-gateway benchmark
 
@@ -243,14 +252,16 @@ Latency is from the produce call (before the broker's ack) to the client receivi
 Each event is one \`BookingRequested\` for a random connected principal, so it is delivered to
 ${fanout} socket${fanout === 1 ? '' : 's'}.
 
-| phase | events | deliveries received | rate | p50 | p90 | p99 | max |
-|---|---|---|---|---|---|---|---|
-| steady ${rate} events/s for ${seconds} s | ${produced} | ${steadyReceived} | ${Math.round(steadyReceived / seconds)} deliveries/s | ${percentile(steadyLatencies, 50).toFixed(1)} ms | ${percentile(steadyLatencies, 90).toFixed(1)} ms | ${percentile(steadyLatencies, 99).toFixed(1)} ms | ${(steadyLatencies.at(-1) ?? NaN).toFixed(1)} ms |
-| backlog drain: ${burst} events produced (in ${produceSeconds.toFixed(1)} s) while the gateway was frozen, then delivered | ${burst} | ${burstReceived} | **${Math.round(deliveryRate)} deliveries/s** | n/a | n/a | n/a | n/a |
+| phase | events | deliveries received | rate | p50 | p90 | p99 | max | gateway CPU per delivery |
+|---|---|---|---|---|---|---|---|---|
+| steady ${rate} events/s for ${seconds} s | ${produced} | ${steadyReceived} | ${Math.round(steadyReceived / seconds)} deliveries/s | ${percentile(steadyLatencies, 50).toFixed(1)} ms | ${percentile(steadyLatencies, 90).toFixed(1)} ms | ${percentile(steadyLatencies, 99).toFixed(1)} ms | ${(steadyLatencies.at(-1) ?? NaN).toFixed(1)} ms | ${steadyCpuPerDelivery.toFixed(1)} µs |
+| backlog drain: ${burst} events produced (in ${produceSeconds.toFixed(1)} s) while the gateway was frozen, then delivered | ${burst} | ${burstReceived} | **${Math.round(deliveryRate)} deliveries/s** | n/a | n/a | n/a | n/a | ${drainCpuPerDelivery.toFixed(1)} µs |
 
 Gateway counters over the drain: ${after.delivered - before.delivered} messages written. The drain rate is
 the gateway's (reading Kafka, decoding and validating each record, updating the projection,
 writing to the socket) together with the clients' reading, on two cores shared with the broker.
+Gateway CPU per delivery is its user + system time during the phase (\`/proc/<pid>/stat\`) ÷ the
+deliveries: what one delivery costs the gateway whatever else shares the cores.
 `;
   writeFileSync(args.out, results);
   log(`wrote ${args.out}`);

@@ -42,6 +42,19 @@ export const gatewaySettings = {
       description: 'On open, a socket also gets bookings that ended this recently (not only active ones)',
     }),
   },
+  feed: {
+    fetchMaxWaitMs: integer('FEED_FETCH_MAX_WAIT_MS', {
+      default: 10,
+      min: 0,
+      max: 1_000,
+      description: 'How long the broker may hold a fetch to fill FEED_FETCH_MIN_BYTES: the most a quiet stream adds to delivery latency',
+    }),
+    fetchMinBytes: integer('FEED_FETCH_MIN_BYTES', {
+      default: 65_536,
+      min: 1,
+      description: 'Bytes a fetch waits for (up to FEED_FETCH_MAX_WAIT_MS); 1 answers at once, one fetch per few records under load',
+    }),
+  },
   projection: {
     retentionSeconds: integer('PROJECTION_RETENTION_SECONDS', {
       default: 86_400,

@@ -59,6 +59,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     groupId: `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     logger,
     handle: gateway.ingest,
+    fetch: { minBytes: config.feed.fetchMinBytes, maxWaitMs: config.feed.fetchMaxWaitMs },
     onUndecodable: (topic) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' }),
   });
   const retentionMs = config.projection.retentionSeconds * 1000;

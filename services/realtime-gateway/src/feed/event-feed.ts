@@ -16,6 +16,12 @@ export interface EventFeedOptions {
   readonly groupId: string;
   readonly logger: Logger;
   readonly handle: (record: FeedRecord) => void;
+  /**
+   * A fetch waits for `minBytes` or `maxWaitMs`, whichever comes first. With kafkajs a fetch
+   * costs far more than a record, and answering every fetch at the first byte (Kafka's default)
+   * makes a busy gateway spend most of its CPU fetching a few records at a time.
+   */
+  readonly fetch: { readonly minBytes: number; readonly maxWaitMs: number };
   /** A record that does not decode (logged and skipped, see below). */
   readonly onUndecodable?: (topic: FeedTopic, reason: string) => void;
 }
@@ -47,8 +53,8 @@ export class EventFeed {
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      // Short fetch waits: shutdown does not wait long for an in-flight fetch.
-      maxWaitTimeInMs: 250,
+      minBytes: options.fetch.minBytes,
+      maxWaitTimeInMs: options.fetch.maxWaitMs,
     });
     this.#idByName = new Map(FEED_TOPICS.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
@@ -79,11 +85,17 @@ export class EventFeed {
   async #onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const topic = this.#idByName.get(batch.topic);
     if (topic === undefined) return;
+    // Offsets are resolved once per batch, not per record: nothing is committed (see above), the
+    // resolved offset only tells kafkajs where the next fetch starts.
+    let lastApplied: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       this.#apply(topic, message.value);
-      resolveOffset(message.offset);
-      this.#reached(batch.topic, batch.partition, Number(message.offset) + 1);
+      lastApplied = message.offset;
+    }
+    if (lastApplied !== undefined) {
+      resolveOffset(lastApplied);
+      this.#reached(batch.topic, batch.partition, Number(lastApplied) + 1);
     }
     await heartbeat();
   }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Endpoint } from '../domain/endpoints.ts';
 import type { RateBudget } from '../domain/rate-budget.ts';
@@ -12,11 +13,15 @@ export class Connection implements RateBudget {
   alive = true;
   /** Set once the gateway has started closing it, so it is closed only once. */
   closing = false;
+  /** Its TCP stream is corked by the hub, holding this turn's writes for one syscall. */
+  corked = false;
   tokens: number;
   refilledAtMs: number;
 
   constructor(
     readonly socket: WebSocket,
+    /** The TCP stream under `socket` (the upgraded request's), corked and uncorked by the hub. */
+    readonly transport: Duplex,
     readonly endpoint: Endpoint,
     readonly principalId: string,
     /** The current token's `exp`, seconds since the epoch; moved by an in-band refresh. */

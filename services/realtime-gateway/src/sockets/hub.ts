@@ -7,6 +7,11 @@ import type { Connection } from './connection.ts';
 const DISCONNECTED_JSON = JSON.stringify(DRIVER_DISCONNECTED);
 /** After a close frame is queued, how long a peer gets to finish the handshake before it is cut. */
 const CLOSE_GRACE_MS = 5_000;
+/**
+ * Writes held back (corked) before the hub flushes in the middle of a turn: bounds how long the
+ * first message of a large Kafka batch waits for the last one.
+ */
+const MAX_CORKED_WRITES = 512;
 
 export interface HubOptions {
   readonly maxBufferedBytes: number;
@@ -24,6 +29,15 @@ export class SocketHub {
   readonly #routes = new Map<Endpoint, Map<string, Set<Connection>>>(ENDPOINT_NAMES.map((endpoint) => [endpoint, new Map()]));
   readonly #options: HubOptions;
   #size = 0;
+  /**
+   * Connections written to in the current turn of the event loop, their streams corked: a Kafka
+   * batch often holds several messages for one socket, and each uncorked `ws.send` is a syscall
+   * of its own, the largest cost of a delivery. They are uncorked once the turn's synchronous
+   * work is done (a microtask), or earlier after MAX_CORKED_WRITES writes.
+   */
+  readonly #corked: Connection[] = [];
+  #corkedWrites = 0;
+  readonly #flush = () => this.flush();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -89,8 +103,27 @@ export class SocketHub {
       this.close(connection, CLOSE.slowClient, 'slow client');
       return false;
     }
+    if (!connection.corked) {
+      if (this.#corked.length === 0) queueMicrotask(this.#flush);
+      connection.corked = true;
+      connection.transport.cork();
+      this.#corked.push(connection);
+    }
     socket.send(json);
+    if (++this.#corkedWrites >= MAX_CORKED_WRITES) this.flush();
     return true;
+  }
+
+  /** Sends what this turn's writes left corked. */
+  flush(): void {
+    const corked = this.#corked;
+    for (let i = 0; i < corked.length; i++) {
+      const connection = corked[i]!;
+      connection.corked = false;
+      connection.transport.uncork();
+    }
+    corked.length = 0;
+    this.#corkedWrites = 0;
   }
 
   /**

@@ -102,7 +102,7 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
           socket.terminate();
           return;
         }
-        options.service.open(socket, endpoint, principal.id, principal.expiresAt);
+        options.service.open(socket, request.raw.socket, endpoint, principal.id, principal.expiresAt);
       },
     );
   }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
 import { parseInboundFrame } from '../domain/inbound.ts';
@@ -58,9 +59,9 @@ export class SocketService {
    * Takes over a freshly upgraded socket. Registration and the snapshot happen in one
    * synchronous step, so no event can slip between the state sent and the live messages after.
    */
-  open(socket: WebSocket, endpoint: Endpoint, principalId: string, expiresAt: number): void {
+  open(socket: WebSocket, transport: Duplex, endpoint: Endpoint, principalId: string, expiresAt: number): void {
     const now = Date.now();
-    const connection = new Connection(socket, endpoint, principalId, expiresAt, this.#options.inbound.burst, now);
+    const connection = new Connection(socket, transport, endpoint, principalId, expiresAt, this.#options.inbound.burst, now);
     socket.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(connection, data, isBinary));
     socket.on('pong', () => (connection.alive = true));
     socket.once('close', (code: number) => this.hub.remove(connection, code));
