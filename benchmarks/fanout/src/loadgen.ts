@@ -200,6 +200,8 @@ export class LoadGenerator {
     const helperCpu = () => (target.helper ? safeCpuSeconds(target.helper.pid) : Number.NaN);
     const cpuBefore = cpuSeconds(target.pid);
     const helperBefore = helperCpu();
+    const loadgenChildrenCpu = () => (target.loadgenPids ?? []).reduce((sum, pid) => sum + safeCpuSeconds(pid), 0);
+    const childrenBefore = loadgenChildrenCpu();
     const ownBefore = process.cpuUsage();
     const t0 = nowMs();
     for (let i = 0; i < count; i++) {
@@ -232,6 +234,7 @@ export class LoadGenerator {
     const wallS = (nowMs() - t0) / 1000;
     const helper = helperCpu() - helperBefore;
     const own = process.cpuUsage(ownBefore);
+    const childrenUs = (loadgenChildrenCpu() - childrenBefore) * 1e6;
 
     const replies = await this.#all(() => ({ type: 'collect' }), 'collected');
     const total = replies.reduce((n, r) => n + r.latencies.length, 0);
@@ -286,7 +289,7 @@ export class LoadGenerator {
       serverCpuUsPerDelivery: total > 0 ? (cpu * 1e6) / total : Number.NaN,
       serverCpuShare: cpu / wallS,
       helperCpuUsPerDelivery: total > 0 ? (helper * 1e6) / total : Number.NaN,
-      loadgenCpuUsPerDelivery: total > 0 ? (own.user + own.system) / total : Number.NaN,
+      loadgenCpuUsPerDelivery: total > 0 ? (own.user + own.system + childrenUs) / total : Number.NaN,
       publishLagMs,
       frameBytes: Math.max(...replies.map((r) => r.frameBytes)),
       driverBound: false,

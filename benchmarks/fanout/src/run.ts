@@ -15,7 +15,7 @@ import { LoadGenerator, saturated, type PhaseResult } from './loadgen.ts';
 import { rssBytes } from './proc.ts';
 import { renderResults, type TargetOutcome, type RunOutcome } from './report.ts';
 import { djangoTarget, type ChannelLayerKind } from './targets/django.ts';
-import { gatewayTarget } from './targets/gateway.ts';
+import { gatewayTarget, type GatewayProducerKind } from './targets/gateway.ts';
 import { socketIoTarget, wsTarget } from './targets/node-peers.ts';
 import type { RunningTarget, Target } from './targets/target.ts';
 
@@ -33,6 +33,7 @@ Options (each also read from the environment variable named after it):
   --targets LIST       ws,socketio,django,gateway                     FANOUT_TARGETS       all four
   --channel-layer L    redis (channels_redis) or memory               FANOUT_CHANNEL_LAYER redis
   --redis-url URL      Redis of the channel layer                     FANOUT_REDIS_URL     redis://127.0.0.1:6379/0
+  --gateway-producer P java (Kafka's Java client) or kafkajs          FANOUT_GATEWAY_PRODUCER java if it can run
   --drain-max MS       how long to wait for deliveries after a phase  FANOUT_DRAIN_MAX_MS  6000
   --out FILE           the results file                               FANOUT_OUT           RESULTS.md (this folder)
 Kafka (gateway only): KAFKA_BROKERS (default 127.0.0.1:9092).`;
@@ -49,10 +50,13 @@ const { values: args } = parseArgs({
     'channel-layer': { type: 'string' },
     'redis-url': { type: 'string' },
     'drain-max': { type: 'string' },
+    'gateway-producer': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
+  // `pnpm bench -- --runs 1` passes the `--` along.
+  args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
 });
 if (args.help) {
   console.log(HELP);
@@ -84,6 +88,8 @@ const drainMaxMs = positiveInt('drain-max', 'FANOUT_DRAIN_MAX_MS', '6000');
 const redisUrl = setting('redis-url', 'FANOUT_REDIS_URL', 'redis://127.0.0.1:6379/0');
 const channelLayer = setting('channel-layer', 'FANOUT_CHANNEL_LAYER', 'redis') as ChannelLayerKind;
 if (channelLayer !== 'redis' && channelLayer !== 'memory') throw new Error('--channel-layer must be redis or memory');
+const gatewayProducer = setting('gateway-producer', 'FANOUT_GATEWAY_PRODUCER', 'auto') as GatewayProducerKind | 'auto';
+if (!['java', 'kafkajs', 'auto'].includes(gatewayProducer)) throw new Error('--gateway-producer must be java or kafkajs');
 const outFile = resolve(PACKAGE_DIR, setting('out', 'FANOUT_OUT', 'RESULTS.md'));
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
 
@@ -91,7 +97,7 @@ const allTargets: Record<string, () => Target> = {
   ws: () => wsTarget,
   socketio: () => socketIoTarget,
   django: () => djangoTarget(channelLayer, redisUrl),
-  gateway: () => gatewayTarget(brokers),
+  gateway: () => gatewayTarget(brokers, gatewayProducer),
 };
 const targetIds = setting('targets', 'FANOUT_TARGETS', 'ws,socketio,django,gateway').split(',').map((t) => t.trim());
 for (const id of targetIds) if (!allTargets[id]) throw new Error(`unknown target ${id}; known: ${Object.keys(allTargets).join(', ')}`);

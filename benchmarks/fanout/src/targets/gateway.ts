@@ -14,10 +14,11 @@ import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { generateSigningKey, signAccessToken, type SigningKey } from '@rideline/auth';
 import { TOPIC_IDS, TOPICS, decodeMessage, type TopicId, type TopicNames } from '@rideline/contracts';
-import { ensureTopics, TopicPublisher, type RawRecord } from '@rideline/kafka';
+import { ensureTopics, TopicPublisher } from '@rideline/kafka';
 import kafkajs from 'kafkajs';
 import { bookingIdFor, nowMs } from '../common.ts';
 import { freePort, httpGet, pidListeningOn, startProcess, waitForHttp200, type ServerProcess } from '../proc.ts';
+import { JavaOfferProducer, javaProducerUnavailable } from './java-offer-producer.ts';
 import type { PublishStats, StartResult, Target, TargetParams } from './target.ts';
 
 const { Kafka, logLevel } = kafkajs;
@@ -54,16 +55,27 @@ const OFFER_TAIL =
   `"dropoff":{"lat":12.9352,"lng":77.6245,"address":"456 Avenue, City"},` +
   `"estimated_cost":300,"distance_m":1250,"offered_at":"`;
 
-function offerValue(parts: { before: string; after: string }, driverId: string, offeredAt: string): string {
-  return `${parts.before}${randomUUID()}${parts.after}${driverId}${OFFER_TAIL}${offeredAt}"}}`;
+function offerValue(parts: { before: string; after: string }, eventId: string, driverId: string, offeredAt: string): string {
+  return `${parts.before}${eventId}${parts.after}${driverId}${OFFER_TAIL}${offeredAt}"}}`;
 }
 
-export function gatewayTarget(brokers: readonly string[]): Target {
+/**
+ * What produces the gateway's records: Kafka's Java client in a child process (the cheapest
+ * publisher there is, leaving the shared cores to the gateway), or kafkajs in this process.
+ */
+export type GatewayProducerKind = 'java' | 'kafkajs';
+
+/** Produces one publish's records, one per driver; resolves once the broker has them all. */
+type OfferSender = (seq: number, parts: { before: string; after: string }, offeredAt: string) => Promise<void>;
+
+export function gatewayTarget(brokers: readonly string[], producerKind: GatewayProducerKind | 'auto'): Target {
+  let publishPathNote = '';
   return {
     id: 'gateway',
     label: 'Rideline realtime-gateway',
-    publishPath:
-      'one `BookingOffered` envelope per driver, produced to `dispatch.offers` keyed by driver id (kafkajs via `@rideline/kafka` TopicPublisher, acks=all); the gateway consumes it and sends `available_booking` on the driver socket',
+    get publishPath() {
+      return `one \`BookingOffered\` envelope per driver, produced to \`dispatch.offers\` keyed by driver id (acks=all) ${publishPathNote}; the gateway consumes it and sends \`available_booking\` on the driver socket`;
+    },
     async start(params: TargetParams): Promise<StartResult> {
       if (!existsSync(GATEWAY_MAIN)) return { ok: false, skip: `${GATEWAY_MAIN} does not exist` };
 
@@ -99,22 +111,51 @@ export function gatewayTarget(brokers: readonly string[]): Target {
       const drivers = Array.from({ length: params.connections }, () => randomUUID());
       const port = await freePort();
       const topicEnv = Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, names[id]]));
+      const fanoutDrivers = drivers.slice(0, params.fanout);
       let server: ServerProcess | undefined;
       const publisher = new TopicPublisher(kafka, names as TopicNames);
+      let javaProducer: JavaOfferProducer | undefined;
       const cleanUp = async () => {
         await server?.stop();
         await publisher.disconnect().catch(() => {});
+        await javaProducer?.stop();
         await new Promise<void>((done) => jwks.server.close(() => done()));
         await dropTopics();
       };
 
+      let kind: GatewayProducerKind = producerKind === 'auto' ? 'java' : producerKind;
+      const javaMissing = kind === 'java' ? await javaProducerUnavailable() : undefined;
+      if (javaMissing !== undefined) {
+        if (producerKind === 'java') {
+          await cleanUp();
+          return { ok: false, skip: `--gateway-producer java cannot run: ${javaMissing}` };
+        }
+        kind = 'kafkajs';
+      }
+      publishPathNote =
+        kind === 'java'
+          ? "by Kafka's Java client (kafka-clients, in a child process of the load generator; its CPU counts as the load generator's)"
+          : `by kafkajs via \`@rideline/kafka\` TopicPublisher${javaMissing !== undefined ? ` (the Java client could not run: ${javaMissing})` : ''}`;
+      const sendOffers: OfferSender =
+        kind === 'java'
+          ? (seq, parts, offeredAt) => javaProducer!.publish(seq, offerValue(parts, '{EVENT_ID}', '{DRIVER_ID}', offeredAt))
+          : (_seq, parts, offeredAt) =>
+              publisher.sendRaw(
+                fanoutDrivers.map((driverId) => ({
+                  topic: names.dispatchOffers,
+                  key: driverId,
+                  value: offerValue(parts, randomUUID(), driverId, offeredAt),
+                })),
+              );
+
       try {
         // The envelope has to be what the contract says: check one against its schema.
-        const sample = offerValue(offerParts(0), drivers[0]!, new Date().toISOString());
+        const sample = offerValue(offerParts(0), randomUUID(), drivers[0]!, new Date().toISOString());
         const decoded = decodeMessage('dispatchOffers', sample);
         if (!decoded.ok) throw new Error(`bench bug: our BookingOffered does not match the contract: ${decoded.reason}`);
 
-        await publisher.connect();
+        if (kind === 'java') javaProducer = await JavaOfferProducer.start(brokers, names.dispatchOffers, fanoutDrivers);
+        else await publisher.connect();
         server = startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
           cwd: GATEWAY_DIR,
           env: {
@@ -150,7 +191,6 @@ export function gatewayTarget(brokers: readonly string[]): Target {
         return { ok: false, skip: `could not start the gateway: ${(error as Error).message}\n${out}` };
       }
 
-      const fanoutDrivers = drivers.slice(0, params.fanout);
       const brokerPid = pidListeningOn(Number(brokers[0]?.split(':').pop()));
       let publishError: string | undefined;
       /** How long each produce took to be acknowledged by the broker, ms (the driver's own side). */
@@ -168,19 +208,12 @@ export function gatewayTarget(brokers: readonly string[]): Target {
             url: `ws://127.0.0.1:${port}/ws/driver/available_bookings/`,
             headers: { Authorization: `Bearer ${signAccessToken(key, { kind: 'driver', id }, { ttlSeconds: 3_600 })}` },
           })),
+          ...(javaProducer ? { loadgenPids: [javaProducer.pid] } : {}),
           publish(seq) {
-            const parts = offerParts(seq);
-            const offeredAt = new Date().toISOString();
-            const topic = names.dispatchOffers;
-            const records: RawRecord[] = fanoutDrivers.map((driverId) => ({
-              topic,
-              key: driverId,
-              value: offerValue(parts, driverId, offeredAt),
-            }));
             pending++;
             maxPending = Math.max(maxPending, pending);
             const sentAt = nowMs();
-            publisher.sendRaw(records).then(
+            sendOffers(seq, offerParts(seq), new Date().toISOString()).then(
               () => {
                 pending--;
                 ackTimes.push(nowMs() - sentAt);

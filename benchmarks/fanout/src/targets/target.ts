@@ -17,6 +17,8 @@ export interface RunningTarget {
   readonly protocol: ClientProtocol;
   /** A process the target's delivery path runs through besides the server (Redis, the Kafka broker), whose CPU is reported too. */
   readonly helper?: { readonly name: string; readonly pid: number };
+  /** Processes of the load generator besides its own (the gateway's Java publisher), whose CPU counts as the load generator's. */
+  readonly loadgenPids?: readonly number[];
   /** Socket i of `connections`; sockets [0, fanout) receive every publish. */
   readonly sockets: readonly SocketSpec[];
   /** Called once the client sockets are open, before anything is published. */
