@@ -43,16 +43,16 @@ export const gatewaySettings = {
     }),
   },
   feed: {
-    fetchMaxWaitMs: integer('FEED_FETCH_MAX_WAIT_MS', {
-      default: 10,
-      min: 0,
-      max: 1_000,
-      description: 'How long the broker may hold a fetch to fill FEED_FETCH_MIN_BYTES: the most a quiet stream adds to delivery latency',
-    }),
     fetchMinBytes: integer('FEED_FETCH_MIN_BYTES', {
-      default: 65_536,
+      default: 1,
       min: 1,
-      description: 'Bytes a fetch waits for (up to FEED_FETCH_MAX_WAIT_MS); 1 answers at once, one fetch per few records under load',
+      description: 'Bytes a Kafka fetch waits for before the broker answers (1: at once, the lowest latency)',
+    }),
+    fetchMaxWaitMs: integer('FEED_FETCH_MAX_WAIT_MS', {
+      default: 250,
+      min: 1,
+      max: 5_000,
+      description: 'The longest the broker holds a fetch that has not got FEED_FETCH_MIN_BYTES: with 1 byte, only how often a quiet gateway polls',
     }),
   },
   projection: {
