@@ -43,7 +43,13 @@ export class RunningSystem {
       ...extraEnv,
     };
     const system = new RunningSystem(database, env, ports);
-    for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) await system.startService(name);
+    try {
+      for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) await system.startService(name);
+    } catch (error) {
+      // Nobody else holds the services started so far, nor the scratch database.
+      await system.stop().catch(() => {});
+      throw error;
+    }
     return system;
   }
 
