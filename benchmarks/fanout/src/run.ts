@@ -26,7 +26,7 @@ const HELP = `Usage: pnpm --filter @rideline/fanout-bench bench [-- options]
 Options (each also read from the environment variable named after it):
   --connections N      sockets connected to each target               FANOUT_CONNECTIONS   2000
   --fanout N           of which every publish reaches the first N     FANOUT_FANOUT        all
-  --rates A,B,...      publishes per second, one phase each           FANOUT_RATES         1,10,15,50
+  --rates A,B,...      publishes per second, one phase each           FANOUT_RATES         1,10,15,20,30,50
   --duration S         seconds of publishing per phase                FANOUT_DURATION      3
   --runs N             runs of every target (medians are reported)    FANOUT_RUNS          3
   --workers N          client worker threads                          FANOUT_WORKERS       2
@@ -75,7 +75,7 @@ function positiveInt(name: string, envName: string, fallback: string): number {
 
 const connections = positiveInt('connections', 'FANOUT_CONNECTIONS', '2000');
 const fanout = Math.min(connections, positiveInt('fanout', 'FANOUT_FANOUT', String(connections)));
-const rates = setting('rates', 'FANOUT_RATES', '1,10,15,50')
+const rates = setting('rates', 'FANOUT_RATES', '1,10,15,20,30,50')
   .split(',')
   .map((r) => Number(r.trim()))
   .sort((a, b) => a - b);
