@@ -1,6 +1,6 @@
 import { http, Inbox, registerDriver, registerUser, type Account, type Message } from '@rideline/e2e/client';
 import { FirstArrivals } from './arrivals.ts';
-import { pointNear, type Point } from './city.ts';
+import { randomPoint, type Point } from '@rideline/demo/city';
 
 export interface SystemUrls {
   readonly booking: string;
@@ -59,7 +59,7 @@ export class Fleet {
     }
     for (const account of driverAccounts) {
       const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
-      const driver: Driver = { ...account, offers, position: pointNear(center, DRIVER_SPREAD_M) };
+      const driver: Driver = { ...account, offers, position: randomPoint(center, DRIVER_SPREAD_M / 1000) };
       this.#listen(offers, 'driver', (message, at) => {
         if (message.type === 'available_booking') this.offers.record(String(message['booking_id']), driver, at);
       });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Point } from './city.ts';
+import type { Point } from '@rideline/demo/city';
 
 export interface BenchOptions {
   /** Bookings per second, one phase each, played in this order in every run. */

@@ -1,5 +1,5 @@
 import { http, type Account } from '@rideline/e2e/client';
-import { pointNear } from './city.ts';
+import { randomPoint } from '@rideline/demo/city';
 import type { CpuMeter, CpuUsage } from './cpu.ts';
 import type { Fleet } from './fleet.ts';
 import { distribution, type Distribution } from './stats.ts';
@@ -90,8 +90,8 @@ async function playBooking(fleet: Fleet, index: number, timeoutMs: number, sampl
   const rider = fleet.riders[index % fleet.riders.length]!;
   const nearDriver = fleet.drivers[Math.floor(Math.random() * fleet.drivers.length)]!.position;
   const body = {
-    pickup: { ...pointNear(nearDriver, PICKUP_NEAR_DRIVER_M), address: 'Bench pickup' },
-    dropoff: { ...pointNear(nearDriver, TRIP_LENGTH_M), address: 'Bench dropoff' },
+    pickup: { ...randomPoint(nearDriver, PICKUP_NEAR_DRIVER_M / 1000), address: 'Bench pickup' },
+    dropoff: { ...randomPoint(nearDriver, TRIP_LENGTH_M / 1000), address: 'Bench dropoff' },
   };
   const bookings = `${fleet.urls.booking}/bookings`;
 
