@@ -69,6 +69,8 @@ export function gitRevision(): string {
     run('git', ['status', '--porcelain'])
       .split('\n')
       .filter(Boolean)
+      // Results files rewritten earlier in the same `pnpm bench` are not code changes.
+      .filter((line) => !/(^|\/)(RESULTS|BENCHMARKS)\.md$/.test(line.slice(3)))
       .map((line) => line.slice(3).split('/').slice(0, 2).join('/')), // "XY path", from the repository root
   );
   return dirty.size ? `${commit}, with uncommitted changes in ${[...dirty].sort().map((path) => `\`${path}\``).join(', ')}` : commit;
