@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
 
 export async function startServiceProcess(serviceDir: string, env: Record<string, string>): Promise<ServiceProcess> {
   const port = env['PORT'] && /^\d+$/.test(env['PORT']) ? Number(env['PORT']) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // RIDELINE_SERVICE_NODE_ARGS: Node flags for every service started, e.g. `--cpu-prof` to see where a benchmark's CPU goes.
+  const nodeArgs = process.env['RIDELINE_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: serviceDir,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
