@@ -3,7 +3,7 @@
  * starts the three services as separate processes, waits until each is ready and says where
  * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '@rideline/dev-infra';
 import { provideLocalInfra, withDatabase } from './local-infra.ts';
@@ -16,6 +16,18 @@ interface ServiceSpec {
 
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
 const READY_TIMEOUT_MS = 120_000;
+
+// Generated code first (booking-service's Prisma client is not committed); turbo skips it when
+// its inputs have not changed since the last run.
+log('generating code (prisma generate, cached by turbo)');
+const generate = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo'), ['run', 'generate', '--output-logs=errors-only'], {
+  cwd: REPO_ROOT,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (generate.status !== 0) {
+  log(`code generation failed (${generate.error?.message ?? `exit code ${generate.status}`}); did \`pnpm install\` run?`);
+  process.exit(1);
+}
 
 const infra = await provideLocalInfra({ log }).catch((error: unknown) => {
   log(`cannot start the infrastructure: ${error instanceof Error ? error.message : String(error)}`);
