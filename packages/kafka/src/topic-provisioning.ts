@@ -41,7 +41,32 @@ export async function ensureTopics(
     names,
     ids.filter((id) => existing.has(names[id])),
   );
+  await untilServed(admin, ids.map((id) => names[id]));
   return { created: missing.map((id) => names[id]), reconfigured };
+}
+
+/** How long a fresh topic may take to get leaders for all its partitions. */
+const LEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until every partition of `topics` answers for its offsets. A topic another service has
+ * just created is listed before its partitions have leaders; reading it then fails with
+ * "not the leader for that topic-partition", which made a fresh `pnpm start` fail.
+ */
+async function untilServed(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
 }
 
 async function fixCleanupPolicies(
