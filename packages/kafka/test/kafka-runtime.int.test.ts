@@ -81,6 +81,30 @@ describe('topic provisioning', () => {
   });
 });
 
+describe('topic provisioning racing another service', () => {
+  it('returns only once the topics another service is creating can be read', async () => {
+    // Service A creates the topics without waiting for leaders; service B, starting at the same
+    // time, finds them listed and must not go on until their partitions are served.
+    const raceNames = Object.fromEntries(TOPIC_IDS.map((id) => [id, `test-${runId}-race.${id}`])) as TopicNames;
+    const creating = runtime.admin.createTopics({
+      waitForLeaders: false,
+      topics: Object.values(raceNames).map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+    });
+    try {
+      let listed = false;
+      while (!listed) {
+        const topics = new Set(await runtime.admin.listTopics());
+        listed = Object.values(raceNames).every((topic) => topics.has(topic));
+      }
+      await ensureTopics(runtime.admin, raceNames, { partitions: 6, replicationFactor: 1 });
+      for (const topic of Object.values(raceNames)) expect(await runtime.admin.fetchTopicOffsets(topic)).toHaveLength(6);
+    } finally {
+      await creating.catch(() => {});
+      await runtime.admin.deleteTopics({ topics: Object.values(raceNames) }).catch(() => {});
+    }
+  });
+});
+
 describe('publisher and typed consumer', () => {
   it('delivers each key in order, and parks a poison record without blocking the partition', async () => {
     const received: ConsumedRecord<'dispatchOffers'>[] = [];
