@@ -133,7 +133,7 @@ describe('faults', () => {
     console.info(`outbox flushed to the topic ${Date.now() - flushStarted} ms after every service was ready`);
     // ...and the sockets that stayed connected (the gateway's consumer resumed).
     try {
-      // Bound: a consumer group whose broker restarted may wait out the old session (30 s) first.
+      // Bound: a consumer group whose broker restarted waits out the old session (10 s) first.
       await r2.inbox.waitFor(about(b2, 'booking_status', { status: 'accepted' }), 60_000);
       console.info(`sockets got the outage's updates ${Date.now() - brokerBackAt} ms after the broker restarted`);
     } catch (error) {

@@ -17,6 +17,8 @@ export interface GatewayDeps {
   readonly locations: LocationSink;
   /** Whether the projection has been rebuilt from the topics (upgrades wait for it). */
   readonly projectionReady: () => boolean;
+  /** Whether the feed is consuming (false while it rejoins its group after a broker outage). */
+  readonly feedLive: () => boolean;
   readonly sockets: SocketSettings;
   readonly shutdownDeadlineMs: number;
 }
@@ -42,6 +44,11 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
       auth: authReadiness(deps.verifier),
       projection: async () => {
         if (!deps.projectionReady()) throw new Error('projection still being rebuilt');
+      },
+      // Not a gate for upgrades: a socket opened now gets its snapshot, and what it is owed
+      // arrives once the feed rejoins. It tells a probe that live updates are paused.
+      feed: async () => {
+        if (!deps.feedLive()) throw new Error('not consuming: the feed is rejoining its consumer group');
       },
     },
   });

@@ -49,6 +49,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     verifier,
     locations,
     projectionReady: () => feed?.isCaughtUp ?? false,
+    feedLive: () => feed?.isLive ?? false,
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
   });

@@ -2,6 +2,9 @@ import { decodeMessage, type TopicMessage, type TopicNames } from '@rideline/con
 import type { Logger } from '@rideline/kafka';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
+/** The feed's consumer session (see the constructor). */
+const FEED_SESSION_TIMEOUT_MS = 10_000;
+
 /** The topics the gateway reads. */
 export const FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
 export type FeedTopic = (typeof FEED_TOPICS)[number];
@@ -46,6 +49,8 @@ export class EventFeed {
   /** `topic:partition` → the offset to reach (the high watermark at start). */
   readonly #targets = new Map<string, number>();
   #caughtUp = false;
+  /** In its group and fetching; false from a crash or rebalance until it has joined again. */
+  #live = false;
   #resolveCaughtUp: () => void = () => {};
   readonly caughtUp: Promise<void>;
 
@@ -56,6 +61,11 @@ export class EventFeed {
       allowAutoTopicCreation: false,
       minBytes: options.fetch.minBytes,
       maxWaitTimeInMs: options.fetch.maxWaitMs,
+      // After a broker restart kafkajs rejoins as a new member, and the coordinator first waits
+      // for the old one's session to expire: the group's only member waited 30 s (the default)
+      // before delivering again. A group of one has no rebalance to protect.
+      sessionTimeout: FEED_SESSION_TIMEOUT_MS,
+      heartbeatInterval: FEED_SESSION_TIMEOUT_MS / 10,
     });
     this.#idByName = new Map(FEED_TOPICS.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
@@ -65,6 +75,11 @@ export class EventFeed {
     return this.#caughtUp;
   }
 
+  /** Whether records are flowing: false while the consumer rejoins after losing the broker. */
+  get isLive(): boolean {
+    return this.#live;
+  }
+
   async start(): Promise<void> {
     for (const [name] of this.#idByName) {
       for (const { partition, high, low } of await this.#options.admin.fetchTopicOffsets(name)) {
@@ -72,6 +87,14 @@ export class EventFeed {
       }
     }
     this.#checkCaughtUp();
+    const { GROUP_JOIN, CRASH, REBALANCING, STOP } = this.#consumer.events;
+    this.#consumer.on(GROUP_JOIN, () => (this.#live = true));
+    this.#consumer.on(REBALANCING, () => (this.#live = false));
+    this.#consumer.on(STOP, () => (this.#live = false));
+    this.#consumer.on(CRASH, ({ payload }) => {
+      this.#live = false;
+      this.#options.logger.warn({ err: payload.error, restart: payload.restart }, 'the feed consumer crashed; it rejoins its group');
+    });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
