@@ -47,11 +47,6 @@ export class PictureConsumer {
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
-      // After a broker restart kafkajs rejoins as a new member, and the coordinator first waits
-      // for the old one's session to expire (30 s by default); a group of one has no rebalance
-      // to protect, so it waits as little as the group member's.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
     });
     this.#idByName = new Map(PICTURE_TOPICS.map((id) => [options.names[id], id]));
   }
