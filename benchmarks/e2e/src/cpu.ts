@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from '@rideline/test-support';
 
 /** CPU used during a phase: by each process, in % of one core, and by the whole machine, in % of all its cores. */
 export interface CpuUsage {
@@ -13,14 +13,6 @@ interface Reading {
   readonly machineBusy: number;
   readonly machineTotal: number;
 }
-
-const TICKS_PER_SECOND = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 /**
  * Reads CPU time from /proc (Linux; NaN elsewhere). It tells whether a slow phase was the
@@ -44,17 +36,6 @@ export class CpuMeter {
     for (const name of Object.keys(after.byProcess)) byProcess[name] = (100 * (after.byProcess[name]! - before.byProcess[name]!)) / seconds;
     const total = after.machineTotal - before.machineTotal;
     return { byProcess, machine: total > 0 ? (100 * (after.machineBusy - before.machineBusy)) / total : NaN };
-  }
-}
-
-/** utime + stime of /proc/<pid>/stat (fields 14 and 15; the command name may hold spaces). */
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return NaN;
   }
 }
 

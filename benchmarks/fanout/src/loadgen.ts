@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { nowMs, sleep, type SharedBuffers, type WorkerCommand, type WorkerInit, type WorkerReply } from './common.ts';
-import { cpuSeconds } from './proc.ts';
+import { processCpuSeconds } from '@rideline/test-support';
 import type { RunningTarget } from './targets/target.ts';
 
 export interface PhaseResult {
@@ -197,10 +197,10 @@ export class LoadGenerator {
     const count = Math.max(1, Math.round(rate * durationS));
     const interval = 1000 / rate;
     target.takePublishStats?.(); // what the warm-up or an earlier phase left
-    const helperCpu = () => (target.helper ? safeCpuSeconds(target.helper.pid) : Number.NaN);
-    const cpuBefore = cpuSeconds(target.pid);
+    const helperCpu = () => (target.helper ? processCpuSeconds(target.helper.pid) : Number.NaN);
+    const cpuBefore = processCpuSeconds(target.pid);
     const helperBefore = helperCpu();
-    const loadgenChildrenCpu = () => (target.loadgenPids ?? []).reduce((sum, pid) => sum + safeCpuSeconds(pid), 0);
+    const loadgenChildrenCpu = () => (target.loadgenPids ?? []).reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
     const childrenBefore = loadgenChildrenCpu();
     const ownBefore = process.cpuUsage();
     const t0 = nowMs();
@@ -230,7 +230,7 @@ export class LoadGenerator {
       } else if (nowMs() - since >= options.quietMs) break;
       if (nowMs() - publishedAt >= options.drainMaxMs) break;
     }
-    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    const cpu = processCpuSeconds(target.pid) - cpuBefore;
     const wallS = (nowMs() - t0) / 1000;
     const helper = helperCpu() - helperBefore;
     const own = process.cpuUsage(ownBefore);
@@ -302,14 +302,6 @@ export class LoadGenerator {
       );
     }
     return { ...result, driverBound };
-  }
-}
-
-function safeCpuSeconds(pid: number): number {
-  try {
-    return cpuSeconds(pid);
-  } catch {
-    return Number.NaN;
   }
 }
 

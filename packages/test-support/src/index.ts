@@ -1,2 +1,3 @@
 export * from './service-process.ts';
 export * from './startup-contract.ts';
+export * from './process-cpu.ts';

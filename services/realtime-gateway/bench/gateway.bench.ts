@@ -14,13 +14,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TopicMessage } from '@rideline/contracts';
-import { freePort, testKafkaBrokers } from '@rideline/test-support';
+import { freePort, processCpuSeconds, testKafkaBrokers } from '@rideline/test-support';
 import WebSocket from 'ws';
 import { deleteTopics, startTestKafka, topicEnv, uniqueTopics } from '../test/support/gateway.ts';
 import { startTestIssuer } from '../test/support/jwks-server.ts';
@@ -172,11 +172,7 @@ try {
     for (const message of messages) sentAt.set(message.data.booking_id, now);
     await kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingEvents' as const, key: message.data.booking_id, message })));
   };
-  /** The gateway's CPU time so far (user + system), µs, from /proc (clock ticks of 10 ms). */
-  const gatewayCpuMicros = () => {
-    const fields = readFileSync(`/proc/${gateway.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  };
+  const gatewayCpuMicros = () => processCpuSeconds(gateway.pid!) * 1e6;
   const drain = async (expected: number, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (received.size < expected && Date.now() < deadline) await sleep(20);
