@@ -37,7 +37,7 @@ export class SocketHub {
    */
   readonly #corked: Connection[] = [];
   #corkedWrites = 0;
-  readonly #flush = () => this.flush();
+  readonly #flush = () => this.#uncorkAll();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -110,12 +110,12 @@ export class SocketHub {
       this.#corked.push(connection);
     }
     socket.send(json);
-    if (++this.#corkedWrites >= MAX_CORKED_WRITES) this.flush();
+    if (++this.#corkedWrites >= MAX_CORKED_WRITES) this.#uncorkAll();
     return true;
   }
 
   /** Sends what this turn's writes left corked. */
-  flush(): void {
+  #uncorkAll(): void {
     const corked = this.#corked;
     for (let i = 0; i < corked.length; i++) {
       const connection = corked[i]!;
