@@ -4,14 +4,18 @@ import { Id } from './shared-shapes.ts';
 
 /**
  * Private notices for one user on `booking.notifications`, keyed by user id. The OTP travels
- * only here, never on `booking.events`. `version` is that of the booking event that caused it.
+ * only here, never on `booking.events`, and never in clear: `otp_sealed` is the OTP sealed with
+ * authenticated encryption under the notice key that only booking-service and the gateway hold
+ * (the format is `sealNotice`/`openNotice` in `@rideline/auth`; the booking and user ids are
+ * bound into it, so a sealed OTP cannot be replayed for another booking or user).
+ * `version` is that of the booking event that caused it.
  */
 export const OtpIssued = envelopeSchema(
   'OtpIssued',
   Type.Object({
     booking_id: Id,
     user_id: Id,
-    otp: Type.String({ pattern: '^[0-9]{6}$' }),
+    otp_sealed: Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' }),
   }),
 );
 

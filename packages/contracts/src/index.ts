@@ -5,4 +5,5 @@ export * from './booking-events.ts';
 export * from './booking-notifications.ts';
 export * from './driver-locations.ts';
 export * from './dispatch-offers.ts';
+export * from './identity-revocations.ts';
 export * from './topic-messages.ts';

@@ -4,6 +4,7 @@ import { BookingEvent } from './booking-events.ts';
 import { BookingNotification } from './booking-notifications.ts';
 import { DispatchOffer } from './dispatch-offers.ts';
 import { DriverLocationRecord } from './driver-locations.ts';
+import { IdentityRevocation } from './identity-revocations.ts';
 import type { TopicId } from './topics.ts';
 
 /**
@@ -16,6 +17,7 @@ export const TOPIC_MESSAGE_SCHEMAS = {
   bookingNotifications: BookingNotification,
   driverLocations: DriverLocationRecord,
   dispatchOffers: DispatchOffer,
+  identityRevocations: IdentityRevocation,
 } as const satisfies Partial<Record<TopicId, TSchema>>;
 
 export type MessageTopicId = keyof typeof TOPIC_MESSAGE_SCHEMAS;
@@ -26,6 +28,7 @@ const validators = {
   bookingNotifications: Compile(BookingNotification),
   driverLocations: Compile(DriverLocationRecord),
   dispatchOffers: Compile(DispatchOffer),
+  identityRevocations: Compile(IdentityRevocation),
 };
 
 export type DecodeResult<T extends MessageTopicId> =

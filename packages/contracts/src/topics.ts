@@ -38,6 +38,12 @@ export const TOPICS = {
     keyedBy: 'driver id',
     cleanupPolicy: 'delete',
   },
+  identityRevocations: {
+    defaultName: 'identity.revocations',
+    envVar: 'TOPIC_IDENTITY_REVOCATIONS',
+    keyedBy: 'principal (user:<id> or driver:<id>)',
+    cleanupPolicy: 'delete',
+  },
   deadLetter: {
     defaultName: 'rideline.dead-letter',
     envVar: 'TOPIC_DEAD_LETTER',
