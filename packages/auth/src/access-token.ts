@@ -9,6 +9,12 @@ export interface AccessTokenClaims {
   readonly kind: PrincipalKind;
   readonly iat: number;
   readonly exp: number;
+  /**
+   * The login session (refresh-token family) the token was issued in: revoking the session
+   * (logout) makes every token carrying it invalid before its `exp`. Absent in tokens issued
+   * before sessions were named.
+   */
+  readonly sid?: string;
 }
 
 type Sign = (payload: Record<string, unknown>) => string;
@@ -28,11 +34,19 @@ export interface SignOptions {
   readonly ttlSeconds: number;
   /** Milliseconds since the epoch; default now. */
   readonly now?: number;
+  /** The `sid` claim: the session (refresh-token family) this token belongs to. */
+  readonly sessionId?: string;
 }
 
 export function signAccessToken(key: SigningKey, principal: Principal, options: SignOptions): string {
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
-  const claims: AccessTokenClaims = { sub: principal.id, kind: principal.kind, iat, exp: iat + options.ttlSeconds };
+  const claims: AccessTokenClaims = {
+    sub: principal.id,
+    kind: principal.kind,
+    iat,
+    exp: iat + options.ttlSeconds,
+    ...(options.sessionId === undefined ? {} : { sid: options.sessionId }),
+  };
   return signerFor(key)({ ...claims });
 }
 
@@ -107,14 +121,16 @@ export function verifyAccessToken(token: string, keys: AccessTokenKeys, now: num
     return fail(error instanceof Error ? error.message : 'invalid signature');
   }
   const claims = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-  const { sub, kind, iat, exp } = claims;
+  const { sub, kind, iat, exp, sid } = claims;
   if (typeof sub !== 'string' || !UUID.test(sub)) return fail('bad sub');
   if (!isPrincipalKind(kind)) return fail('bad kind');
   if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) return fail('bad iat or exp');
+  if (sid !== undefined && (typeof sid !== 'string' || sid.length === 0 || sid.length > 64)) return fail('bad sid');
   const issuedAt = iat as number;
   const expiresAt = exp as number;
   const nowSeconds = now / 1000;
   if (nowSeconds >= expiresAt) return fail('expired');
   if (issuedAt > nowSeconds + MAX_IAT_SKEW_SECONDS || issuedAt >= expiresAt) return fail('bad iat');
-  return { ok: true, principal: { kind, id: sub }, claims: { sub, kind, iat: issuedAt, exp: expiresAt } };
+  const session = typeof sid === 'string' ? { sid } : {};
+  return { ok: true, principal: { kind, id: sub }, claims: { sub, kind, iat: issuedAt, exp: expiresAt, ...session } };
 }

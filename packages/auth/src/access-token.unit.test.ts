@@ -33,6 +33,16 @@ describe('access tokens', () => {
     });
   });
 
+  it('carry the session they were issued in as sid, and refuse a malformed one', () => {
+    const sessionId = '5f0c7e9a-2b1d-4c3e-8f6a-7b8c9d0e1f2a';
+    const token = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW, sessionId });
+    expect(parts(token).payload['sid']).toBe(sessionId);
+    const verified = verifyAccessToken(token, keys, NOW + 1_000);
+    expect(verified.ok && verified.claims.sid).toBe(sessionId);
+    const bad = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW, sessionId: 'x'.repeat(65) });
+    expect(verifyAccessToken(bad, keys, NOW + 1_000)).toEqual({ ok: false, reason: 'bad sid' });
+  });
+
   it('expire at exp', () => {
     const token = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW });
     expect(verifyAccessToken(token, keys, NOW + 899_999).ok).toBe(true);
