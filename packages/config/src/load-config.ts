@@ -25,7 +25,11 @@ function* walk(schema: SettingsSchema): Generator<Setting<unknown>> {
 /** Thrown once with every bad setting listed, so an operator fixes them all in one go. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -35,11 +39,17 @@ export function loadConfig<S extends SettingsSchema>(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ConfigOf<S> {
   const problems: string[] = [];
+  const production = env['NODE_ENV'] === 'production';
+  const missingInProduction: string[] = [];
   const read = (group: SettingsSchema): Record<string, unknown> => {
     const config: Record<string, unknown> = {};
     for (const [key, entry] of Object.entries(group)) {
       if (!isSetting(entry)) {
         config[key] = read(entry);
+        continue;
+      }
+      if (production && entry.requiredInProduction && (env[entry.envVar]?.trim() ?? '') === '') {
+        missingInProduction.push(entry.envVar);
         continue;
       }
       try {
@@ -52,6 +62,10 @@ export function loadConfig<S extends SettingsSchema>(
     return config;
   };
   const config = read(schema);
+  if (missingInProduction.length > 0) {
+    // One line naming everything missing: an operator sets them all in one go.
+    problems.unshift(`NODE_ENV=production requires ${missingInProduction.join(', ')} (not set)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as ConfigOf<S>;
 }

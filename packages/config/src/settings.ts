@@ -7,8 +7,19 @@ export interface Setting<T> {
   readonly description: string;
   /** The default as it would be written in the environment, for docs and error messages. */
   readonly defaultText: string | undefined;
+  /**
+   * A secret or key a development setup may generate or default, but a production deployment
+   * must set: with NODE_ENV=production, `loadConfig` refuses the config while it is unset.
+   */
+  readonly requiredInProduction?: boolean;
   read(raw: string | undefined): T;
 }
+
+/** The same setting, required when NODE_ENV=production (see `Setting.requiredInProduction`). */
+export const requiredInProduction = <T>(setting: Setting<T>): Setting<T> => ({
+  ...setting,
+  requiredInProduction: true,
+});
 
 export class InvalidSettingError extends Error {}
 

@@ -8,6 +8,8 @@ import {
   loadConfig,
   oneOf,
   port,
+  requiredInProduction,
+  string,
   topicSettings,
   url,
 } from '../src/index.ts';
@@ -58,6 +60,24 @@ describe('loadConfig', () => {
 
   it('says when a required setting is missing', () => {
     expect(() => loadConfig(schema, {})).toThrow(/DATABASE_URL is required/);
+  });
+
+  it('refuses, in one line, to run in production without the settings production requires', () => {
+    const withKeys = {
+      ...schema,
+      key: requiredInProduction(string('SIGNING_KEY', { default: 'dev', description: 'key' })),
+      other: requiredInProduction(string('OTHER_KEY', { default: 'dev', description: 'key' })),
+    };
+    const env = { DATABASE_URL: 'postgresql://u@h:5432/db' };
+    expect(loadConfig(withKeys, env).key).toBe('dev');
+    let error: unknown;
+    try {
+      loadConfig(withKeys, { ...env, NODE_ENV: 'production', OTHER_KEY: ' ' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual(['NODE_ENV=production requires SIGNING_KEY, OTHER_KEY (not set)']);
+    expect(loadConfig(withKeys, { ...env, NODE_ENV: 'production', SIGNING_KEY: 'a', OTHER_KEY: 'b' }).key).toBe('a');
   });
 
   it('accepts several brokers and IPv6 literals', () => {
