@@ -45,5 +45,13 @@ export class NoticeSeal {
 
 export const MIN_NOTICE_KEY_LENGTH = 32;
 
+/**
+ * The notice key a development setup uses when OTP_NOTICE_KEY is unset (booking-service and the
+ * gateway must agree without a database in common). It is public, so it protects nothing:
+ * services log a warning when they use it, `pnpm start` generates a random key instead, and
+ * with NODE_ENV=production they refuse to start without a configured key.
+ */
+export const DEVELOPMENT_NOTICE_KEY = 'rideline-development-notice-key-not-secret';
+
 /** The associated data of an OTP notice: it opens only for this booking and this user. */
 export const otpNoticeContext = (bookingId: string, userId: string): string => `otp|${bookingId}|${userId}`;
