@@ -5,7 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '@rideline/dev-infra';
+import { REPO_ROOT, ridelineDataDir } from '@rideline/dev-infra';
+import { localSharedSecrets } from './dev-secrets.ts';
 import { provideLocalInfra, withDatabase } from './local-infra.ts';
 
 interface ServiceSpec {
@@ -44,13 +45,15 @@ const services: ServiceSpec[] = [
   { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000) },
 ];
 
+const sharedSecrets = localSharedSecrets(ridelineDataDir());
+
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function startService(spec: ServiceSpec): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(REPO_ROOT, 'services', spec.name),
-    env: { ...process.env, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
+    env: { ...process.env, ...sharedSecrets, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
     // Its own process group: Ctrl-C reaches this script only, which then stops services in order.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
