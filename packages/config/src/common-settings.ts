@@ -1,5 +1,9 @@
 import { TOPIC_IDS, TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
-import { hostPortList, integer, oneOf, string, type Setting } from './settings.ts';
+import { boolean, hostPortList, integer, oneOf, string, type Setting } from './settings.ts';
+
+/** How a Kafka client may authenticate: `none`, or the SASL mechanism the broker's listener expects. */
+export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 /** How every service reaches Kafka and lays out the topics it creates. */
 export const kafkaSettings = {
@@ -22,6 +26,22 @@ export const kafkaSettings = {
     min: 1,
     max: 10,
     description: 'Replication factor of each topic created at start-up',
+  }),
+  saslMechanism: oneOf('KAFKA_SASL_MECHANISM', KAFKA_SASL_MECHANISMS, {
+    default: 'none',
+    description: 'SASL mechanism to authenticate to the brokers with (none, plain, scram-sha-256, scram-sha-512)',
+  }),
+  saslUsername: string('KAFKA_SASL_USERNAME', {
+    default: '',
+    description: "This service's Kafka user (with KAFKA_SASL_MECHANISM)",
+  }),
+  saslPassword: string('KAFKA_SASL_PASSWORD', {
+    default: '',
+    description: "This service's Kafka password (with KAFKA_SASL_MECHANISM); never logged",
+  }),
+  ssl: boolean('KAFKA_SSL', {
+    default: false,
+    description: "TLS to the brokers, verified against the system's certificate authorities",
   }),
 };
 

@@ -1,13 +1,13 @@
 import type { TopicNames } from '@rideline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafkaClient } from './client.ts';
+import { createKafkaClient, type KafkaSecurityOptions } from './client.ts';
 import { KafkaStartupError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { TopicPublisher } from './publisher.ts';
 import { kafkaReadinessCheck } from './readiness.ts';
 import { ensureTopics } from './topic-provisioning.ts';
 
-export interface KafkaRuntimeOptions {
+export interface KafkaRuntimeOptions extends KafkaSecurityOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly topics: TopicNames;
@@ -36,6 +36,10 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     brokers: options.brokers,
     clientId: options.clientId,
     logger: options.logger,
+    ...(options.saslMechanism === undefined ? {} : { saslMechanism: options.saslMechanism }),
+    ...(options.saslUsername === undefined ? {} : { saslUsername: options.saslUsername }),
+    ...(options.saslPassword === undefined ? {} : { saslPassword: options.saslPassword }),
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
   });
   const admin = kafka.admin();
   const publisher = new TopicPublisher(kafka, options.topics);

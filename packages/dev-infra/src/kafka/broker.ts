@@ -34,6 +34,11 @@ export interface StartKafkaBrokerOptions extends Pick<KafkaDistributionOptions, 
   heapOpts?: string;
   /** Extra or overriding server.properties entries. */
   properties?: Record<string, string | number | boolean>;
+  /**
+   * SCRAM-SHA-512 users written into the storage when it is formatted (KRaft keeps SCRAM
+   * credentials in its metadata log), for brokers whose `properties` add a SASL listener.
+   */
+  scramUsers?: readonly { readonly name: string; readonly password: string }[];
   /** How long to wait for the broker to answer; default 120 s. */
   startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL; default 30 s. */
@@ -347,6 +352,10 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
         '--config',
         files.serverProperties,
         '--standalone',
+        ...(opts.scramUsers ?? []).flatMap((user) => [
+          '--add-scram',
+          `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`,
+        ]),
       ],
       files.dataDir,
     );
