@@ -63,7 +63,10 @@ describe('sealed OTP notices', () => {
     const otherKey = events.otp(booking, '111111', 2, TEST_NOTICE_SEAL);
     const good = events.otp(booking, '222222', 2, seal);
     const sealed = good.data.otp_sealed;
-    const flipped = `${sealed.slice(0, -1)}${sealed.endsWith('A') ? 'B' : 'A'}`;
+    // One bit of the ciphertext flipped (not of the last base64 character, whose low bits may be padding).
+    const bytes = Buffer.from(sealed, 'base64url');
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
+    const flipped = bytes.toString('base64url');
     const tampered: TopicMessage<'bookingNotifications'> = { ...events.otp(booking, '333333', 2, seal), data: { ...good.data, otp_sealed: flipped } };
     // Sealed for another booking of the same rider, then pasted into this one.
     const elsewhere = seal.seal('444444', otpNoticeContext(newId(), rider.id));

@@ -69,14 +69,15 @@ export class SocketHub {
   makeRoomFor(connection: Connection): number {
     const sockets = this.#routes.get(connection.endpoint)!.get(connection.principalId);
     if (!sockets) return 0;
-    // Sockets already closing are on their way out and do not count.
+    // Sockets already closing (from either side) are on their way out and do not count.
+    const counts = (other: Connection) => !other.closing && other.socket.readyState === other.socket.OPEN;
     let open = 0;
-    for (const other of sockets) if (!other.closing) open++;
+    for (const other of sockets) if (counts(other)) open++;
     let closed = 0;
     // A Set iterates in insertion order: oldest first.
     for (const other of sockets) {
       if (open < this.#options.maxPerPrincipal) break;
-      if (other.closing) continue;
+      if (!counts(other)) continue;
       this.close(other, CLOSE.tooManySockets, 'replaced by a newer connection');
       open--;
       closed++;
