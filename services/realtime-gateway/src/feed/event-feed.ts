@@ -41,7 +41,8 @@ export interface EventFeedOptions<T extends FeedTopic> {
 }
 
 /**
- * Every record of the gateway's topics, in partition order, from the beginning of the log.
+ * Every record of its topics, in partition order, from the beginning of the log (or from
+ * `fromTimestampMs`).
  *
  * Each gateway instance is the only member of its own consumer group (a fresh id per start) and
  * commits no offsets: it reads all partitions, so it can route any event to whichever sockets
