@@ -3,9 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { StartableVerifier } from './auth/key-loading.ts';
 import { authReadiness } from './auth/key-loading.ts';
 import type { SocketSettings } from './config.ts';
-import { Projection } from './domain/projection.ts';
+import type { BookingNotification } from '@rideline/contracts';
+import { Projection, type OtpNotice } from './domain/projection.ts';
+import { RevokedSessions } from './domain/revoked-sessions.ts';
 import { fanOut } from './feed/fan-out.ts';
 import type { FeedRecord } from './feed/event-feed.ts';
+import { revocationIntake } from './feed/revocation-intake.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { installSocketRoutes } from './sockets/routes.ts';
 import { SocketService, type LocationSink } from './sockets/socket-service.ts';
@@ -19,22 +22,35 @@ export interface GatewayDeps {
   readonly projectionReady: () => boolean;
   /** Whether the feed is consuming (false while it rejoins its group after a broker outage). */
   readonly feedLive: () => boolean;
+  /** Whether the revocations still in force have been read at start (upgrades wait for it). */
+  readonly revocationsReady: () => boolean;
+  /** Opens the sealed OTP of a notice (`openOtpNotice` with OTP_NOTICE_KEY); null if it does not open. */
+  readonly openNotice: (notice: BookingNotification) => OtpNotice | null;
   readonly sockets: SocketSettings;
   readonly shutdownDeadlineMs: number;
+  /** The clock, ms since the epoch; default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export interface GatewayApp {
   readonly app: ServiceApp;
   readonly projection: Projection;
+  readonly revoked: RevokedSessions;
   readonly service: SocketService;
   readonly metrics: GatewayMetrics;
   /** Feed a record from the topics: updates the projection and writes to the sockets it concerns. */
   readonly ingest: (record: FeedRecord) => void;
+  /** Feed a record from `identity.revocations`: refuses the session, closes its sockets. */
+  readonly ingestRevocation: (record: FeedRecord<'identityRevocations'>) => void;
 }
 
 /** The gateway's HTTP and WebSocket app; `gateway.ts` wires it to the broker and listens. */
 export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   const projection = new Projection();
+  const revoked = new RevokedSessions();
+  const now = deps.now ?? Date.now;
+  const isSessionRevoked = (sessionId: string | undefined) => revoked.isRevoked(sessionId, now());
+  const isReady = () => deps.projectionReady() && deps.revocationsReady();
   const { app, metrics: registry } = await createServiceApp({
     service: 'realtime-gateway',
     logger: deps.logger,
@@ -44,6 +60,10 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
       auth: authReadiness(deps.verifier),
       projection: async () => {
         if (!deps.projectionReady()) throw new Error('projection still being rebuilt');
+      },
+      // A gateway that accepted sockets before knowing the revocations would let revoked tokens in.
+      revocations: async () => {
+        if (!deps.revocationsReady()) throw new Error('session revocations still being read');
       },
       // Not a gate for upgrades: a socket opened now gets its snapshot, and what it is owed
       // arrives once the feed rejoins. It tells a probe that live updates are paused.
@@ -62,14 +82,27 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     inbound: { perSecond: deps.sockets.inboundPerSecond, burst: deps.sockets.inboundBurst },
     pingIntervalMs: deps.sockets.pingIntervalMs,
     snapshotEndedWithinMs: deps.sockets.snapshotEndedWithinSeconds * 1000,
+    maxSocketsPerPrincipal: deps.sockets.maxPerPrincipal,
+    isSessionRevoked,
+    now,
   });
   await installSocketRoutes(app, {
     service,
     verifier: deps.verifier,
     metrics,
     maxFrameBytes: deps.sockets.maxFrameBytes,
-    isReady: deps.projectionReady,
+    isReady,
+    isSessionRevoked,
+    now,
     shutdownDeadlineMs: deps.shutdownDeadlineMs,
   });
-  return { app, projection, service, metrics, ingest: fanOut(projection, service.hub, metrics) };
+  return {
+    app,
+    projection,
+    revoked,
+    service,
+    metrics,
+    ingest: fanOut({ projection, hub: service.hub, metrics, openNotice: deps.openNotice, logger: deps.logger }),
+    ingestRevocation: revocationIntake({ revoked, service, metrics, now }),
+  };
 }

@@ -1,4 +1,37 @@
-import { commonSettings, integer, loadConfig, number, port, url, type ConfigOf } from '@rideline/config';
+import { DEVELOPMENT_NOTICE_KEY, MIN_NOTICE_KEY_LENGTH } from '@rideline/auth';
+import {
+  commonSettings,
+  ConfigError,
+  integer,
+  InvalidSettingError,
+  loadConfig,
+  number,
+  port,
+  requiredInProduction,
+  url,
+  type ConfigOf,
+  type Setting,
+} from '@rideline/config';
+
+/**
+ * A key: at least `minLength` characters, and never echoed in an error message (the `string`
+ * setting quotes what it got, which would print the secret into the logs).
+ */
+function secretKey(envVar: string, options: { readonly default: string; readonly minLength: number; readonly description: string }): Setting<string> {
+  return {
+    envVar,
+    description: options.description,
+    defaultText: '(public development key)',
+    read(raw) {
+      const text = raw?.trim();
+      if (text === undefined || text === '') return options.default;
+      if (text.length < options.minLength) {
+        throw new InvalidSettingError(`must be at least ${options.minLength} characters (got ${text.length})`);
+      }
+      return text;
+    },
+  };
+}
 
 export const gatewaySettings = {
   ...commonSettings,
@@ -8,6 +41,22 @@ export const gatewaySettings = {
       default: 'http://127.0.0.1:3001/.well-known/jwks.json',
       description: "booking-service's public keys; fetched lazily and retried, so the gateway may start first",
     }),
+    maxAccessTokenLifetimeSeconds: integer('ACCESS_TOKEN_MAX_LIFETIME_SECONDS', {
+      default: 86_400,
+      min: 30,
+      max: 31_536_000,
+      description:
+        "The longest access-token lifetime booking-service may issue (its ACCESS_TOKEN_TTL_SECONDS, at most 86400): at start, session revocations are read from this long ago",
+    }),
+  },
+  notices: {
+    otpKey: requiredInProduction(
+      secretKey('OTP_NOTICE_KEY', {
+        default: DEVELOPMENT_NOTICE_KEY,
+        minLength: MIN_NOTICE_KEY_LENGTH,
+        description: "Opens the sealed OTP of booking-service's OtpIssued notices (the same key as booking-service's); required in production",
+      }),
+    ),
   },
   sockets: {
     maxBufferedBytes: integer('WS_MAX_BUFFERED_BYTES', {
@@ -41,6 +90,12 @@ export const gatewaySettings = {
       min: 0,
       description: 'On open, a socket also gets bookings that ended this recently (not only active ones)',
     }),
+    maxPerPrincipal: integer('WS_MAX_SOCKETS_PER_PRINCIPAL', {
+      default: 5,
+      min: 1,
+      max: 1_000,
+      description: 'Open sockets one principal may hold on one endpoint of this instance; a newer one closes the oldest with 4029',
+    }),
   },
   feed: {
     fetchMinBytes: integer('FEED_FETCH_MIN_BYTES', {
@@ -67,5 +122,14 @@ export const gatewaySettings = {
 export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
 export type SocketSettings = GatewayConfig['sockets'];
 
-export const readGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig =>
-  loadConfig(gatewaySettings, env);
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const config = loadConfig(gatewaySettings, env);
+  // Set explicitly to the public key, it would pass the "required" check and protect nothing.
+  if (env['NODE_ENV'] === 'production' && config.notices.otpKey === DEVELOPMENT_NOTICE_KEY) {
+    throw new ConfigError(['NODE_ENV=production refuses OTP_NOTICE_KEY set to the public development key']);
+  }
+  return config;
+}
+
+/** Whether OTP notices are opened with the public development key (a warning at start). */
+export const usesDevelopmentNoticeKey = (config: GatewayConfig): boolean => config.notices.otpKey === DEVELOPMENT_NOTICE_KEY;

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { JwksClient } from '@rideline/auth';
+import { JwksClient, NoticeSeal } from '@rideline/auth';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
 import { listenOn } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
 import { loadKeysInBackground } from './auth/key-loading.ts';
-import type { GatewayConfig } from './config.ts';
-import { EventFeed } from './feed/event-feed.ts';
+import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
+import { BOOKING_FEED_TOPICS, EventFeed, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
+import { openOtpNotice } from './feed/otp-notices.ts';
 
 export interface RunningGateway {
   readonly gateway: GatewayApp;
   readonly kafka: KafkaRuntime;
   readonly feed: EventFeed;
+  readonly revocationFeed: EventFeed<'identityRevocations'>;
   /** `http://host:port` it listens on. */
   readonly address: string;
   readonly shutdownTimeoutMs: number;
@@ -22,6 +24,12 @@ export interface RunningGateway {
 }
 
 const EVICTION_INTERVAL_MS = 60_000;
+/**
+ * Revocations are read from the longest access-token lifetime ago, plus this margin for clock
+ * skew between booking-service (`revoked_at`, record time) and the tokens' `iat`: an older record
+ * can only name tokens that have all expired.
+ */
+const REVOCATION_LOOKBACK_MARGIN_MS = 60_000;
 
 /**
  * The whole gateway against a real broker: Kafka runtime, keys (loaded in the background),
@@ -37,7 +45,12 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
   });
   const verifier = new JwksClient({ url: config.auth.jwksUrl, logger });
   const stopKeys = loadKeysInBackground(verifier, { logger });
+  if (usesDevelopmentNoticeKey(config)) {
+    logger.warn({}, 'OTP_NOTICE_KEY is not set: opening OTP notices with the public development key, which protects nothing');
+  }
+  const seal = new NoticeSeal(config.notices.otpKey);
   let feed: EventFeed | undefined;
+  let revocationFeed: EventFeed<'identityRevocations'> | undefined;
   const locations = new LocationPublisher({
     publish: (records) => kafka.publisher.publish(records),
     logger,
@@ -49,22 +62,43 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     verifier,
     locations,
     projectionReady: () => feed?.isCaughtUp ?? false,
-    feedLive: () => feed?.isLive ?? false,
+    feedLive: () => (feed?.isLive ?? false) && (revocationFeed?.isLive ?? false),
+    revocationsReady: () => revocationFeed?.isCaughtUp ?? false,
+    openNotice: (notice) => openOtpNotice(seal, notice),
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
   });
+  const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const onUndecodable = (topic: string) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
   feed = new EventFeed({
     kafka: kafka.kafka,
     admin: kafka.admin,
     names: config.topics,
-    groupId: `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    topics: BOOKING_FEED_TOPICS,
+    groupId,
     logger,
     handle: gateway.ingest,
     fetch: { minBytes: config.feed.fetchMinBytes, maxWaitMs: config.feed.fetchMaxWaitMs },
-    onUndecodable: (topic) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' }),
+    onUndecodable,
+  });
+  // A group of its own as well: every instance must see every revocation.
+  revocationFeed = new EventFeed({
+    kafka: kafka.kafka,
+    admin: kafka.admin,
+    names: config.topics,
+    topics: REVOCATION_FEED_TOPICS,
+    groupId: `${groupId}-revocations`,
+    fromTimestampMs: Date.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS,
+    logger,
+    handle: gateway.ingestRevocation,
+    fetch: { minBytes: 1, maxWaitMs: config.feed.fetchMaxWaitMs },
+    onUndecodable,
   });
   const retentionMs = config.projection.retentionSeconds * 1000;
-  const eviction = setInterval(() => gateway.projection.evict(Date.now() - retentionMs), EVICTION_INTERVAL_MS);
+  const eviction = setInterval(() => {
+    gateway.projection.evict(Date.now() - retentionMs);
+    gateway.revoked.evict(Date.now());
+  }, EVICTION_INTERVAL_MS);
   eviction.unref();
 
   const abandon = async () => {
@@ -72,11 +106,12 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     stopKeys();
     await gateway.app.close().catch(() => {});
     await feed?.stop().catch(() => {});
+    await revocationFeed?.stop().catch(() => {});
     await kafka.close();
   };
   let address: string;
   try {
-    await feed.start();
+    await Promise.all([feed.start(), revocationFeed.start()]);
     address = await listenOn(gateway.app, config.host, config.port);
   } catch (error) {
     await abandon();
@@ -86,12 +121,14 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     gateway,
     kafka,
     feed,
+    revocationFeed,
     address,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     async close() {
       clearInterval(eviction);
       await gateway.app.close();
       await feed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the consumer group failed'));
+      await revocationFeed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the revocations consumer group failed'));
       await locations.flush();
       stopKeys();
       await kafka.close();

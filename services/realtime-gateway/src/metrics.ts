@@ -7,6 +7,7 @@ export type RejectReason =
   | 'missing_token'
   | 'invalid_token'
   | 'expired_token'
+  | 'revoked_token'
   | 'wrong_kind'
   | 'auth_unavailable'
   | 'not_ready';
@@ -59,8 +60,14 @@ export function createGatewayMetrics(registry: Registry) {
   });
   const records = new Counter({
     name: 'gateway_records_total',
-    help: 'Kafka records read, by topic and outcome (applied, ignored, undecodable, failed)',
+    help: 'Kafka records read, by topic and outcome (applied, ignored, undecodable, unopenable)',
     labelNames: ['topic', 'outcome'] as const,
+    registers,
+  });
+  const sessionRevocationCloses = new Counter({
+    name: 'gateway_session_revocation_closes_total',
+    help: 'Sockets closed with 4001 because the login session of their token was revoked (logout)',
+    labelNames: ['endpoint'] as const,
     registers,
   });
   const locationsPublished = new Counter({
@@ -80,6 +87,7 @@ export function createGatewayMetrics(registry: Registry) {
     closes,
     inboundFrames,
     records,
+    sessionRevocationCloses,
     locationsPublished,
     delivered(endpoint: Endpoint, type: OutboundType, count = 1): void {
       const key = `${endpoint}:${type}`;

@@ -42,6 +42,14 @@ interface HeldOtp {
   readonly atMs: number;
 }
 
+/**
+ * An `OtpIssued` notice with its OTP opened (`src/feed/otp-notices.ts`): the notice arrives
+ * sealed, and opening it is the adapter's work, so the projection holds no key and no crypto.
+ */
+export type OtpNotice = Omit<BookingNotification, 'data'> & {
+  readonly data: { readonly booking_id: string; readonly user_id: string; readonly otp: string };
+};
+
 /** A message owed to the sockets of one principal on one endpoint. */
 export interface Delivery {
   readonly endpoint: Endpoint;
@@ -157,7 +165,7 @@ export class Projection {
     return { deliveries };
   }
 
-  applyNotification(notice: BookingNotification): Applied {
+  applyNotification(notice: OtpNotice): Applied {
     if (!this.#seen.add(notice.event_id)) return ignored('duplicate');
     const { booking_id: bookingId, user_id: userId, otp } = notice.data;
     const view = this.#bookings.get(bookingId);

@@ -1,6 +1,6 @@
 import type { TopicMessage } from '@rideline/contracts';
 import { describe, expect, it } from 'vitest';
-import { Projection, type Delivery } from './projection.ts';
+import { Projection, type Delivery, type OtpNotice } from './projection.ts';
 import { snapshotFor } from './snapshot.ts';
 
 type BookingEvent = TopicMessage<'bookingEvents'>;
@@ -19,7 +19,8 @@ const withDriver = (type: 'BookingAccepted' | 'TripStarted' | 'TripCompleted', b
   ({ ...envelope(type, version, s), data: { booking_id: b, user_id: U, driver_id: D } }) as BookingEvent;
 const cancelled = (b: string, by: 'user' | 'driver', driver: string | null, version: number, s: number) =>
   ({ ...envelope('BookingCancelled', version, s), data: { booking_id: b, user_id: U, driver_id: driver, cancelled_by: by, reason: null } }) as BookingEvent;
-const otp = (b: string, code: string, version = 2, user = U): TopicMessage<'bookingNotifications'> => ({
+/** An OtpIssued notice as the feed hands it over, its sealed OTP opened (src/feed/otp-notices.ts). */
+const otp = (b: string, code: string, version = 2, user = U): OtpNotice => ({
   ...envelope('OtpIssued', version, 1),
   type: 'OtpIssued',
   data: { booking_id: b, user_id: user, otp: code },

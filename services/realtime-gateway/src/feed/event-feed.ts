@@ -5,20 +5,30 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 /** The feed's consumer session (see the constructor). */
 const FEED_SESSION_TIMEOUT_MS = 10_000;
 
-/** The topics the gateway reads. */
-export const FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
-export type FeedTopic = (typeof FEED_TOPICS)[number];
+/** The topics the projection is folded from. */
+export const BOOKING_FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
+/** Read by a feed of its own, so a backlog of booking events never delays a revocation. */
+export const REVOCATION_FEED_TOPICS = ['identityRevocations'] as const;
+export type BookingFeedTopic = (typeof BOOKING_FEED_TOPICS)[number];
+export type FeedTopic = BookingFeedTopic | (typeof REVOCATION_FEED_TOPICS)[number];
 
-export type FeedRecord = { [T in FeedTopic]: { readonly topic: T; readonly message: TopicMessage<T> } }[FeedTopic];
+export type FeedRecord<T extends FeedTopic = BookingFeedTopic> = { [K in T]: { readonly topic: K; readonly message: TopicMessage<K> } }[T];
 
-export interface EventFeedOptions {
+export interface EventFeedOptions<T extends FeedTopic> {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly names: TopicNames;
-  /** Unique to this instance and this start: every instance reads every partition from the beginning. */
+  /** Which topics this feed reads. */
+  readonly topics: readonly T[];
+  /** Unique to this instance and this start: every instance reads every partition. */
   readonly groupId: string;
+  /**
+   * Where reading starts, ms since the epoch (the first record at or after it, by record
+   * timestamp); absent: the beginning of the log. What came before is never needed.
+   */
+  readonly fromTimestampMs?: number;
   readonly logger: Logger;
-  readonly handle: (record: FeedRecord) => void;
+  readonly handle: (record: FeedRecord<T>) => void;
   /**
    * A fetch waits at the broker for `minBytes` or `maxWaitMs`, whichever comes first. A fetch
    * costs kafkajs far more than a record: a larger `minBytes` saves CPU under load (fewer, fuller
@@ -27,11 +37,12 @@ export interface EventFeedOptions {
    */
   readonly fetch: { readonly minBytes: number; readonly maxWaitMs: number };
   /** A record that does not decode (logged and skipped, see below). */
-  readonly onUndecodable?: (topic: FeedTopic, reason: string) => void;
+  readonly onUndecodable?: (topic: T, reason: string) => void;
 }
 
 /**
- * Every record of the gateway's topics, in partition order, from the beginning of the log.
+ * Every record of its topics, in partition order, from the beginning of the log (or from
+ * `fromTimestampMs`).
  *
  * Each gateway instance is the only member of its own consumer group (a fresh id per start) and
  * commits no offsets: it reads all partitions, so it can route any event to whichever sockets
@@ -42,10 +53,12 @@ export interface EventFeedOptions {
  * consumer groups of the other services park them once, whereas N gateway instances replaying at
  * every start would park the same record again and again.
  */
-export class EventFeed {
-  readonly #options: EventFeedOptions;
+export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
+  readonly #options: EventFeedOptions<T>;
   readonly #consumer: Consumer;
-  readonly #idByName: Map<string, FeedTopic>;
+  readonly #idByName: Map<string, T>;
+  /** `topic:partition` → the offset reading starts at, when it does not start at the beginning. */
+  readonly #startAt = new Map<string, number>();
   /** `topic:partition` → the offset to reach (the high watermark at start). */
   readonly #targets = new Map<string, number>();
   #caughtUp = false;
@@ -54,7 +67,7 @@ export class EventFeed {
   #resolveCaughtUp: () => void = () => {};
   readonly caughtUp: Promise<void>;
 
-  constructor(options: EventFeedOptions) {
+  constructor(options: EventFeedOptions<T>) {
     this.#options = options;
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -67,7 +80,7 @@ export class EventFeed {
       sessionTimeout: FEED_SESSION_TIMEOUT_MS,
       heartbeatInterval: FEED_SESSION_TIMEOUT_MS / 10,
     });
-    this.#idByName = new Map(FEED_TOPICS.map((id) => [options.names[id], id]));
+    this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
   }
 
@@ -81,9 +94,19 @@ export class EventFeed {
   }
 
   async start(): Promise<void> {
+    const { admin, fromTimestampMs } = this.#options;
     for (const [name] of this.#idByName) {
-      for (const { partition, high, low } of await this.#options.admin.fetchTopicOffsets(name)) {
-        if (Number(high) > Number(low)) this.#targets.set(`${name}:${partition}`, Number(high));
+      const starts = new Map<number, number>();
+      if (fromTimestampMs !== undefined) {
+        // kafkajs answers the high watermark for a partition with nothing that recent.
+        for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(name, fromTimestampMs)) {
+          starts.set(partition, Number(offset));
+          this.#startAt.set(`${name}:${partition}`, Number(offset));
+        }
+      }
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(name)) {
+        const from = Math.max(Number(low), starts.get(partition) ?? Number(low));
+        if (Number(high) > from) this.#targets.set(`${name}:${partition}`, Number(high));
       }
     }
     this.#checkCaughtUp();
@@ -98,6 +121,11 @@ export class EventFeed {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
+    // Applied by kafkajs before the partition's first fetch (the group holds no offsets).
+    for (const [key, offset] of this.#startAt) {
+      const at = key.lastIndexOf(':');
+      this.#consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) });
+    }
   }
 
   /** Leaves the group and deletes it (it holds no offsets anyone needs). */
@@ -124,7 +152,7 @@ export class EventFeed {
     await heartbeat();
   }
 
-  #apply(topic: FeedTopic, value: Buffer | null): void {
+  #apply(topic: T, value: Buffer | null): void {
     const decoded = decodeMessage(topic, value);
     if (!decoded.ok) {
       this.#options.logger.warn({ topic: this.#options.names[topic], reason: decoded.reason }, 'skipping an undecodable record');
@@ -132,7 +160,7 @@ export class EventFeed {
       return;
     }
     try {
-      this.#options.handle({ topic, message: decoded.message } as FeedRecord);
+      this.#options.handle({ topic, message: decoded.message } as FeedRecord<T>);
     } catch (error) {
       // A bug in routing one record must not stall the partition for everyone else.
       this.#options.logger.error({ err: error, topic: this.#options.names[topic] }, 'failed to route a record');
@@ -152,7 +180,7 @@ export class EventFeed {
   #checkCaughtUp(): void {
     if (this.#caughtUp || this.#targets.size > 0) return;
     this.#caughtUp = true;
-    this.#options.logger.info({ groupId: this.#options.groupId }, 'projection rebuilt from the topics');
+    this.#options.logger.info({ groupId: this.#options.groupId, topics: [...this.#idByName.keys()] }, 'caught up with the topics');
     this.#resolveCaughtUp();
   }
 }

@@ -1,22 +1,49 @@
-import type { Projection, Applied } from '../domain/projection.ts';
+import type { BookingNotification } from '@rideline/contracts';
+import type { Logger } from '@rideline/kafka';
+import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { FeedRecord } from './event-feed.ts';
 
+export interface FanOutDeps {
+  readonly projection: Projection;
+  readonly hub: SocketHub;
+  readonly metrics: GatewayMetrics;
+  /** Opens a notice's sealed OTP (`openOtpNotice` with the configured key); null if it does not open. */
+  readonly openNotice: (notice: BookingNotification) => OtpNotice | null;
+  readonly logger: Logger;
+}
+
 /**
  * From a record to socket writes: the projection decides who is owed what; each message is
  * serialised once, and only if a socket of its principal is open on this instance.
+ *
+ * An OTP notice that does not open (another key, tampered) is counted
+ * (`gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
+ * parked on the dead-letter topic, for the reason undecodable records are not (see EventFeed):
+ * every instance replays the topics at every start and would park it again each time.
  */
-export function fanOut(projection: Projection, hub: SocketHub, metrics: GatewayMetrics) {
+export function fanOut({ projection, hub, metrics, openNotice, logger }: FanOutDeps) {
   return (record: FeedRecord): void => {
     let applied: Applied;
     switch (record.topic) {
       case 'bookingEvents':
         applied = projection.applyBookingEvent(record.message);
         break;
-      case 'bookingNotifications':
-        applied = projection.applyNotification(record.message);
+      case 'bookingNotifications': {
+        const notice = openNotice(record.message);
+        if (notice === null) {
+          metrics.records.inc({ topic: record.topic, outcome: 'unopenable' });
+          const { event_id: eventId, data } = record.message;
+          logger.warn(
+            { eventId, bookingId: data.booking_id, userId: data.user_id },
+            'dropping an OTP notice that does not open with OTP_NOTICE_KEY (another key, or tampered)',
+          );
+          return;
+        }
+        applied = projection.applyNotification(notice);
         break;
+      }
       case 'dispatchOffers':
         applied = projection.applyOffer(record.message);
         break;

@@ -6,6 +6,12 @@ export const CLOSE = {
   policyViolation: 1008,
   /** The access token expired and was not refreshed in band (the spec's 401, as a close code). */
   tokenExpired: 4001,
+  /**
+   * The principal opened more than WS_MAX_SOCKETS_PER_PRINCIPAL sockets on this endpoint: the
+   * oldest is closed in favour of the newest (mirrors HTTP 429). A client should not reconnect
+   * on it automatically: its newer connection is alive elsewhere.
+   */
+  tooManySockets: 4029,
   /** The client did not read fast enough and its send queue passed WS_MAX_BUFFERED_BYTES. */
   slowClient: 4008,
 } as const;

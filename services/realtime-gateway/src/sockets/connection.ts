@@ -26,6 +26,11 @@ export class Connection implements RateBudget {
     readonly principalId: string,
     /** The current token's `exp`, seconds since the epoch; moved by an in-band refresh. */
     public expiresAt: number,
+    /**
+     * The current token's login session (`sid`), null for a token without one; moved by an
+     * in-band refresh. Revoking it closes the socket.
+     */
+    public sessionId: string | null,
     burst: number,
     nowMs: number,
   ) {

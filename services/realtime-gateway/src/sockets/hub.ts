@@ -5,6 +5,7 @@ import { CLOSE } from './close-codes.ts';
 import type { Connection } from './connection.ts';
 
 const DISCONNECTED_JSON = JSON.stringify(DRIVER_DISCONNECTED);
+const NONE: ReadonlySet<Connection> = new Set();
 /** After a close frame is queued, how long a peer gets to finish the handshake before it is cut. */
 const CLOSE_GRACE_MS = 5_000;
 /**
@@ -15,6 +16,8 @@ const MAX_CORKED_WRITES = 512;
 
 export interface HubOptions {
   readonly maxBufferedBytes: number;
+  /** Open sockets one principal may hold on one endpoint (WS_MAX_SOCKETS_PER_PRINCIPAL). */
+  readonly maxPerPrincipal: number;
   readonly metrics: GatewayMetrics;
   /** Told of every connection that leaves (to unschedule its expiry). */
   readonly onRemove?: (connection: Connection) => void;
@@ -54,6 +57,37 @@ export class SocketHub {
     sockets.add(connection);
     this.#size++;
     this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+  }
+
+  /**
+   * Before `connection` is added: closes the oldest sockets of its principal on its endpoint
+   * (4029) until it fits under the cap. The oldest go, not the newcomer: a phone that changed
+   * networks leaves half-open sockets behind that only the heartbeat finds, up to two ping
+   * intervals later, and refusing the new one would lock the rider out of its OTP meanwhile.
+   * Returns how many were closed.
+   */
+  makeRoomFor(connection: Connection): number {
+    const sockets = this.#routes.get(connection.endpoint)!.get(connection.principalId);
+    if (!sockets) return 0;
+    // Sockets already closing (from either side) are on their way out and do not count.
+    const counts = (other: Connection) => !other.closing && other.socket.readyState === other.socket.OPEN;
+    let open = 0;
+    for (const other of sockets) if (counts(other)) open++;
+    let closed = 0;
+    // A Set iterates in insertion order: oldest first.
+    for (const other of sockets) {
+      if (open < this.#options.maxPerPrincipal) break;
+      if (!counts(other)) continue;
+      this.close(other, CLOSE.tooManySockets, 'replaced by a newer connection');
+      open--;
+      closed++;
+    }
+    return closed;
+  }
+
+  /** The sockets of one principal on one endpoint (live view, do not close while iterating). */
+  socketsOf(endpoint: Endpoint, principalId: string): ReadonlySet<Connection> {
+    return this.#routes.get(endpoint)!.get(principalId) ?? NONE;
   }
 
   /** Called once the socket has closed, however it closed. */

@@ -6,13 +6,13 @@ import type { TokenVerifier } from '../auth/key-loading.ts';
 import { ENDPOINT_NAMES, ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
 import { TEXTS } from '../domain/messages.ts';
 import type { GatewayMetrics, RejectReason } from '../metrics.ts';
-import type { SocketService } from './socket-service.ts';
+import type { SocketPrincipal, SocketService } from './socket-service.ts';
 import { credentialsOf, isWellFormedUpgrade } from './upgrade-request.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the upgrade check for the WebSocket handler: who the socket is for, until when. */
-    wsPrincipal: { readonly id: string; readonly expiresAt: number } | null;
+    wsPrincipal: SocketPrincipal | null;
   }
 }
 
@@ -21,8 +21,14 @@ export interface SocketRoutesOptions {
   readonly verifier: TokenVerifier;
   readonly metrics: GatewayMetrics;
   readonly maxFrameBytes: number;
-  /** False while the projection is still being rebuilt: a socket opened then would get a partial snapshot. */
+  /**
+   * False while the projection is still being rebuilt (a socket opened then would get a partial
+   * snapshot) or the revocations not yet read (a revoked token would get in).
+   */
   readonly isReady: () => boolean;
+  readonly isSessionRevoked: (sessionId: string | undefined) => boolean;
+  /** The clock, ms since the epoch. */
+  readonly now: () => number;
   readonly shutdownDeadlineMs: number;
 }
 
@@ -31,6 +37,7 @@ const REJECTIONS: Record<RejectReason, { readonly status: number; readonly messa
   missing_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
   invalid_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
   expired_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
+  revoked_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
   wrong_kind: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
   auth_unavailable: { status: 503, message: 'Authentication is temporarily unavailable; retry shortly.', code: 'DEPENDENCY_DOWN' },
   not_ready: { status: 503, message: 'The gateway is starting; retry shortly.', code: 'NOT_READY' },
@@ -77,14 +84,15 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
     if (credentials.kind === 'ambiguous') return reject(request, reply, 'malformed_request');
     if (!options.isReady()) return reject(request, reply, 'not_ready');
     if (credentials.kind === 'missing') return reject(request, reply, 'missing_token');
-    const result = await options.verifier.verify(credentials.token);
+    const result = await options.verifier.verify(credentials.token, options.now());
     if (!result.ok) {
       if (!options.verifier.loaded) return reject(request, reply, 'auth_unavailable');
       request.log.debug({ reason: result.reason, endpoint }, 'upgrade refused');
       return reject(request, reply, result.reason === 'expired' ? 'expired_token' : 'invalid_token');
     }
     if (result.principal.kind !== ENDPOINTS[endpoint].kind) return reject(request, reply, 'wrong_kind');
-    request.wsPrincipal = { id: result.principal.id, expiresAt: result.claims.exp };
+    if (options.isSessionRevoked(result.claims.sid)) return reject(request, reply, 'revoked_token');
+    request.wsPrincipal = { id: result.principal.id, expiresAt: result.claims.exp, sessionId: result.claims.sid };
     return undefined;
   };
 
@@ -102,7 +110,7 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
           socket.terminate();
           return;
         }
-        options.service.open(socket, request.raw.socket, endpoint, principal.id, principal.expiresAt);
+        options.service.open(socket, request.raw.socket, endpoint, principal);
       },
     );
   }

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
+import type { PrincipalKind } from '@rideline/auth';
+import { ENDPOINT_NAMES, ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
 import { parseInboundFrame } from '../domain/inbound.ts';
 import { INVALID_TOKEN, MALFORMED_FRAME } from '../domain/messages.ts';
 import type { Projection } from '../domain/projection.ts';
@@ -31,6 +32,20 @@ export interface SocketServiceOptions {
   readonly inbound: RateLimit;
   readonly pingIntervalMs: number;
   readonly snapshotEndedWithinMs: number;
+  readonly maxSocketsPerPrincipal: number;
+  /** Whether a login session has been revoked (logout): its tokens are refused, its sockets closed. */
+  readonly isSessionRevoked: (sessionId: string | undefined) => boolean;
+  /** The clock, ms since the epoch. */
+  readonly now: () => number;
+}
+
+/** Who a socket is for, as its token says. */
+export interface SocketPrincipal {
+  readonly id: string;
+  /** The token's `exp`, seconds since the epoch. */
+  readonly expiresAt: number;
+  /** The token's `sid`, when it has one. */
+  readonly sessionId: string | undefined;
 }
 
 /**
@@ -49,6 +64,7 @@ export class SocketService {
     this.#wheel = new ExpiryWheel((connection) => this.#expire(connection));
     this.hub = new SocketHub({
       maxBufferedBytes: options.maxBufferedBytes,
+      maxPerPrincipal: options.maxSocketsPerPrincipal,
       metrics: options.metrics,
       onRemove: (connection) => this.#wheel.delete(connection),
     });
@@ -59,14 +75,19 @@ export class SocketService {
    * Takes over a freshly upgraded socket. Registration and the snapshot happen in one
    * synchronous step, so no event can slip between the state sent and the live messages after.
    */
-  open(socket: WebSocket, transport: Duplex, endpoint: Endpoint, principalId: string, expiresAt: number): void {
-    const now = Date.now();
-    const connection = new Connection(socket, transport, endpoint, principalId, expiresAt, this.#options.inbound.burst, now);
+  open(socket: WebSocket, transport: Duplex, endpoint: Endpoint, principal: SocketPrincipal): void {
+    const now = this.#options.now();
+    const { id: principalId, expiresAt, sessionId } = principal;
+    const connection = new Connection(socket, transport, endpoint, principalId, expiresAt, sessionId ?? null, this.#options.inbound.burst, now);
     socket.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(connection, data, isBinary));
     socket.on('pong', () => (connection.alive = true));
     socket.once('close', (code: number) => this.hub.remove(connection, code));
+    // The token was checked before the upgrade; it may have expired, or its session been
+    // revoked, during the handshake. Such a socket does not take the place of a good one.
+    const invalid = expiresAt * 1000 <= now || this.#options.isSessionRevoked(sessionId);
+    if (!invalid) this.hub.makeRoomFor(connection);
     this.hub.add(connection);
-    if (expiresAt * 1000 <= now) {
+    if (invalid) {
       this.#expire(connection);
       return;
     }
@@ -75,6 +96,25 @@ export class SocketService {
       if (!this.hub.send(connection, JSON.stringify(message))) break;
       this.#options.metrics.delivered(endpoint, message.type);
     }
+  }
+
+  /**
+   * A login session was revoked: every socket of the principal whose current token belongs to
+   * it is closed as at expiry (the 401 body, then 4001). Returns how many.
+   */
+  closeSession(kind: PrincipalKind, principalId: string, sessionId: string): number {
+    const revoked: Connection[] = [];
+    for (const endpoint of ENDPOINT_NAMES) {
+      if (ENDPOINTS[endpoint].kind !== kind) continue;
+      for (const connection of this.hub.socketsOf(endpoint, principalId)) {
+        if (connection.sessionId === sessionId && !connection.closing) revoked.push(connection);
+      }
+    }
+    for (const connection of revoked) {
+      this.#options.metrics.sessionRevocationCloses.inc({ endpoint: connection.endpoint });
+      this.hub.close(connection, CLOSE.tokenExpired, 'session revoked', INVALID_TOKEN_JSON);
+    }
+    return revoked.length;
   }
 
   /** Closes every socket with 1001 (the notice first on available-bookings sockets). */
@@ -88,7 +128,7 @@ export class SocketService {
     connection.alive = true;
     if (connection.closing) return;
     const { endpoint } = connection;
-    if (!spend(connection, this.#options.inbound, Date.now())) {
+    if (!spend(connection, this.#options.inbound, this.#options.now())) {
       this.#options.metrics.inboundFrames.inc({ endpoint, kind: 'over_rate' });
       this.hub.close(connection, CLOSE.policyViolation, 'too many messages');
       return;
@@ -112,20 +152,25 @@ export class SocketService {
 
   /**
    * In-band refresh: a valid token of the same principal and kind moves the expiry to its `exp`.
-   * Anything else (invalid, expired, another principal) is answered with the 401 body and changes
-   * nothing: the socket stays open under the token it already proved, until that one expires.
-   * Success is silent (API.md has no message type for it).
+   * Anything else (invalid, expired, another principal, a revoked session) is answered with the
+   * 401 body and changes nothing: the socket stays open under the token it already proved, until
+   * that one expires or its session is revoked. The socket takes the new token's session, so a
+   * later revocation of that session closes it. Success is silent (API.md has no message type).
    */
   async #refresh(connection: Connection, token: string): Promise<void> {
-    const result = await this.#options.verifier.verify(token);
+    const result = await this.#options.verifier.verify(token, this.#options.now());
     const { socket } = connection;
     if (connection.closing || socket.readyState !== socket.OPEN) return;
     const accepted =
-      result.ok && result.principal.kind === ENDPOINTS[connection.endpoint].kind && result.principal.id === connection.principalId;
+      result.ok &&
+      result.principal.kind === ENDPOINTS[connection.endpoint].kind &&
+      result.principal.id === connection.principalId &&
+      !this.#options.isSessionRevoked(result.claims.sid);
     if (!accepted) {
       this.hub.send(connection, INVALID_TOKEN_JSON);
       return;
     }
+    connection.sessionId = result.claims.sid ?? null;
     this.#wheel.reschedule(connection, result.claims.exp);
   }
 

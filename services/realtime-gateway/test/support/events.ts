@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TopicMessage } from '@rideline/contracts';
+import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext } from '@rideline/auth';
+import { principalKey, type TopicMessage } from '@rideline/contracts';
 import type { KafkaRuntime } from '@rideline/kafka';
 
 type BookingEvent = TopicMessage<'bookingEvents'>;
@@ -12,6 +13,12 @@ export interface BookingRef {
 }
 
 export const newId = (): string => randomUUID();
+
+/**
+ * The key test gateways open OTP notices with: they run without OTP_NOTICE_KEY, so they use the
+ * public development key, as booking-service does in a development setup.
+ */
+export const TEST_NOTICE_SEAL = new NoticeSeal(DEVELOPMENT_NOTICE_KEY);
 
 /** Envelopes as booking-service and dispatch-service publish them. */
 export const events = {
@@ -64,12 +71,31 @@ export const events = {
     occurred_at: now(),
     data: { booking_id: b.bookingId, user_id: b.userId },
   }),
-  otp: (b: BookingRef, otp: string, version = 2): TopicMessage<'bookingNotifications'> => ({
+  /** The OTP sealed as booking-service seals it; `seal` another key for a notice that must not open. */
+  otp: (b: BookingRef, otp: string, version = 2, seal: NoticeSeal = TEST_NOTICE_SEAL): TopicMessage<'bookingNotifications'> => ({
     event_id: randomUUID(),
     type: 'OtpIssued',
     version,
     occurred_at: now(),
-    data: { booking_id: b.bookingId, user_id: b.userId, otp },
+    data: { booking_id: b.bookingId, user_id: b.userId, otp_sealed: seal.seal(otp, otpNoticeContext(b.bookingId, b.userId)) },
+  }),
+  sessionRevoked: (
+    principal: { readonly kind: 'user' | 'driver'; readonly id: string },
+    sessionId: string,
+    tokensValidUntil: Date = new Date(Date.now() + 15 * 60_000),
+  ): TopicMessage<'identityRevocations'> => ({
+    event_id: randomUUID(),
+    type: 'SessionRevoked',
+    version: 1,
+    occurred_at: now(),
+    data: {
+      principal_kind: principal.kind,
+      principal_id: principal.id,
+      session_id: sessionId,
+      reason: 'logout',
+      revoked_at: now(),
+      tokens_valid_until: tokensValidUntil.toISOString(),
+    },
   }),
   offered: (bookingId: string, driverId: string, address = '123 Street, City'): TopicMessage<'dispatchOffers'> => ({
     event_id: randomUUID(),
@@ -103,4 +129,12 @@ export const publish = {
     kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingNotifications', key: message.data.user_id, message }))),
   offer: (kafka: KafkaRuntime, ...messages: TopicMessage<'dispatchOffers'>[]) =>
     kafka.publisher.publish(messages.map((message) => ({ topic: 'dispatchOffers', key: message.data.driver_id, message }))),
+  revocation: (kafka: KafkaRuntime, ...messages: TopicMessage<'identityRevocations'>[]) =>
+    kafka.publisher.publish(
+      messages.map((message) => ({
+        topic: 'identityRevocations',
+        key: principalKey(message.data.principal_kind, message.data.principal_id),
+        message,
+      })),
+    ),
 };

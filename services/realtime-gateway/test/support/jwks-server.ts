@@ -6,7 +6,8 @@ import { generateSigningKey, signAccessToken, type Principal, type SigningKey } 
 export interface TestIssuer {
   readonly url: string;
   readonly key: SigningKey;
-  token(principal: Principal, ttlSeconds?: number, now?: number): string;
+  /** `sessionId` becomes the `sid` claim (the login session, which a logout revokes). */
+  token(principal: Principal, ttlSeconds?: number, now?: number, sessionId?: string): string;
   /** While false the JWKS answers 503 (booking-service down). */
   setAvailable(available: boolean): void;
   close(): Promise<void>;
@@ -29,7 +30,12 @@ export async function startTestIssuer(options: { available?: boolean; port?: num
   return {
     url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     key,
-    token: (principal, ttlSeconds = 300, now) => signAccessToken(key, principal, { ttlSeconds, ...(now === undefined ? {} : { now }) }),
+    token: (principal, ttlSeconds = 300, now, sessionId) =>
+      signAccessToken(key, principal, {
+        ttlSeconds,
+        ...(now === undefined ? {} : { now }),
+        ...(sessionId === undefined ? {} : { sessionId }),
+      }),
     setAvailable: (value) => (available = value),
     close: () =>
       new Promise((resolve) => {

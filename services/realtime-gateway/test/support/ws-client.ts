@@ -8,11 +8,16 @@ export type Received = Record<string, unknown> & { readonly type?: string };
 export class TestSocket {
   readonly messages: Received[] = [];
   closed: { code: number; reason: string } | null = null;
+  /** `Date.now()` when the close was seen. */
+  closedAt: number | null = null;
   readonly opened: Promise<void>;
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Received));
-    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    ws.on('close', (code, reason) => {
+      this.closedAt = Date.now();
+      this.closed = { code, reason: reason.toString() };
+    });
     ws.on('error', () => {});
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -1,0 +1,181 @@
+import type { Principal } from '@rideline/auth';
+import { principalKey } from '@rideline/contracts';
+import type { KafkaRuntime } from '@rideline/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events, newId, publish } from './support/events.ts';
+import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
+import { connect, quietFor, refusal, type TestSocket } from './support/ws-client.ts';
+
+const topics = uniqueTopics('revocation');
+const INVALID = { type: 'error', success: false, message: 'Invalid or expired token.' };
+const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
+const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
+
+let issuer: TestIssuer;
+let kafka: KafkaRuntime;
+let gateway: TestGateway;
+const started: TestGateway[] = [];
+const opened: TestSocket[] = [];
+
+const open = async (target: TestGateway, path: string, token: string): Promise<TestSocket> => {
+  const socket = await connect(`${target.wsBase}${path}`, { token });
+  opened.push(socket);
+  return socket;
+};
+const startGateway = async (env: Record<string, string> = {}): Promise<TestGateway> => {
+  const running = await startTestGateway(topics, issuer.url, env);
+  started.push(running);
+  await untilReady(running);
+  return running;
+};
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  kafka = await startTestKafka(topics);
+  gateway = await startGateway();
+});
+
+afterAll(async () => {
+  for (const socket of opened) socket.close();
+  await Promise.allSettled(started.map((running) => running.close()));
+  await deleteTopics(kafka, topics);
+  await kafka?.close();
+  await issuer?.close();
+});
+
+describe('session revocation (logout)', () => {
+  const rider: Principal = { kind: 'user', id: newId() };
+  const revokedSession = newId();
+  const keptSession = newId();
+
+  it('closes the sockets of the revoked session within 1 s (401 body, 4001); the same rider’s other session stays', async () => {
+    const revokedSocket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, revokedSession));
+    const keptSocket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    // Opened under another session, moved into the revoked one by an in-band refresh...
+    const refreshedInto = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, newId()));
+    refreshedInto.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, revokedSession) });
+    // ...and the reverse: opened under the revoked session, moved out of it before the logout.
+    const refreshedOut = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, revokedSession));
+    refreshedOut.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, keptSession) });
+    await quietFor(300, refreshedInto, refreshedOut);
+
+    const publishedAt = Date.now();
+    await publish.revocation(kafka, events.sessionRevoked(rider, revokedSession));
+    const closes = await Promise.all([revokedSocket.waitForClose(2_000), refreshedInto.waitForClose(2_000)]);
+    const elapsed = Math.max(revokedSocket.closedAt!, refreshedInto.closedAt!) - publishedAt;
+    console.info(`revocation published → sockets closed in ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(1_000);
+    for (const closed of closes) expect(closed).toEqual({ code: 4001, reason: 'session revoked' });
+    expect(revokedSocket.messages).toEqual([INVALID]);
+    expect(refreshedInto.messages).toEqual([INVALID]);
+
+    await quietFor(500, keptSocket, refreshedOut);
+    expect(keptSocket.closed).toBeNull();
+    expect(refreshedOut.closed).toBeNull();
+    // Still fed: a booking of the rider reaches the sockets left open.
+    const booking = { bookingId: newId(), userId: rider.id };
+    await publish.booking(kafka, events.requested(booking));
+    await keptSocket.waitFor(1);
+    await refreshedOut.waitFor(1);
+  });
+
+  it('refuses an upgrade with a token of the revoked session (401), and still takes the other session', async () => {
+    const answer = await refusal(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(rider, 300, undefined, revokedSession) });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual(UNAUTHORIZED);
+    const other = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    expect(other.closed).toBeNull();
+    const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_rejected_upgrades_total\{reason="revoked_token"[^}]*\} 1/);
+    expect(metrics).toMatch(/gateway_session_revocation_closes_total\{endpoint="bookings"[^}]*\} 2/);
+  });
+
+  it('refuses an in-band refresh to a token of the revoked session like an invalid token; the socket stays', async () => {
+    const socket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    // Its snapshot first (the rider's pending booking), then the refusal.
+    await socket.waitFor(1);
+    socket.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, revokedSession) });
+    await socket.waitFor(2);
+    expect(socket.messages.at(-1)).toEqual(INVALID);
+    await quietFor(300, socket);
+    expect(socket.closed).toBeNull();
+  });
+
+  it('a gateway started after the revocation refuses the token too', async () => {
+    const later = await startGateway();
+    const ready = (await (await fetch(`${later.httpBase}/health/ready`)).json()) as { checks: Record<string, unknown> };
+    expect(Object.keys(ready.checks)).toContain('revocations');
+    const answer = await refusal(`${later.wsBase}/ws/bookings/`, { token: issuer.token(rider, 300, undefined, revokedSession) });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual(UNAUTHORIZED);
+    const other = await open(later, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    expect(other.closed).toBeNull();
+  });
+
+  it('closes a driver’s sockets of the session on both endpoints, announcing it on available bookings', async () => {
+    const driver: Principal = { kind: 'driver', id: newId() };
+    const session = newId();
+    const assigned = await open(gateway, '/ws/driver/bookings/', issuer.token(driver, 300, undefined, session));
+    const available = await open(gateway, '/ws/driver/available_bookings/', issuer.token(driver, 300, undefined, session));
+    await publish.revocation(kafka, events.sessionRevoked(driver, session));
+    expect((await assigned.waitForClose(2_000)).code).toBe(4001);
+    expect((await available.waitForClose(2_000)).code).toBe(4001);
+    expect(assigned.messages).toEqual([INVALID]);
+    expect(available.messages).toEqual([INVALID, DISCONNECTED]);
+  });
+
+  it('ignores a revocation whose tokens have all expired, and tokens without a session', async () => {
+    const rider2: Principal = { kind: 'user', id: newId() };
+    const session = newId();
+    const withoutSession = await open(gateway, '/ws/bookings/', issuer.token(rider2));
+    const socket = await open(gateway, '/ws/bookings/', issuer.token(rider2, 300, undefined, session));
+    await publish.revocation(kafka, events.sessionRevoked(rider2, session, new Date(Date.now() - 1_000)));
+    await quietFor(500, socket, withoutSession);
+    expect(socket.closed).toBeNull();
+    expect(withoutSession.closed).toBeNull();
+    expect(gateway.gateway.revoked.isRevoked(session, Date.now())).toBe(false);
+  });
+
+});
+
+describe('revocation history at start', () => {
+  // Topics of their own: reading by record time needs a log whose times only grow.
+  const lookback = uniqueTopics('revocation-lookback');
+
+  it('reads revocations from the longest access-token lifetime ago (plus a minute), not older', async () => {
+    const admin = await startTestKafka(lookback);
+    const rider3: Principal = { kind: 'user', id: newId() };
+    const [oldSession, recentSession] = [newId(), newId()];
+    const gateways: TestGateway[] = [];
+    try {
+      // Same key, so the same partition: a record written two hours ago (by record time), then one now.
+      const producer = admin.kafka.producer();
+      await producer.connect();
+      const record = (session: string, timestamp: number) => ({
+        key: principalKey('user', rider3.id),
+        value: JSON.stringify(events.sessionRevoked(rider3, session)),
+        timestamp: String(timestamp),
+      });
+      await producer.send({ topic: lookback.identityRevocations, messages: [record(oldSession, Date.now() - 2 * 3_600_000)] });
+      await producer.send({ topic: lookback.identityRevocations, messages: [record(recentSession, Date.now())] });
+      await producer.disconnect();
+
+      const shortLived = await startTestGateway(lookback, issuer.url, { ACCESS_TOKEN_MAX_LIFETIME_SECONDS: '60' });
+      gateways.push(shortLived);
+      await untilReady(shortLived);
+      expect(shortLived.gateway.revoked.isRevoked(recentSession, Date.now())).toBe(true);
+      expect(shortLived.gateway.revoked.isRevoked(oldSession, Date.now())).toBe(false);
+
+      const dayLong = await startTestGateway(lookback, issuer.url);
+      gateways.push(dayLong);
+      await untilReady(dayLong);
+      expect(dayLong.gateway.revoked.isRevoked(recentSession, Date.now())).toBe(true);
+      expect(dayLong.gateway.revoked.isRevoked(oldSession, Date.now())).toBe(true);
+    } finally {
+      await Promise.allSettled(gateways.map((running) => running.close()));
+      await deleteTopics(admin, lookback);
+      await admin.close();
+    }
+  });
+});

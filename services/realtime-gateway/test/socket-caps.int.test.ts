@@ -1,0 +1,87 @@
+import type { Principal } from '@rideline/auth';
+import type { KafkaRuntime } from '@rideline/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events, newId, publish } from './support/events.ts';
+import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
+import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
+
+const topics = uniqueTopics('caps');
+const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
+
+let issuer: TestIssuer;
+let kafka: KafkaRuntime;
+/** The default cap: WS_MAX_SOCKETS_PER_PRINCIPAL unset (5). */
+let gateway: TestGateway;
+const opened: TestSocket[] = [];
+
+const open = async (path: string, principal: Principal): Promise<TestSocket> => {
+  const socket = await connect(`${gateway.wsBase}${path}`, { token: issuer.token(principal) });
+  opened.push(socket);
+  return socket;
+};
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  kafka = await startTestKafka(topics);
+  gateway = await startTestGateway(topics, issuer.url);
+  await untilReady(gateway);
+});
+
+afterAll(async () => {
+  for (const socket of opened) socket.close();
+  await gateway?.close();
+  await deleteTopics(kafka, topics);
+  await kafka?.close();
+  await issuer?.close();
+});
+
+describe('sockets per principal per endpoint (default 5)', () => {
+  it('the sixth socket of a user closes the oldest with 4029; the five newest stay and get what is owed', async () => {
+    const rider: Principal = { kind: 'user', id: newId() };
+    const other: Principal = { kind: 'user', id: newId() };
+    const bystander = await open('/ws/bookings/', other);
+    const sockets: TestSocket[] = [];
+    for (let i = 0; i < 6; i++) sockets.push(await open('/ws/bookings/', rider));
+    const [oldest, ...newest] = sockets;
+
+    expect(await oldest!.waitForClose(2_000)).toEqual({ code: 4029, reason: 'replaced by a newer connection' });
+    expect(oldest!.messages).toEqual([]);
+    await quietFor(200);
+    for (const socket of newest) expect(socket.closed).toBeNull();
+    expect(bystander.closed).toBeNull();
+
+    const booking = { bookingId: newId(), userId: rider.id };
+    await publish.booking(kafka, events.requested(booking));
+    for (const socket of newest) expect((await socket.waitFor(1))[0]).toMatchObject({ type: 'booking_status', booking_id: booking.bookingId });
+    await quietFor(200, bystander);
+
+    const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_socket_closes_total\{endpoint="bookings",code="4029"[^}]*\} 1/);
+    expect(metrics).toMatch(/gateway_open_sockets\{endpoint="bookings"[^}]*\} 6/);
+  });
+
+  it('counts each endpoint on its own, and announces the close on available bookings', async () => {
+    const driver: Principal = { kind: 'driver', id: newId() };
+    const assigned = await open('/ws/driver/bookings/', driver);
+    const available: TestSocket[] = [];
+    for (let i = 0; i < 6; i++) available.push(await open('/ws/driver/available_bookings/', driver));
+
+    expect((await available[0]!.waitForClose(2_000)).code).toBe(4029);
+    expect(available[0]!.messages).toEqual([DISCONNECTED]);
+    await quietFor(200);
+    for (const socket of available.slice(1)) expect(socket.closed).toBeNull();
+    expect(assigned.closed).toBeNull();
+  });
+
+  it('sockets that closed by themselves free their place', async () => {
+    const rider: Principal = { kind: 'user', id: newId() };
+    const first: TestSocket[] = [];
+    for (let i = 0; i < 5; i++) first.push(await open('/ws/bookings/', rider));
+    for (const socket of first.slice(0, 2)) socket.ws.close(1000);
+    for (const socket of first.slice(0, 2)) await socket.waitForClose(2_000);
+    const later = [await open('/ws/bookings/', rider), await open('/ws/bookings/', rider)];
+    await quietFor(300);
+    for (const socket of [...first.slice(2), ...later]) expect(socket.closed).toBeNull();
+  });
+});
