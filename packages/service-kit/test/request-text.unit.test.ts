@@ -65,6 +65,11 @@ describe('ill-formed text', () => {
     expect(param.json().message).toContain('params.id must not hold a NUL character');
   });
 
+  it('leaves a WebSocket upgrade to its route, whose handshake answers are fixed by the spec', async () => {
+    const upgrade = await app.inject({ url: '/search?q=a%00', headers: { connection: 'upgrade', upgrade: 'websocket' } });
+    expect(upgrade.statusCode).toBe(200);
+  });
+
   it('answers a percent-encoded surrogate (invalid UTF-8) in a URL with the API body, not 500', async () => {
     for (const url of ['/search?q=%ED%A0%80', '/bookings/%ED%A0%80/accept']) {
       const response = await app.inject({ method: url.startsWith('/search') ? 'GET' : 'POST', url });
