@@ -150,10 +150,62 @@ export interface RawBody {
 
 const json = (label: string, value: unknown): RawBody => ({ label, contentType: 'application/json', body: JSON.stringify(value) });
 
+/**
+ * Strings that are not well-formed UTF-16: unpaired high or low surrogates, reversed and cut-off
+ * pairs. JSON.stringify writes them as `\ud800` escapes, so the bodies stay valid UTF-8 and JSON.
+ */
+export const LONE_SURROGATES = ['\ud800', 'a\udfff', '\udfff\ud800', '🚕\ud83d'] as const;
+
+/** Dot-separated paths of every string in `value` (objects only, as request bodies are). */
+export function stringFields(value: unknown, prefix: readonly string[] = []): string[][] {
+  if (typeof value === 'string') return [[...prefix]];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => stringFields(child, [...prefix, key]));
+}
+
+function withString(base: Record<string, unknown>, path: readonly string[], text: string): Record<string, unknown> {
+  const copy = structuredClone(base);
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+  parent[path.at(-1)!] = text;
+  return copy;
+}
+
+export interface FieldCase {
+  /** The field the 400 must name, e.g. `body.pickup.address`. */
+  readonly field: string;
+  readonly body: RawBody;
+}
+
+/** Every string field of `valid`, holding each lone surrogate in turn (alone, or after its text). */
+export function loneSurrogateBodies(valid: Record<string, unknown> | null): FieldCase[] {
+  if (valid === null) return [];
+  return stringFields(valid).flatMap((path) =>
+    LONE_SURROGATES.map((surrogate, index) => {
+      const original = path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], valid) as string;
+      const field = ['body', ...path].join('.');
+      return { field, body: json(`lone surrogate in ${field}`, withString(valid, path, index % 2 === 0 ? surrogate : original + surrogate)) };
+    }),
+  );
+}
+
+/** Frames holding a lone surrogate (as a JSON escape) somewhere: each is malformed. */
+export const LONE_SURROGATE_FRAMES: readonly string[] = [
+  JSON.stringify({ type: 'refresh', token: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln\ud800' }),
+  JSON.stringify({ type: 'refresh', token: '\udfff' }),
+  JSON.stringify({ type: 'location', lat: 12.97, lng: 77.59, note: 'a\ud800' }),
+  JSON.stringify({ type: 'location\ud800', lat: 12.97, lng: 77.59 }),
+  JSON.stringify({ type: 'location', lat: 12.97, lng: 77.59, '\ud83d': 1 }),
+];
+
 /** One malformed (or only slightly wrong) HTTP body for a route whose valid body is `valid`. */
 export function randomBody(rng: Prng, valid: Record<string, unknown> | null): RawBody {
   const base = valid ?? {};
-  switch (rng.int(14)) {
+  switch (rng.int(15)) {
+    case 14: {
+      const cases = loneSurrogateBodies(valid);
+      return cases.length > 0 ? rng.pick(cases).body : json('lone surrogate in an unknown field', { ...base, note: rng.pick(LONE_SURROGATES) });
+    }
     case 0:
     case 1:
       return json('random json', randomJson(rng));
@@ -220,7 +272,9 @@ export function randomFrame(rng: Prng, maxBytes: number): { readonly label: stri
     const clipped = Buffer.byteLength(text) <= maxBytes ? text : Buffer.from(text).subarray(0, maxBytes).toString('utf8').slice(0, -1);
     return { label, data: clipped, binary: false };
   };
-  switch (rng.int(10)) {
+  switch (rng.int(11)) {
+    case 10:
+      return fit('lone surrogate', rng.pick(LONE_SURROGATE_FRAMES));
     case 0:
       return { label: 'binary', data: rng.bytes(1 + rng.int(Math.min(maxBytes, 2_000))), binary: true };
     case 1:

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, registerDriver, registerUser, type Account } from '../src/client.ts';
-import { fuzzSeed, Prng, randomBody, randomFrame, type RawBody } from '../src/fuzz.ts';
+import { fuzzSeed, LONE_SURROGATE_FRAMES, loneSurrogateBodies, Prng, randomBody, randomFrame, type RawBody } from '../src/fuzz.ts';
 import { RunningSystem, type ServiceName } from '../src/system.ts';
 
 const SEED = fuzzSeed();
@@ -48,6 +48,10 @@ interface Route {
   readonly method: 'POST' | 'PUT';
   readonly path: (rng: Prng) => string;
   readonly valid: Record<string, unknown> | null;
+  /** Who may call it (the token the field checks are sent with); null: anyone. */
+  readonly as: 'rider' | 'driver' | null;
+  /** The body may be left out (API.md: no body, or `{reason?}`). */
+  readonly bodyOptional?: true;
 }
 
 const fixed = (path: string) => () => path;
@@ -57,23 +61,24 @@ const bookingPath = (action: string) => (rng: Prng) =>
 const point = { lat: 12.97, lng: 77.59, address: 'Somewhere' };
 
 const ROUTES: readonly Route[] = [
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/register'), valid: { name: 'Fuzz', email: 'fuzz@example.com', password: 'correct horse battery' } },
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/login'), valid: { email: 'fuzz@example.com', password: 'correct horse battery' } },
+  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/register'), as: null, valid: { name: 'Fuzz', email: 'fuzz@example.com', password: 'correct horse battery' } },
+  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/login'), as: null, valid: { email: 'fuzz@example.com', password: 'correct horse battery' } },
   {
     service: 'booking-service',
     method: 'POST',
     path: fixed('/auth/drivers/register'),
+    as: null,
     valid: { name: 'Fuzz', email: 'fuzz-driver@example.com', password: 'correct horse battery', vehicle: { plate: 'KA-01', model: 'Swift' } },
   },
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/drivers/login'), valid: { email: 'fuzz-driver@example.com', password: 'correct horse battery' } },
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/refresh'), valid: { refresh_token: 'x'.repeat(43) } },
-  { service: 'booking-service', method: 'POST', path: fixed('/bookings'), valid: { pickup: point, dropoff: { ...point, lat: 12.93 } } },
-  { service: 'booking-service', method: 'POST', path: bookingPath('accept'), valid: null },
-  { service: 'booking-service', method: 'POST', path: bookingPath('start'), valid: { otp: '123456' } },
-  { service: 'booking-service', method: 'POST', path: bookingPath('complete'), valid: null },
-  { service: 'booking-service', method: 'POST', path: bookingPath('cancel'), valid: { reason: 'because' } },
-  { service: 'dispatch-service', method: 'PUT', path: fixed('/drivers/me/location'), valid: { lat: 12.97, lng: 77.59 } },
-  { service: 'dispatch-service', method: 'PUT', path: fixed('/drivers/me/availability'), valid: { available: true } },
+  { service: 'booking-service', method: 'POST', path: fixed('/auth/drivers/login'), as: null, valid: { email: 'fuzz-driver@example.com', password: 'correct horse battery' } },
+  { service: 'booking-service', method: 'POST', path: fixed('/auth/refresh'), as: null, valid: { refresh_token: 'x'.repeat(43) } },
+  { service: 'booking-service', method: 'POST', path: fixed('/bookings'), as: 'rider', valid: { pickup: point, dropoff: { ...point, lat: 12.93 } } },
+  { service: 'booking-service', method: 'POST', path: bookingPath('accept'), as: 'driver', valid: null, bodyOptional: true },
+  { service: 'booking-service', method: 'POST', path: bookingPath('start'), as: 'driver', valid: { otp: '123456' } },
+  { service: 'booking-service', method: 'POST', path: bookingPath('complete'), as: 'driver', valid: null, bodyOptional: true },
+  { service: 'booking-service', method: 'POST', path: bookingPath('cancel'), as: 'rider', valid: { reason: 'because' }, bodyOptional: true },
+  { service: 'dispatch-service', method: 'PUT', path: fixed('/drivers/me/location'), as: 'driver', valid: { lat: 12.97, lng: 77.59 } },
+  { service: 'dispatch-service', method: 'PUT', path: fixed('/drivers/me/availability'), as: 'driver', valid: { available: true } },
 ];
 
 interface Failure {
@@ -106,6 +111,18 @@ function contractBreach(status: number, text: string): string | null {
   if (/\n\s+at /.test(text)) return 'error answer with a stack trace';
   return null;
 }
+
+async function send(service: ServiceName, method: string, path: string, body: RawBody, token: string | null): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = {};
+  if (body.contentType !== null) headers['content-type'] = body.contentType;
+  if (token !== null) headers['authorization'] = `Bearer ${token}`;
+  const response = await fetch(`${system.url(service)}${path}`, { method, headers, ...(body.body === null ? {} : { body: body.body }) });
+  return { status: response.status, text: await response.text() };
+}
+
+const tokenOf = (route: Route) => (route.as === 'rider' ? rider.token : route.as === 'driver' ? driver.token : null);
+/** The route's path with the fuzz booking's real id (the field checks come before any state check). */
+const realPath = (route: Route) => route.path(new Prng(0)).replace(/\/bookings\/[^/]+\//, `/bookings/${bookingId}/`);
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -172,6 +189,45 @@ describe(`fuzzed inputs (seed ${SEED})`, () => {
     await assertAllAliveAndReady();
   });
 
+  it('a lone surrogate in every string field of every route: 400 naming the field, never 5xx', { timeout: 60_000 }, async () => {
+    const breaches: string[] = [];
+    let cases = 0;
+    for (const route of ROUTES) {
+      const path = realPath(route);
+      for (const { field, body } of loneSurrogateBodies(route.valid)) {
+        cases++;
+        const { status, text } = await send(route.service, route.method, path, body, tokenOf(route));
+        const why = contractBreach(status, text);
+        const message = status === 400 ? String((JSON.parse(text) as { message?: unknown }).message) : '';
+        if (why !== null || status !== 400 || !message.startsWith(`${field} must not hold a lone surrogate`)) {
+          breaches.push(`${route.method} ${route.service}${path} ${describeBody(body)}: ${status} ${text.slice(0, 200)}${why ? ` (${why})` : ''}`);
+        }
+      }
+    }
+    expect(cases).toBeGreaterThanOrEqual(4 * 14); // every string field of every route, four surrogates each
+    expect(breaches, `${breaches.length} of ${cases}`).toEqual([]);
+    await assertAllAliveAndReady();
+  });
+
+  it('an empty body sent with a content type is no body: bodyless routes take it, the others say "body must be object"', { timeout: 60_000 }, async () => {
+    const breaches: string[] = [];
+    for (const route of ROUTES) {
+      const path = realPath(route);
+      for (const contentType of ['application/json', 'application/json; charset=utf-8', 'text/plain', null]) {
+        const body: RawBody = { label: 'empty body', contentType, body: '' };
+        const { status, text } = await send(route.service, route.method, path, body, tokenOf(route));
+        const why = contractBreach(status, text);
+        const wrong = route.bodyOptional
+          ? status === 400 || status === 415 // refused for the (missing) body itself
+          : status !== 400 || (JSON.parse(text) as { message?: unknown }).message !== 'body must be object';
+        if (why !== null || wrong || text.includes('FST_ERR_CTP_EMPTY_JSON_BODY')) {
+          breaches.push(`${route.method} ${route.service}${path} content-type=${String(contentType)}: ${status} ${text.slice(0, 200)}${why ? ` (${why})` : ''}`);
+        }
+      }
+    }
+    expect(breaches).toEqual([]);
+  });
+
   it('malformed WebSocket frames on each endpoint: answered with an error, socket kept open', { timeout: 120_000 }, async () => {
     const rng = new Prng(SEED ^ 0x5eed);
     const wsBase = system.url('realtime-gateway').replace(/^http/, 'ws');
@@ -224,6 +280,15 @@ describe(`fuzzed inputs (seed ${SEED})`, () => {
       const invalidToken = answers.filter((a) => a['type'] === 'error' && a['success'] === false && a['message'] === 'Invalid or expired token.');
       expect(malformed.length + invalidToken.length, context).toBe(FRAMES_PER_ENDPOINT);
       expect(invalidToken.length, context).toBe(refreshes);
+
+      // Every frame holding a lone surrogate is malformed (none is taken for a token to check).
+      for (const frame of LONE_SURROGATE_FRAMES) {
+        const before = replies.length;
+        socket.send(frame);
+        const until = Date.now() + 5_000;
+        while (replies.length === before && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(replies.slice(before), `${context}: ${frame}`).toEqual([{ type: 'error', success: false, message: 'Malformed WebSocket request.' }]);
+      }
 
       // Still a working socket: a well-formed frame after all that is not refused.
       const beforeProbe = replies.length;

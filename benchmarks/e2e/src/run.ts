@@ -27,6 +27,8 @@ const SYSTEM_SETTINGS = {
   JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   OTP_SECRET: randomBytes(32).toString('hex'),
   ACCESS_TOKEN_TTL_SECONDS: '3600',
+  // The fleet polls GET /drivers/nearby until dispatch sees its drivers: not the rider budget under test.
+  DISPATCH_NEARBY_PER_MINUTE: '1000000',
 };
 
 const log = (message: string) => process.stderr.write(`[e2e-bench] ${message}\n`);

@@ -12,7 +12,8 @@ import type { Registry } from 'prom-client';
 import { installErrorHandler } from './error-handler.ts';
 import { installHealth, type ReadinessCheck } from './health.ts';
 import { installMetrics } from './metrics.ts';
-import { installNulGuard } from './nul-guard.ts';
+import { installBodyParsers } from './body-parsers.ts';
+import { installTextGuard } from './text-guard.ts';
 import { installValidation } from './validation.ts';
 
 export interface ServiceAppOptions {
@@ -61,7 +62,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
   });
   app.get('/openapi.json', { logLevel: 'warn' }, async () => app.swagger());
   installValidation(app);
-  installNulGuard(app);
+  installBodyParsers(app);
+  installTextGuard(app);
   installErrorHandler(app);
   installHealth(app, options.readiness);
   const metrics = installMetrics(app, options.service);

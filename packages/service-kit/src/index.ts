@@ -7,3 +7,4 @@ export * from './metrics.ts';
 export * from './run-service.ts';
 export * from './listen.ts';
 export * from './dependency-errors.ts';
+export * from './well-formed-text.ts';

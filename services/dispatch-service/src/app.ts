@@ -1,6 +1,7 @@
 import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { installDriverRoutes, type DriverRoutesDeps } from './http/driver-routes.ts';
+import { installRateLimit } from './http/rate-limit.ts';
 
 export interface DispatchDeps {
   readonly logger: FastifyBaseLogger;
@@ -23,6 +24,7 @@ export async function buildApp(deps: DispatchDeps) {
     description: 'Where available drivers are; offers each new booking to the nearby ones',
   });
   app.decorateRequest('principal', null);
+  await installRateLimit(app); // before the routes, which it hooks as they are added
   installDriverRoutes(app, deps.drivers);
   return { app, metrics };
 }

@@ -62,6 +62,12 @@ export const dispatchSettings = {
     max: 3_600_000,
     description: 'A driver whose last location is older than this is not offered bookings',
   }),
+  nearbyPerMinute: integer('DISPATCH_NEARBY_PER_MINUTE', {
+    default: 30,
+    min: 1,
+    max: 1_000_000,
+    description: 'GET /drivers/nearby requests each principal (user or driver) may make per minute, per instance; more get 429',
+  }),
   stateCheckpointMs: integer('DISPATCH_STATE_CHECKPOINT_MS', {
     default: 10_000,
     min: 100,

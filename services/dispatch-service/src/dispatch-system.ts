@@ -67,8 +67,9 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
           await intake.report(driverId, report);
           if ('location' in report) metrics.locationUpdates.inc({ source: 'http' });
         },
-        nearby: (lat, lng, radiusM, limit) => state.drivers.nearestEligible(lat, lng, now(), { radiusM, limit }),
+        nearby: (lat, lng, radiusM, limit) => state.drivers.nearestCoarse(lat, lng, now(), { radiusM, limit }),
         defaultRadiusM: config.matching.radiusM,
+        nearbyPerMinute: config.nearbyPerMinute,
       },
     });
     const metrics = dispatchMetrics(registry, state);

@@ -3,6 +3,7 @@ import { generateSigningKey, signAccessToken } from '@rideline/auth';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { freePort } from '@rideline/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coarsePosition, distanceM } from '../src/domain/index.ts';
 import { areas, dropTopics, north, startDispatch, startHarness, type Harness } from './support/dispatch-harness.ts';
 import { JwksServer } from './support/jwks-server.ts';
 import { bookingAccepted } from './support/messages.ts';
@@ -10,10 +11,11 @@ import { bookingAccepted } from './support/messages.ts';
 /** The driver endpoints of API.md through the real app, publishing to the real broker. */
 let h: Harness;
 const nextArea = areas();
+const NEARBY_PER_MINUTE = 5;
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
 
 beforeAll(async () => {
-  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300' });
+  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
 });
 afterAll(async () => {
   await h?.close();
@@ -75,6 +77,34 @@ describe('PUT /drivers/me/location and /availability', () => {
     expect(response.json().message).toContain(field);
   });
 
+  it('treat an empty body sent as application/json as no body: the required one is still refused naming it', async () => {
+    const token = h.jwks.token('driver');
+    const empty = await h.system.app.inject({
+      method: 'PUT',
+      url: '/drivers/me/availability',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ success: false, code: 'VALIDATION_FAILED', message: 'body must be object' });
+    expect((await put('/drivers/me/availability', token, { available: false })).statusCode).toBe(204);
+  });
+
+  it('answer 400 naming the field for a lone surrogate or NUL anywhere in the request', async () => {
+    const token = h.jwks.token('driver');
+    const surrogate = await h.system.app.inject({
+      method: 'PUT',
+      url: '/drivers/me/location',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"lat":1,"lng":2,"note":"\\ud800"}',
+    });
+    expect(surrogate.statusCode).toBe(400);
+    expect(surrogate.json().message).toContain('body.note must not hold a lone surrogate');
+    const nul = await nearby('lat=1&lng=2&radius_m=%00', h.jwks.token('user'));
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().message).toContain('querystring.radius_m must not hold a NUL character');
+  });
+
   it('answer 401 with the exact body for a missing, malformed, forged or expired token', async () => {
     const otherKey = generateSigningKey();
     const tokens = [
@@ -101,7 +131,7 @@ describe('PUT /drivers/me/location and /availability', () => {
 });
 
 describe('GET /drivers/nearby', () => {
-  it('lists the eligible drivers near a point with rounded distances, never their positions', async () => {
+  it('lists the eligible drivers near a point, with distances from their coarse cells rounded to 100 m', async () => {
     const centre = nextArea();
     const report = async (metres: number, available: boolean) => {
       const driverId = randomUUID();
@@ -109,6 +139,11 @@ describe('GET /drivers/nearby', () => {
       expect((await put('/drivers/me/location', token, north(centre, metres))).statusCode).toBe(204);
       expect((await put('/drivers/me/availability', token, { available })).statusCode).toBe(204);
       return driverId;
+    };
+    /** What the service may say: the distance to the centre of the driver's ~200 m cell, rounded. */
+    const coarseDistance = (metres: number) => {
+      const at = north(centre, metres);
+      return Math.round(distanceM(centre, coarsePosition(at.lat, at.lng)) / 100) * 100;
     };
     const near = await report(420, true);
     const alsoNear = await report(1960, true);
@@ -122,13 +157,33 @@ describe('GET /drivers/nearby', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       drivers: [
-        { driver_id: near, distance_m: 400 },
-        { driver_id: alsoNear, distance_m: 2000 },
+        { driver_id: near, distance_m: coarseDistance(420) },
+        { driver_id: alsoNear, distance_m: coarseDistance(1960) },
       ],
     });
+    expect(coarseDistance(420)).toBeGreaterThanOrEqual(300);
+    expect(coarseDistance(420)).toBeLessThanOrEqual(600);
     // Any principal may ask; the radius defaults to 5 km.
     const byDriver = await nearby(`lat=${centre.lat}&lng=${centre.lng}`, h.jwks.token('driver'));
     expect(byDriver.json().drivers).toHaveLength(2);
+  });
+
+  it(`is rate-limited per principal: 429 with the API body and Retry-After after ${NEARBY_PER_MINUTE} a minute, other principals unaffected`, async () => {
+    const riderId = randomUUID();
+    const rider = h.jwks.token('user', riderId);
+    for (let i = 0; i < NEARBY_PER_MINUTE; i++) expect((await nearby('lat=1&lng=2', rider)).statusCode).toBe(200);
+    const refused = await nearby('lat=1&lng=2', rider);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toEqual({ success: false, code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Too many requests; retry in \d+ s\.$/) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // A new token of the same rider is the same budget; another rider, and a driver with the same id, are not.
+    expect((await nearby('lat=1&lng=2', h.jwks.token('user', riderId))).statusCode).toBe(429);
+    expect((await nearby('lat=1&lng=2', h.jwks.token('user'))).statusCode).toBe(200);
+    expect((await nearby('lat=1&lng=2', h.jwks.token('driver', riderId))).statusCode).toBe(200);
+    // Over the budget, a bad query is still 400 and an anonymous one 401: only answerable requests count.
+    expect((await nearby('lat=91&lng=2', rider)).statusCode).toBe(400);
+    expect((await nearby('lat=1&lng=2', undefined)).statusCode).toBe(401);
   });
 
   it.each([

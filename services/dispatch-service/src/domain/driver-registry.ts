@@ -1,3 +1,4 @@
+import { coarsePosition } from './coarse-position.ts';
 import { assertLatLng } from './geo.ts';
 import { GeoIndex, type NearbyDriver } from './geo-index.ts';
 
@@ -57,10 +58,14 @@ export class DriverRegistry {
   readonly stalenessMs: number;
   private readonly drivers = new Map<string, DriverRecord>();
   private readonly index: GeoIndex;
+  /** The same drivers at their coarse positions (coarse-position.ts): what the outside is told. */
+  private readonly coarseIndex: GeoIndex;
 
   constructor(options: DriverRegistryOptions = {}) {
     this.stalenessMs = options.stalenessMs ?? DEFAULT_STALENESS_MS;
-    this.index = new GeoIndex(options.cellSizeM === undefined ? {} : { cellSizeM: options.cellSizeM });
+    const indexOptions = options.cellSizeM === undefined ? {} : { cellSizeM: options.cellSizeM };
+    this.index = new GeoIndex(indexOptions);
+    this.coarseIndex = new GeoIndex(indexOptions);
   }
 
   /** Folds one fact; returns whether it changed anything (false for an older or repeated fact). */
@@ -123,6 +128,17 @@ export class DriverRegistry {
     });
   }
 
+  /**
+   * What `GET /drivers/nearby` may say: the eligible drivers by their coarse positions, the
+   * distance from the query point to each one's cell centre, nearest first (ties by driver id),
+   * within `radiusM` of the cell centre, at most `limit`. Every part of the answer (who is in it,
+   * the order, the distances) is a function of the coarse positions only: a driver's exact
+   * position cannot be read off the radius's edge, the limit's edge or the order.
+   */
+  nearestCoarse(lat: number, lng: number, nowMs: number, query: Omit<NearbyQuery, 'excludeDriverIds'>): NearbyDriver[] {
+    return this.coarseIndex.nearest(lat, lng, { radiusM: query.radiusM, limit: query.limit, minUpdatedAtMs: nowMs - this.stalenessMs });
+  }
+
   get(driverId: string): DriverSnapshot | undefined {
     const driver = this.drivers.get(driverId);
     if (driver === undefined) return undefined;
@@ -152,7 +168,10 @@ export class DriverRegistry {
     let evicted = 0;
     for (const [driverId, driver] of this.drivers) {
       const atMs = driver.location?.atMs;
-      if (atMs !== undefined && nowMs - atMs > this.stalenessMs && this.index.remove(driverId)) evicted++;
+      if (atMs !== undefined && nowMs - atMs > this.stalenessMs && this.index.remove(driverId)) {
+        this.coarseIndex.remove(driverId);
+        evicted++;
+      }
     }
     return evicted;
   }
@@ -172,9 +191,13 @@ export class DriverRegistry {
 
   private reindex(driverId: string, driver: DriverRecord): void {
     if (this.isOfferable(driver) && driver.location !== null) {
-      this.index.upsert(driverId, driver.location.lat, driver.location.lng, driver.location.atMs);
+      const { lat, lng, atMs } = driver.location;
+      this.index.upsert(driverId, lat, lng, atMs);
+      const coarse = coarsePosition(lat, lng);
+      this.coarseIndex.upsert(driverId, coarse.lat, coarse.lng, atMs);
     } else {
       this.index.remove(driverId);
+      this.coarseIndex.remove(driverId);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { DEG, EARTH_RADIUS_M, METERS_PER_DEGREE } from './geo.ts';
+import { DEG, EARTH_RADIUS_M, METERS_PER_DEGREE, type LatLng } from './geo.ts';
 
 /**
  * The cells of the geo index: rows of equal latitude height, each row cut into as many equal
@@ -55,6 +55,13 @@ export class GridCells {
   keyOf(latDeg: number, lngDeg: number): number {
     const row = this.rowOf(latDeg);
     return row * this.stride + this.columnOf(row, lngDeg);
+  }
+
+  /** The centre of the cell holding (latDeg, lngDeg): the same point for every point of the cell. */
+  centreOf(latDeg: number, lngDeg: number): LatLng {
+    const row = this.rowOf(latDeg);
+    const column = this.columnOf(row, lngDeg);
+    return { lat: -90 + (row + 0.5) * this.rowHeightDeg, lng: -180 + ((column + 0.5) * 360) / this.columnCount(row) };
   }
 
   key(row: number, column: number): number {

@@ -3,6 +3,7 @@
  * each booking. No I/O and no clock: the adapters feed facts and the time, and carry out decisions.
  */
 export { distanceM, EARTH_RADIUS_M, type LatLng } from './geo.ts';
+export { COARSE_CELL_SIZE_M, coarsePosition } from './coarse-position.ts';
 export { GeoIndex, type GeoIndexOptions, type NearbyDriver, type NearestQuery } from './geo-index.ts';
 export {
   DEFAULT_STALENESS_MS,

@@ -5,18 +5,27 @@ import type { NearbyDriver } from '../domain/index.ts';
 import type { DriverReport } from '../drivers/intake.ts';
 import { authenticate, principalOf } from './authenticate.ts';
 import { dispatchErrors } from './errors.ts';
+import { perPrincipal } from './rate-limit.ts';
 import { AvailabilityBody, ErrorReply, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
 
 export interface DriverRoutesDeps {
   readonly verifier: TokenVerifier;
   /** Publishes a driver's report and folds it into the picture. */
   readonly report: (driverId: string, report: DriverReport) => Promise<void>;
-  /** The nearest eligible drivers, nearest first. */
+  /**
+   * The nearest eligible drivers by their coarse positions (DriverRegistry.nearestCoarse), nearest
+   * first: never anything computed from an exact position.
+   */
   readonly nearby: (lat: number, lng: number, radiusM: number, limit: number) => readonly NearbyDriver[];
   readonly defaultRadiusM: number;
+  /** GET /drivers/nearby requests per principal per minute. */
+  readonly nearbyPerMinute: number;
 }
 
-/** Distances are rounded to this, so that a few queries cannot pin a driver down to the metre. */
+/**
+ * Distances (already from the centre of the driver's ~200 m cell) are rounded to this: the cell
+ * is what protects the position; the rounding only keeps the numbers honest about their precision.
+ */
 export const NEARBY_DISTANCE_STEP_M = 100;
 
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply };
@@ -56,7 +65,8 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
     {
       onRequest: authenticate(deps.verifier),
       preValidation: async (request) => numbersFromQuery(request, ['lat', 'lng', 'radius_m']),
-      schema: { security: bearer, querystring: NearbyQuery, response: { 200: NearbyReply, ...errors } },
+      config: perPrincipal(deps.nearbyPerMinute),
+      schema: { security: bearer, querystring: NearbyQuery, response: { 200: NearbyReply, 429: ErrorReply, ...errors } },
     },
     async (request) => {
       const { lat, lng, radius_m: radiusM = deps.defaultRadiusM } = request.query;

@@ -1,3 +1,4 @@
+import { findIllFormedText } from '@rideline/service-kit/text';
 import type { Endpoint } from './endpoints.ts';
 
 /** A frame a client may send; anything else is `malformed` and answered with the 400 body. */
@@ -26,6 +27,11 @@ export function parseInboundFrame(endpoint: Endpoint, text: string | null): Inbo
     return MALFORMED;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return MALFORMED;
+  // The HTTP services' rule for text (service-kit's well-formed-text): a lone surrogate or NUL
+  // anywhere makes the frame malformed, so ill-formed text never reaches the token verifier or the
+  // logs. Only a `\u` escape can produce one (the socket refuses invalid UTF-8, JSON raw control
+  // characters), so frames without one skip the walk.
+  if (text.includes('\\u') && findIllFormedText(value, 'frame') !== null) return MALFORMED;
   const frame = value as Record<string, unknown>;
   switch (frame['type']) {
     case 'location': {

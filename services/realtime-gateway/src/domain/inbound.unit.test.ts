@@ -10,6 +10,11 @@ describe('inbound frames', () => {
     expect(parseInboundFrame('bookings', frame)).toEqual({ type: 'malformed' });
   });
 
+  it('accept well-formed escapes: a surrogate pair, an escaped letter', () => {
+    expect(parseInboundFrame('driver_available_bookings', '{"type":"location","lat":1,"lng":2,"note":"\\ud83d\\ude95"}')).toEqual({ type: 'location', lat: 1, lng: 2 });
+    expect(parseInboundFrame('bookings', '{"type":"refresh","token":"\\u0061bc"}')).toEqual({ type: 'refresh', token: 'abc' });
+  });
+
   it('accept a refresh on every endpoint', () => {
     for (const endpoint of ['bookings', 'driver_bookings', 'driver_available_bookings'] as const) {
       expect(parseInboundFrame(endpoint, '{"type":"refresh","token":"abc"}')).toEqual({ type: 'refresh', token: 'abc' });
@@ -28,6 +33,10 @@ describe('inbound frames', () => {
     ['a string coordinate', '{"type":"location","lat":"1","lng":0}'],
     ['an empty token', '{"type":"refresh","token":""}'],
     ['a token that is not a string', '{"type":"refresh","token":42}'],
+    ['a lone surrogate in the token', '{"type":"refresh","token":"abc\\ud800"}'],
+    ['a lone surrogate in an ignored field', '{"type":"location","lat":1,"lng":2,"note":"\\udc00"}'],
+    ['a lone surrogate in a field name', '{"type":"location","lat":1,"lng":2,"\\ud800":1}'],
+    ['an escaped NUL in the type', '{"type":"location\\u0000","lat":1,"lng":2}'],
   ])('refuse %s', (_case, text) => {
     expect(parseInboundFrame('driver_available_bookings', text)).toEqual({ type: 'malformed' });
   });
