@@ -9,6 +9,8 @@ export interface KeyPartitionEnd {
    * consumer can already have read (and so every record someone has seen) is below it.
    */
   readonly endOffset: string;
+  /** The partition's first offset still held (older records are past retention). */
+  readonly startOffset: string;
 }
 
 // The producer's partitioner (TopicPublisher uses the same one): murmur2 of the key, modulo the
@@ -28,5 +30,5 @@ export async function keyPartitionEnd(admin: Admin, topic: string, key: string):
   const partition = partitionOf({ topic, partitionMetadata, message: { key, value: null } });
   const end = offsets.find((entry) => entry.partition === partition);
   if (!end) throw new Error(`topic ${topic} has no partition ${partition}`);
-  return { partition, endOffset: end.high };
+  return { partition, endOffset: end.high, startOffset: end.low };
 }
