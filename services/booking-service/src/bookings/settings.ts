@@ -32,7 +32,7 @@ export const bookingLifecycleSettings = {
   riderMaxActiveBookings: integer('RIDER_MAX_ACTIVE_BOOKINGS', {
     default: 1,
     min: 1,
-    max: 100,
+    max: 10_000,
     description: 'How many bookings a rider may hold at once pending, accepted or on a trip (more: 409 RIDER_HAS_ACTIVE_BOOKING)',
   }),
   offerSyncTimeoutMs: integer('BOOKING_OFFER_SYNC_TIMEOUT_MS', {
