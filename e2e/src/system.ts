@@ -40,6 +40,8 @@ export class RunningSystem {
       DATABASE_URL: database.databaseUrl,
       AUTH_JWKS_URL: `http://127.0.0.1:${ports['booking-service']}/.well-known/jwks.json`,
       ...Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, `e2e-${run}.${TOPICS[id].defaultName}`])),
+      // booking-service's reader of dispatch.offers: a group per run, as its topics are per run.
+      BOOKING_OFFERS_CONSUMER_GROUP: `e2e-${run}.booking.offers`,
       ...extraEnv,
     };
     const system = new RunningSystem(database, env, ports);
