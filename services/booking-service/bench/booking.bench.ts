@@ -42,6 +42,7 @@ const service = await startServiceProcess(serviceDir, {
   KAFKA_BROKERS: testKafkaBrokers(),
   LOG_LEVEL: 'warn',
   RIDER_MAX_ACTIVE_BOOKINGS: '10000',
+  BOOKING_OFFERS_CONSUMER_GROUP: `bench-${run}.booking.offers`,
   ...topicEnv,
 });
 
