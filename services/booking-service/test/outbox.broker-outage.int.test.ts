@@ -76,4 +76,17 @@ it('publishes everything written while the broker was down, once it is back', { 
   expect(eventsOf(during[1]!.booking_id).map((e) => e.type)).toEqual(['BookingRequested', 'BookingCancelled']);
   const versions = eventsOf(offeredBefore.booking_id).map((e) => e.version);
   expect(versions).toEqual([...versions].sort((a, b) => a - b));
+
+  // The reader of dispatch.offers is back too: an offer made now is honoured (it may take the
+  // consumer a moment to reconnect, answered meanwhile with 503 OFFERS_LAGGING, never 403).
+  const laterDriver = await client.registerDriver();
+  await new OfferPublisher(running.system.kafka.publisher).offer(during[2]!.booking_id, laterDriver.id);
+  const answers: number[] = [];
+  for (const deadline = Date.now() + 60_000; answers.at(-1) !== 200 && Date.now() < deadline; ) {
+    answers.push((await client.act(laterDriver, during[2]!.booking_id, 'accept')).statusCode);
+    if (answers.at(-1) === 503) await new Promise((resolve) => setTimeout(resolve, 500));
+    else break;
+  }
+  expect(new Set(answers.slice(0, -1))).toEqual(new Set(answers.length > 1 ? [503] : []));
+  expect(answers.at(-1)).toBe(200);
 });
