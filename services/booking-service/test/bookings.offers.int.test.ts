@@ -82,6 +82,18 @@ it('answers a driver whose offer was revoked (taken by another) with 409 BOOKING
     .toMatchObject({ revokeReason: 'accepted', revokedAt: expect.any(Date) });
 });
 
+it('parks an undecodable record without holding up the driver’s partition', { timeout: 30_000 }, async () => {
+  const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  const { booking_id: id } = await client.book(rider);
+  // The last record of the driver's partition is garbage: NOT_OFFERED is still answered (the
+  // position moved past it), not 503 after waiting for a record that is never stored.
+  await running.system.kafka.publisher.sendRaw([{ topic: running.config.topics.dispatchOffers, key: driver.id, value: '{"not":"an offer"' }]);
+  const refused = await client.act(driver, id, 'accept');
+  expect([refused.statusCode, refused.json().code]).toEqual([403, 'NOT_OFFERED']);
+  await offers.offer(id, driver.id);
+  expect((await client.act(driver, id, 'accept')).statusCode).toBe(200);
+});
+
 it('answers 503 OFFERS_LAGGING, not 403, while the offers cannot be read up to date', { timeout: 30_000 }, async () => {
   const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
   const { booking_id: id } = await client.book(rider);

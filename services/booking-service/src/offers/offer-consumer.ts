@@ -30,6 +30,8 @@ export class OfferConsumer {
       deadLetter: options.deadLetter,
       logger: options.logger,
       handle: (record) => options.store.record(record.message, { topic, partition: record.partition, offset: record.offset }),
+      // A parked record was read all the same: an accept must not wait for it forever.
+      onParked: (at) => options.store.skip({ topic, partition: at.partition, offset: at.offset }),
       // An idle fetch returns within 1 s, so stopping does not wait kafkajs' 5 s; a crashed
       // instance's partitions move after 10 s (until then, accepts without an offer answer 503).
       consumerConfig: { maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 2_000 },

@@ -47,6 +47,16 @@ export class OfferStore {
         next_offset = GREATEST(offer_log_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`;
   }
 
+  /** Moves the read position past a record that holds no offer (one parked as undecodable). */
+  async skip(at: LogPosition): Promise<void> {
+    const next = (BigInt(at.offset) + 1n).toString();
+    await this.prisma.$executeRaw`
+      INSERT INTO offer_log_positions (topic, partition, next_offset, updated_at)
+      VALUES (${at.topic}, ${at.partition}, ${next}::bigint, now())
+      ON CONFLICT (topic, partition) DO UPDATE SET
+        next_offset = GREATEST(offer_log_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`;
+  }
+
   async isOffered(bookingId: string, driverId: string): Promise<boolean> {
     const rows = await this.prisma.$queryRaw<{ offered: boolean }[]>`
       SELECT EXISTS (SELECT 1 FROM driver_offers WHERE booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid) AS offered`;
