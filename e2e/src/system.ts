@@ -40,6 +40,10 @@ export class RunningSystem {
       DATABASE_URL: database.databaseUrl,
       AUTH_JWKS_URL: `http://127.0.0.1:${ports['booking-service']}/.well-known/jwks.json`,
       ...Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, `e2e-${run}.${TOPICS[id].defaultName}`])),
+      // Consumer groups per run, as the topics are: a group whose members subscribe to different
+      // topics (another run on the same broker) hands members partitions they do not read.
+      BOOKING_OFFERS_CONSUMER_GROUP: `e2e-${run}.booking.offers`,
+      DISPATCH_CONSUMER_GROUP: `e2e-${run}.dispatch`,
       ...extraEnv,
     };
     const system = new RunningSystem(database, env, ports);

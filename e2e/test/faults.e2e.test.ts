@@ -174,7 +174,8 @@ describe('faults', () => {
     const port = await getFreePort();
     let postgres: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir, port });
     cleanups.push(() => postgres.stop());
-    const { system, actors } = await startSystem({}, { postgresServerUrl: postgres.databaseUrl });
+    // The rider's second booking (after the outage) comes while the first is still pending.
+    const { system, actors } = await startSystem({ RIDER_MAX_ACTIVE_BOOKINGS: '2' }, { postgresServerUrl: postgres.databaseUrl });
 
     const rider = await actors.rider();
     const before = await actors.book(rider);
@@ -378,7 +379,11 @@ class Load {
     }
   }
 
-  /** POST /bookings, retried while booking-service is down. A lost answer may leave an extra booking, which the checks count. */
+  /**
+   * POST /bookings, retried while booking-service is down. An answer lost to a kill may have
+   * left the booking made: the retry is then refused (one active booking per rider), and the
+   * rider carries on with that pending booking.
+   */
   async #book(pair: Pair, i: number): Promise<string> {
     const deadline = Date.now() + 45_000;
     const place = Load.place(i);
@@ -386,6 +391,11 @@ class Load {
       try {
         const response = await http(`${this.actors.booking}/bookings`, 'POST', { pickup: { ...place, address: `place ${i}` }, dropoff: DROPOFF }, pair.rider.token);
         if (response.status === 201) return response.body['booking_id'] as string;
+        if (response.status === 409 && response.body['code'] === 'RIDER_HAS_ACTIVE_BOOKING') {
+          const pending = await http(`${this.actors.booking}/bookings?status=pending`, 'GET', undefined, pair.rider.token);
+          const made = (pending.body['bookings'] as { booking_id: string }[] | undefined)?.[0];
+          if (made) return made.booking_id;
+        }
         if (response.status < 500) throw new Error(`POST /bookings: ${response.status} ${JSON.stringify(response.body)}`);
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('POST /bookings')) throw error;

@@ -35,12 +35,29 @@ export class Fleet {
   readonly acceptedStatuses = new FirstArrivals<Rider>();
   readonly drivers: Driver[] = [];
   readonly riders: Rider[] = [];
+  /** Riders with a booking in play: a rider holds one active booking at a time (RIDER_MAX_ACTIVE_BOOKINGS). */
+  readonly #ridersInPlay = new Set<Rider>();
   /** Sockets the server closed under us: each one is a driver or rider no longer measured. */
   readonly lostSockets: string[] = [];
   #closing = false;
   #pings: NodeJS.Timeout | undefined;
 
   constructor(readonly urls: SystemUrls) {}
+
+  /** The first rider from the `index`-th on (in turn) with no booking in play, taken; or none. */
+  takeRider(index: number): Rider | undefined {
+    for (let i = 0; i < this.riders.length; i++) {
+      const rider = this.riders[(index + i) % this.riders.length]!;
+      if (this.#ridersInPlay.has(rider)) continue;
+      this.#ridersInPlay.add(rider);
+      return rider;
+    }
+    return undefined;
+  }
+
+  releaseRider(rider: Rider): void {
+    this.#ridersInPlay.delete(rider);
+  }
 
   async assemble(counts: { drivers: number; riders: number }, center: Point, log: (message: string) => void): Promise<void> {
     const { booking, gateway } = this.urls;

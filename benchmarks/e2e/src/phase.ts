@@ -1,7 +1,7 @@
 import { http, type Account } from '@rideline/e2e/client';
 import { randomPoint } from '@rideline/demo/city';
 import type { CpuMeter, CpuUsage } from './cpu.ts';
-import type { Fleet } from './fleet.ts';
+import type { Fleet, Rider } from './fleet.ts';
 import { distribution, type Distribution } from './stats.ts';
 
 /** Pickups are this close to a driver, so every booking has drivers to offer it to. */
@@ -87,7 +87,16 @@ export async function playPhase(fleet: Fleet, meter: CpuMeter, rate: number, dur
  * (unlike start + complete) takes one request and frees the driver in dispatch right away.
  */
 async function playBooking(fleet: Fleet, index: number, timeoutMs: number, samples: Samples): Promise<void> {
-  const rider = fleet.riders[index % fleet.riders.length]!;
+  const rider = fleet.takeRider(index);
+  if (!rider) return samples.error('no rider free to book (each holds one active booking at a time): raise --riders');
+  try {
+    await playBookingAs(rider, fleet, timeoutMs, samples);
+  } finally {
+    fleet.releaseRider(rider);
+  }
+}
+
+async function playBookingAs(rider: Rider, fleet: Fleet, timeoutMs: number, samples: Samples): Promise<void> {
   const nearDriver = fleet.drivers[Math.floor(Math.random() * fleet.drivers.length)]!.position;
   const body = {
     pickup: { ...randomPoint(nearDriver, PICKUP_NEAR_DRIVER_M / 1000), address: 'Bench pickup' },

@@ -29,6 +29,11 @@ export interface TypedConsumerOptions<T extends MessageTopicId> {
   /** Where records that cannot be decoded are parked, so they never block their partition. */
   readonly deadLetter: TopicPublisher;
   readonly logger: Logger;
+  /**
+   * Told where a record was parked on the dead-letter topic, once it is there: for a handler
+   * that keeps its own read position (a parked record is read too, though never handled).
+   */
+  readonly onParked?: (at: { readonly topic: T; readonly partition: number; readonly offset: string }) => Promise<void>;
   /** A new group starts at the beginning: state is rebuilt by replaying the topics. */
   readonly fromBeginning?: boolean;
   /**
@@ -82,6 +87,7 @@ export class TypedConsumer<T extends MessageTopicId> {
     const decoded = decodeMessage(id, message.value);
     if (!decoded.ok) {
       await this.#park(id, partition, message, decoded.reason);
+      await this.#options.onParked?.({ topic: id, partition, offset: message.offset });
       return;
     }
     await this.#options.handle({

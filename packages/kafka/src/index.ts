@@ -6,3 +6,4 @@ export * from './publisher.ts';
 export * from './readiness.ts';
 export * from './topic-provisioning.ts';
 export * from './kafka-runtime.ts';
+export * from './key-partition.ts';

@@ -1,7 +1,8 @@
-import { startKafkaRuntime } from '@rideline/kafka';
+import { keyPartitionEnd, startKafkaRuntime } from '@rideline/kafka';
 import type { FastifyBaseLogger } from 'fastify';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { buildApp } from './app.ts';
+import { ActiveBookings } from './bookings/active-bookings.ts';
 import { BookingCommands } from './bookings/booking-commands.ts';
 import { BookingQueries } from './bookings/booking-queries.ts';
 import { BookingEventStore } from './bookings/event-store.ts';
@@ -13,6 +14,9 @@ import { createPrismaClient } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { databaseReadinessCheck } from './db/readiness.ts';
 import { loadSigningKeys } from './identity/index.ts';
+import { OfferConsumer } from './offers/offer-consumer.ts';
+import { OfferGate } from './offers/offer-gate.ts';
+import { OfferStore } from './offers/offer-store.ts';
 import { OutboxRelay } from './outbox/outbox-relay.ts';
 import { OutboxSealer } from './outbox/sealing.ts';
 
@@ -44,7 +48,30 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     const sealer = new OutboxSealer(secret);
     const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, sealer, logger });
     const store = new BookingEventStore(prisma);
-    const commands = new BookingCommands({ store, topics: config.topics, sealer, relay });
+    const offerStore = new OfferStore(prisma);
+    const offers = new OfferGate({
+      store: offerStore,
+      topic: config.topics.dispatchOffers,
+      partitionEnd: (driverId) => keyPartitionEnd(kafka.admin, config.topics.dispatchOffers, driverId),
+      timeoutMs: config.lifecycle.offerSyncTimeoutMs,
+    });
+    const offerConsumer = new OfferConsumer({
+      kafka: kafka.kafka,
+      names: config.topics,
+      groupId: config.lifecycle.offersConsumerGroup,
+      store: offerStore,
+      deadLetter: kafka.publisher,
+      logger,
+    });
+    const commands = new BookingCommands({
+      store,
+      topics: config.topics,
+      sealer,
+      relay,
+      active: new ActiveBookings(prisma),
+      offers,
+      riderActiveBookingLimit: config.lifecycle.riderMaxActiveBookings,
+    });
     const queries = new BookingQueries(prisma);
     const now = () => new Date();
     const sweeper = new ExpirySweeper({ queries, commands, intervalMs: config.lifecycle.expirySweepIntervalMs, now, logger });
@@ -72,12 +99,21 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       registers: [metrics],
     });
     relay.onPublished = (_count, oldest) => outboxWait.observe((Date.now() - oldest.getTime()) / 1000);
+    const offerChecks = new Counter({
+      name: 'booking_offer_checks_total',
+      help: 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
+      labelNames: ['outcome'],
+      registers: [metrics],
+    });
+    offers.onChecked = (outcome) => offerChecks.inc({ outcome });
     relay.start();
     sweeper.start();
     closeables.push(() => relay.stop());
     closeables.push(() => sweeper.stop());
+    await offerConsumer.start();
+    closeables.push(() => offerConsumer.stop());
     closeables.push(() => app.close());
-    return { app, relay, sweeper, prisma, kafka, close: closeAll };
+    return { app, relay, sweeper, offerConsumer, prisma, kafka, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

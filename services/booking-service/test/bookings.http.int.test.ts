@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingClient, DROPOFF, PICKUP, type Session } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
+import { OfferPublisher } from './support/offers.ts';
 import { TopicReader, type ReadRecord } from './support/topic-reader.ts';
 
 let running: TestBookingSystem;
@@ -15,10 +16,14 @@ let rider: Session;
 let otherRider: Session;
 let driver: Session;
 let otherDriver: Session;
+let offers: OfferPublisher;
 
 beforeAll(async () => {
-  running = await startTestBookingSystem();
+  // One rider books many times in this file and leaves some bookings accepted: the limit on
+  // active bookings per rider is raised here (bookings.rider-limit.int.test.ts tests it).
+  running = await startTestBookingSystem({ RIDER_MAX_ACTIVE_BOOKINGS: '20' });
   client = new BookingClient(running.system.app);
+  offers = new OfferPublisher(running.system.kafka.publisher);
   reader = await TopicReader.start(running.system.kafka.kafka, [running.config.topics.bookingEvents, running.config.topics.bookingNotifications]);
   [rider, otherRider, driver, otherDriver] = await Promise.all([
     client.registerUser(),
@@ -32,6 +37,14 @@ afterAll(async () => {
   await reader?.stop();
   await running?.close();
 });
+
+/** Dispatch offers the booking to the driver, who accepts it (the driver must be free). */
+async function offerAndAccept(driverSession: Session, bookingId: string) {
+  await offers.offer(bookingId, driverSession.id);
+  const response = await client.act(driverSession, bookingId, 'accept');
+  expect(response.statusCode).toBe(200);
+  return response;
+}
 
 const eventsOf = (records: readonly ReadRecord[], bookingId: string) =>
   records.filter((r) => r.key === bookingId) as (ReadRecord & { value: { type: string; version: number; data: Record<string, unknown> } })[];
@@ -53,8 +66,7 @@ describe('a whole ride', () => {
     expect((booked as unknown as { estimated_cost: number }).estimated_cost).toBeGreaterThan(0);
     const id = booked.booking_id;
 
-    const accepted = await client.act(driver, id, 'accept');
-    expect(accepted.statusCode).toBe(200);
+    const accepted = await offerAndAccept(driver, id);
     expect(accepted.json()).toMatchObject({ status: 'accepted', driver_id: driver.id });
     expect(accepted.body).not.toMatch(/otp/i);
 
@@ -92,7 +104,7 @@ describe('a whole ride', () => {
 
   it('serves the booking to its user and its driver, and lists by principal and status', async () => {
     const { booking_id: id } = await client.book(rider);
-    await client.act(driver, id, 'accept');
+    await offerAndAccept(driver, id);
     for (const who of [rider, driver]) {
       const response = await client.request({ method: 'GET', url: `/bookings/${id}`, token: who.token });
       expect(response.statusCode).toBe(200);
@@ -105,6 +117,8 @@ describe('a whole ride', () => {
     expect(assigned.json().bookings.every((b: { driver_id: string }) => b.driver_id === driver.id)).toBe(true);
     const others = await client.request({ method: 'GET', url: '/bookings', token: otherRider.token });
     expect(others.json().bookings).toEqual([]);
+    // Free the driver (one accepted booking at a time) for the next tests.
+    expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
   });
 });
 
@@ -139,9 +153,10 @@ describe('refusals and their statuses', () => {
     expect((await client.act(rider, id, 'accept')).statusCode).toBe(403);
     expect((await client.request({ method: 'GET', url: `/bookings/${id}`, token: otherRider.token })).statusCode).toBe(403);
     expect((await client.act(otherRider, id, 'cancel')).statusCode).toBe(403);
-    await client.act(driver, id, 'accept');
+    await offerAndAccept(driver, id);
     expect((await client.act(otherDriver, id, 'start', { otp: '000000' })).statusCode).toBe(403);
     expect((await client.act(otherDriver, id, 'cancel')).statusCode).toBe(403);
+    expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
   });
 
   it('404 for an unknown booking', async () => {
@@ -154,16 +169,43 @@ describe('refusals and their statuses', () => {
 
   it('409 when another driver has it, or it is no longer pending', async () => {
     const { booking_id: id } = await client.book(rider);
-    expect((await client.act(driver, id, 'accept')).statusCode).toBe(200);
+    await offers.offer(id, otherDriver.id);
+    await offerAndAccept(driver, id);
     const second = await client.act(otherDriver, id, 'accept');
     expect(second.statusCode).toBe(409);
     expect(second.json().code).toBe('BOOKING_TAKEN');
     expect((await client.act(driver, id, 'complete')).statusCode).toBe(409);
+    expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
+  });
+
+  it('403 NOT_OFFERED for a driver the booking was not offered to', async () => {
+    const { booking_id: id } = await client.book(rider);
+    const response = await client.act(otherDriver, id, 'accept');
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ success: false, code: 'NOT_OFFERED' });
+  });
+
+  it('409 DRIVER_BUSY for a driver who already holds an accepted booking', async () => {
+    const [first, second] = [await client.book(rider), await client.book(rider)];
+    await offers.offer(second.booking_id, driver.id);
+    await offerAndAccept(driver, first.booking_id);
+    const busy = await client.act(driver, second.booking_id, 'accept');
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json()).toMatchObject({ success: false, code: 'DRIVER_BUSY' });
+    expect((await client.act(driver, first.booking_id, 'cancel')).statusCode).toBe(200);
+  });
+
+  it('409 RIDER_HAS_ACTIVE_BOOKING past RIDER_MAX_ACTIVE_BOOKINGS', async () => {
+    const busyRider = await client.registerUser();
+    for (let i = 0; i < 20; i++) await client.book(busyRider);
+    const refused = await client.request({ method: 'POST', url: '/bookings', token: busyRider.token, payload: { pickup: PICKUP, dropoff: DROPOFF } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ success: false, code: 'RIDER_HAS_ACTIVE_BOOKING' });
   });
 
   it('422 for a wrong OTP, then 429 after five, even for the right one', async () => {
     const { booking_id: id } = await client.book(rider);
-    await client.act(driver, id, 'accept');
+    await offerAndAccept(driver, id);
     const otp = await otpFor(id);
     const wrong = otp === '000000' ? '111111' : '000000';
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -174,6 +216,7 @@ describe('refusals and their statuses', () => {
     const locked = await client.act(driver, id, 'start', { otp });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('OTP_ATTEMPTS_EXHAUSTED');
+    expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
   });
 
   it('cancellation: the user before the trip, the driver once assigned, nobody on the trip', async () => {
@@ -182,11 +225,11 @@ describe('refusals and their statuses', () => {
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
 
     const { booking_id: id } = await client.book(rider);
-    await client.act(driver, id, 'accept');
+    await offerAndAccept(driver, id);
     expect((await client.act(driver, id, 'cancel')).json()).toMatchObject({ status: 'cancelled', driver_id: driver.id });
 
     const { booking_id: onTrip } = await client.book(rider);
-    await client.act(driver, onTrip, 'accept');
+    await offerAndAccept(driver, onTrip);
     await client.act(driver, onTrip, 'start', { otp: await otpFor(onTrip) });
     expect((await client.act(rider, onTrip, 'cancel')).statusCode).toBe(409);
   });

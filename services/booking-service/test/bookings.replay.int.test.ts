@@ -8,18 +8,28 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ReadModelReplay, type BookingEnvelope } from '../src/bookings/read-model-replay.ts';
 import { BookingClient } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
+import { OfferPublisher } from './support/offers.ts';
 import { TopicReader } from './support/topic-reader.ts';
 
 let running: TestBookingSystem;
 
 beforeAll(async () => {
-  running = await startTestBookingSystem({ BOOKING_PENDING_TIMEOUT_SECONDS: '1', BOOKING_EXPIRY_SWEEP_INTERVAL_MS: '100' });
+  // One rider makes all 24 bookings, some left accepted or on a trip: the per-rider limit is raised.
+  running = await startTestBookingSystem({
+    BOOKING_PENDING_TIMEOUT_SECONDS: '1',
+    BOOKING_EXPIRY_SWEEP_INTERVAL_MS: '100',
+    RIDER_MAX_ACTIVE_BOOKINGS: '24',
+  });
 });
 afterAll(() => running?.close());
 
 it('rebuilds the same read model from booking.events', async () => {
   const client = new BookingClient(running.system.app);
+  const offers = new OfferPublisher(running.system.kafka.publisher);
   const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  // A booking left accepted or on a trip keeps its driver busy: those get a driver of their own
+  // (registered up front: a booking's 1 s deadline leaves no time for it).
+  const ownDrivers = await Promise.all(Array.from({ length: 8 }, () => client.registerDriver()));
   const otpReader = await TopicReader.start(running.system.kafka.kafka, [running.config.topics.bookingNotifications]);
   const otpOf = async (bookingId: string) => {
     const records = await otpReader.waitFor((all) => all.some((r) => (r.value as { data: { booking_id: string } }).data.booking_id === bookingId));
@@ -32,18 +42,20 @@ it('rebuilds the same read model from booking.events', async () => {
     ids.push(id);
     const path = i % 6;
     if (path === 0) continue; // left pending: expires
-    await client.act(driver, id, 'accept');
+    const driverOf = path === 1 || path === 4 ? ownDrivers.pop()! : driver;
+    await offers.offer(id, driverOf.id);
+    expect((await client.act(driverOf, id, 'accept')).statusCode).toBe(200);
     if (path === 1) continue; // accepted
     if (path === 2) {
       await client.act(rider, id, 'cancel', { reason: 'late' });
       continue;
     }
     if (path === 3) {
-      await client.act(driver, id, 'cancel');
+      await client.act(driverOf, id, 'cancel');
       continue;
     }
-    await client.act(driver, id, 'start', { otp: await otpOf(id) });
-    if (path === 5) await client.act(driver, id, 'complete');
+    await client.act(driverOf, id, 'start', { otp: await otpOf(id) });
+    if (path === 5) await client.act(driverOf, id, 'complete');
   }
   await otpReader.stop();
   // Let the pending ones expire (1 s deadline, swept every 100 ms).

@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { TopicNames } from '@rideline/contracts';
-import { evolve, fold, type Booking } from '../domain/booking.ts';
-import type { BookingCommand } from '../domain/commands.ts';
-import { decide } from '../domain/decide.ts';
+import { evolve, fold, type Booking, type BookingState } from '../domain/booking.ts';
+import type { AcceptBooking, BookingCommand, RequestBooking } from '../domain/commands.ts';
+import { decide, type Decision } from '../domain/decide.ts';
 import { isPublic } from '../domain/events.ts';
 import type { OutboxSealer } from '../outbox/sealing.ts';
+import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
-import { StreamVersionConflict, type BookingEventStore, type RecordedEvent } from './event-store.ts';
+import {
+  DriverActiveConflict,
+  StreamVersionConflict,
+  type BookingEventStore,
+  type RecordedEvent,
+  type SqlClient,
+} from './event-store.ts';
 import { outboxEntriesFor } from './messages.ts';
+
+/** Whether dispatch offered a booking to a driver (src/offers/offer-gate.ts). */
+export interface OfferCheck {
+  wasOffered(bookingId: string, driverId: string): Promise<boolean>;
+}
 
 export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
@@ -15,50 +27,120 @@ export interface BookingCommandsDeps {
   readonly sealer: OutboxSealer;
   /** The outbox relay of this process: woken after each commit, in-process. */
   readonly relay: { readonly isLeader: boolean; kick(): void };
+  readonly active: ActiveBookings;
+  readonly offers: OfferCheck;
+  /** RIDER_MAX_ACTIVE_BOOKINGS. */
+  readonly riderActiveBookingLimit: number;
 }
+
+/** A rider's booking request, before the service adds what it knows of the rider's bookings. */
+export type BookingRequest = Omit<RequestBooking, 'riderActiveBookings' | 'riderActiveBookingLimit'>;
+/** A driver's accept, before the service adds what it knows of offers and the driver's bookings. */
+export type AcceptRequest = Omit<AcceptBooking, 'offered' | 'driverActiveBookingId'>;
+/** Commands that need nothing but the booking's own stream. */
+export type StreamCommand = Exclude<BookingCommand, RequestBooking | AcceptBooking>;
 
 /** Concurrent writers of one booking retry this often before giving up with 409. */
 const MAX_ATTEMPTS = 5;
 
 /**
- * Runs a command against a booking: load its stream, fold, decide, append. When another
- * writer got there first (two drivers accepting at once), the loser reloads and decides again,
- * which is how it learns the booking is taken.
+ * Runs commands against bookings: load the stream, fold, decide, append. When another writer
+ * got there first (two drivers accepting one booking, or one driver two bookings), the loser
+ * reloads and decides again, which is how it learns the booking is taken or the driver busy.
  */
 export class BookingCommands {
   constructor(private readonly deps: BookingCommandsDeps) {}
 
   /** The booking after the command; throws the refusal as a ServiceError. */
-  async execute(bookingId: string, command: BookingCommand, otpCode: string | null = null): Promise<Booking> {
+  execute(bookingId: string, command: StreamCommand): Promise<Booking> {
+    return this.#run(bookingId, async () => command, null);
+  }
+
+  /**
+   * A driver takes a booking: only one dispatch offered it to (asked once, and only of a booking
+   * that exists), and only while the driver holds no other accepted booking or trip (read again
+   * at each attempt; the database's unique index settles two accepts at the same instant).
+   */
+  accept(bookingId: string, request: AcceptRequest, otpCode: string): Promise<Booking> {
+    let offered: Promise<boolean> | null = null;
+    return this.#run(
+      bookingId,
+      async (state) => {
+        if (state === null) return { ...request, offered: false, driverActiveBookingId: null };
+        offered ??= this.deps.offers.wasOffered(bookingId, request.driverId);
+        const [wasOffered, driverActiveBookingId] = await Promise.all([offered, this.deps.active.ofDriver(request.driverId)]);
+        return { ...request, offered: wasOffered, driverActiveBookingId };
+      },
+      otpCode,
+    );
+  }
+
+  /**
+   * A rider opens a booking, unless already holding RIDER_MAX_ACTIVE_BOOKINGS: counted and
+   * appended in one transaction under the rider's advisory lock, so concurrent requests of one
+   * rider are decided one after the other.
+   */
+  async request(request: BookingRequest): Promise<Booking> {
+    const booking = await this.deps.store.transaction(async (tx) => {
+      await this.deps.active.lockRider(tx, request.userId);
+      const riderActiveBookings = await this.deps.active.countOfRider(tx, request.userId, request.now);
+      const command: RequestBooking = { ...request, riderActiveBookings, riderActiveBookingLimit: this.deps.riderActiveBookingLimit };
+      const decision = decide(command, null);
+      const after = await this.#append(request.bookingId, [], null, decision, null, tx);
+      if (decision.rejection) throw rejectionError(decision.rejection);
+      if (after === null) throw new Error('an accepted request left no booking');
+      return after;
+    });
+    this.deps.relay.kick();
+    return booking;
+  }
+
+  async #run(
+    bookingId: string,
+    commandFor: (state: BookingState) => Promise<BookingCommand>,
+    otpCode: string | null,
+  ): Promise<Booking> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const history = command.type === 'RequestBooking' ? [] : await this.deps.store.load(bookingId);
+      const history = await this.deps.store.load(bookingId);
       const state = fold(history.map((recorded) => recorded.event));
-      const decision = decide(command, state);
-      let after = state;
-      if (decision.events.length > 0) {
-        const version = history.at(-1)?.version ?? 0;
-        const records: RecordedEvent[] = decision.events.map((event, index) => ({
-          eventId: randomUUID(),
-          version: version + index + 1,
-          event,
-        }));
-        after = decision.events.reduce(evolve, state);
-        if (after === null) throw new Error('a decision produced events but no booking');
-        const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
-        try {
-          const published = history.filter((recorded) => isPublic(recorded.event)).length;
-          const entries = outboxEntriesFor(records, published, after, this.deps.topics, otp);
-          await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader);
-        } catch (error) {
-          if (error instanceof StreamVersionConflict) continue;
-          throw error;
-        }
-        this.deps.relay.kick();
+      const decision = decide(await commandFor(state), state);
+      let after: BookingState;
+      try {
+        after = await this.#append(bookingId, history, state, decision, otpCode, undefined);
+      } catch (error) {
+        if (error instanceof StreamVersionConflict || error instanceof DriverActiveConflict) continue;
+        throw error;
       }
+      if (decision.events.length > 0) this.deps.relay.kick();
       if (decision.rejection) throw rejectionError(decision.rejection);
       if (after === null) throw new Error('an accepted command left no booking');
       return after;
     }
     throw contentionError();
+  }
+
+  /** Appends the decision's events (if any) after `history`; the booking after them. */
+  async #append(
+    bookingId: string,
+    history: readonly RecordedEvent[],
+    state: BookingState,
+    decision: Decision,
+    otpCode: string | null,
+    db: SqlClient | undefined,
+  ): Promise<BookingState> {
+    if (decision.events.length === 0) return state;
+    const version = history.at(-1)?.version ?? 0;
+    const records: RecordedEvent[] = decision.events.map((event, index) => ({
+      eventId: randomUUID(),
+      version: version + index + 1,
+      event,
+    }));
+    const after = decision.events.reduce(evolve, state);
+    if (after === null) throw new Error('a decision produced events but no booking');
+    const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
+    const published = history.filter((recorded) => isPublic(recorded.event)).length;
+    const entries = outboxEntriesFor(records, published, after, this.deps.topics, otp);
+    await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader, db);
+    return after;
   }
 }

@@ -11,6 +11,9 @@ const STATUS: Readonly<Record<RejectionCode, number>> = {
   NOT_YOUR_BOOKING: 403,
   WRONG_OTP: 422,
   OTP_ATTEMPTS_EXHAUSTED: 429,
+  NOT_OFFERED: 403,
+  DRIVER_BUSY: 409,
+  RIDER_HAS_ACTIVE_BOOKING: 409,
 };
 
 export const rejectionError = (rejection: Rejection): ServiceError =>
@@ -19,3 +22,15 @@ export const rejectionError = (rejection: Rejection): ServiceError =>
 /** Too many writers on one booking at once, even after retries: the client may retry. */
 export const contentionError = () =>
   new ServiceError(409, 'BOOKING_BUSY', 'The booking is being changed by someone else; retry.');
+
+/**
+ * The accept could not be checked against dispatch's offers: booking-service has not yet read
+ * `dispatch.offers` up to where it stood when the accept arrived. Refusing with NOT_OFFERED
+ * would be a guess; the client may retry.
+ */
+export const offersLaggingError = (waitedMs: number) =>
+  new ServiceError(
+    503,
+    'OFFERS_LAGGING',
+    `Dispatch offers are not read up to date yet (waited ${waitedMs} ms); retry shortly.`,
+  );

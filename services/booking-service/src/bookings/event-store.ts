@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
 
@@ -25,6 +26,24 @@ export class StreamVersionConflict extends Error {
   }
 }
 
+/**
+ * The driver took another booking at the same moment (the read model's one-active-booking-per-
+ * driver index refused this one): reload and decide again, which now answers DRIVER_BUSY.
+ */
+export class DriverActiveConflict extends Error {
+  constructor(readonly bookingId: string) {
+    super(`the driver of booking ${bookingId} took another booking concurrently`);
+    this.name = 'DriverActiveConflict';
+  }
+}
+
+/** The client an append runs on: the service's pool, or a transaction that guards it. */
+export type SqlClient = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+
+/** The unique indexes an append can run into, and what each means. */
+const STREAM_VERSION_KEY = 'stored_events_stream_id_stream_version_key';
+const DRIVER_ACTIVE_KEY = 'bookings_driver_active_key';
+
 interface EventRow {
   event_id: string;
   stream_version: number;
@@ -40,6 +59,11 @@ interface EventRow {
  */
 export class BookingEventStore {
   constructor(private readonly prisma: PrismaClient) {}
+
+  /** Runs `work` in one transaction (READ COMMITTED), for an append guarded by earlier statements. */
+  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work);
+  }
 
   async load(bookingId: string): Promise<RecordedEvent[]> {
     const rows = await this.prisma.$queryRaw<EventRow[]>`
@@ -64,6 +88,7 @@ export class BookingEventStore {
     state: Booking,
     outbox: readonly OutboxEntry[],
     notify: boolean,
+    db: SqlClient = this.prisma,
   ): Promise<void> {
     const events = records.map((record) => ({
       stream_id: bookingId,
@@ -82,7 +107,7 @@ export class BookingEventStore {
     }));
     const version = records.at(-1)?.version ?? 0;
     try {
-      await this.prisma.$executeRaw`
+      await db.$executeRaw`
         WITH appended AS (
           INSERT INTO stored_events (stream_id, stream_version, event_id, event_type, payload, occurred_at)
           SELECT e.stream_id, e.stream_version, e.event_id, e.event_type, e.payload, e.occurred_at
@@ -109,7 +134,9 @@ export class BookingEventStore {
         )
         SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE ${notify} AND (SELECT count(*) FROM queued) > 0`;
     } catch (error) {
-      if (isVersionConflict(error)) throw new StreamVersionConflict(bookingId);
+      const violated = uniqueViolationOf(error);
+      if (violated === STREAM_VERSION_KEY) throw new StreamVersionConflict(bookingId);
+      if (violated === DRIVER_ACTIVE_KEY) throw new DriverActiveConflict(bookingId);
       throw error;
     }
   }
@@ -118,7 +145,15 @@ export class BookingEventStore {
 /** The NOTIFY channel the relay listens on. */
 export const OUTBOX_CHANNEL = 'outbox_messages';
 
-function isVersionConflict(error: unknown): boolean {
+/**
+ * Which of the append's unique indexes a failed statement violated (SQLSTATE 23505), if any.
+ * Prisma's raw-query error carries PostgreSQL's message, which names the constraint; any other
+ * violation is not a conflict to retry, and is rethrown.
+ */
+function uniqueViolationOf(error: unknown): typeof STREAM_VERSION_KEY | typeof DRIVER_ACTIVE_KEY | null {
   const text = error instanceof Error ? `${error.message} ${JSON.stringify(error)}` : String(error);
-  return text.includes('stored_events_stream_id_stream_version_key') || text.includes('23505');
+  if (!text.includes('23505') && !text.includes('unique constraint')) return null;
+  if (text.includes(STREAM_VERSION_KEY)) return STREAM_VERSION_KEY;
+  if (text.includes(DRIVER_ACTIVE_KEY)) return DRIVER_ACTIVE_KEY;
+  return null;
 }

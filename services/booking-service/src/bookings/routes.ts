@@ -39,7 +39,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       const { pickup, dropoff } = request.body;
       const now = deps.now();
       const bookingId = randomUUID();
-      const booking = await deps.commands.execute(bookingId, {
+      const booking = await deps.commands.request({
         type: 'RequestBooking',
         bookingId,
         userId: principalOf(request).id,
@@ -90,12 +90,16 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
 
   app.post(
     '/bookings/:id/accept',
-    { onRequest: authenticate('driver'), schema: { params: BookingParams, response: { 200: BookingView, ...errors } } },
+    {
+      onRequest: authenticate('driver'),
+      // 503 OFFERS_LAGGING: dispatch's offers could not be read up to date in time (retry).
+      schema: { params: BookingParams, response: { 200: BookingView, 503: ErrorReply, ...errors } },
+    },
     async (request) => {
       const bookingId = request.params.id;
       const otp = generateOtp();
       const command = { type: 'AcceptBooking', driverId: principalOf(request).id, otpHash: deps.otp.hash(bookingId, otp), now: now() } as const;
-      return bookingView(await deps.commands.execute(bookingId, command, otp));
+      return bookingView(await deps.commands.accept(bookingId, command, otp));
     },
   );
 

@@ -1,4 +1,4 @@
-import { InvalidSettingError, integer, number, type ConfigOf, type Setting } from '@rideline/config';
+import { InvalidSettingError, integer, number, string, type ConfigOf, type Setting } from '@rideline/config';
 
 /** A secret of at least 32 characters, or nothing (then one generated and kept in the database). */
 function secret(envVar: string, description: string): Setting<string | undefined> {
@@ -15,7 +15,7 @@ function secret(envVar: string, description: string): Setting<string | undefined
   };
 }
 
-/** The booking lifecycle's settings: deadlines, the tariff, and the OTP secret. */
+/** The booking lifecycle's settings: deadlines, limits, dispatch's offers, the tariff, and the OTP secret. */
 export const bookingLifecycleSettings = {
   pendingTimeoutSeconds: integer('BOOKING_PENDING_TIMEOUT_SECONDS', {
     default: 120,
@@ -28,6 +28,24 @@ export const bookingLifecycleSettings = {
     min: 50,
     max: 60_000,
     description: 'How often overdue pending bookings are looked for (an expiry is at most this late)',
+  }),
+  riderMaxActiveBookings: integer('RIDER_MAX_ACTIVE_BOOKINGS', {
+    default: 1,
+    min: 1,
+    max: 10_000,
+    description: 'How many bookings a rider may hold at once pending, accepted or on a trip (more: 409 RIDER_HAS_ACTIVE_BOOKING)',
+  }),
+  offerSyncTimeoutMs: integer('BOOKING_OFFER_SYNC_TIMEOUT_MS', {
+    default: 3_000,
+    min: 100,
+    max: 60_000,
+    description:
+      'How long an accept with no known offer waits for dispatch.offers to be read up to date before answering 503 OFFERS_LAGGING',
+  }),
+  offersConsumerGroup: string('BOOKING_OFFERS_CONSUMER_GROUP', {
+    default: 'rideline.booking.offers',
+    pattern: /^[A-Za-z0-9._-]{1,200}$/,
+    description: 'Kafka consumer group of the booking-service instances reading dispatch.offers into their database',
   }),
   otpSecret: secret(
     'OTP_SECRET',

@@ -15,6 +15,10 @@ export interface RequestBooking {
   readonly estimatedCost: number;
   readonly expiresAt: string;
   readonly now: string;
+  /** How many of the rider's bookings are pending (before their deadline), accepted or on a trip. */
+  readonly riderActiveBookings: number;
+  /** How many such bookings a rider may hold at once. */
+  readonly riderActiveBookingLimit: number;
 }
 
 export interface AcceptBooking {
@@ -23,6 +27,10 @@ export interface AcceptBooking {
   /** Keyed hash of the OTP generated for this acceptance. */
   readonly otpHash: string;
   readonly now: string;
+  /** Whether dispatch offered this booking to this driver (revoked offers included). */
+  readonly offered: boolean;
+  /** The booking the driver holds accepted or on a trip, if any. */
+  readonly driverActiveBookingId: string | null;
 }
 
 export interface StartTrip {

@@ -48,6 +48,17 @@ export function decide(command: BookingCommand, state: BookingState): Decision {
 
 function requestBooking(command: RequestBooking, state: BookingState): Decision {
   if (state !== null) return refuse(reject('BOOKING_EXISTS', 'Booking already exists.'));
+  if (command.riderActiveBookings >= command.riderActiveBookingLimit) {
+    const limit = command.riderActiveBookingLimit;
+    return refuse(
+      reject(
+        'RIDER_HAS_ACTIVE_BOOKING',
+        limit === 1
+          ? 'You already have an active booking; complete or cancel it first.'
+          : `You already have ${command.riderActiveBookings} active bookings (at most ${limit}); complete or cancel one first.`,
+      ),
+    );
+  }
   return accept({
     type: 'BookingRequested',
     occurredAt: command.now,
@@ -70,7 +81,14 @@ const expiredEvent = (booking: Booking, now: string): BookingDomainEvent => ({
   data: { booking_id: booking.bookingId, user_id: booking.userId },
 });
 
+/**
+ * Only a driver dispatch offered the booking to may take it; that is checked before its status,
+ * so a driver it was never offered to learns nothing about it. An offer dispatch later revoked
+ * still counts: dispatch revokes only when the booking is accepted, cancelled or expires, so
+ * the status then gives the truer answer (taken, no longer pending).
+ */
 function acceptBooking(command: AcceptBooking, booking: Booking): Decision {
+  if (!command.offered) return refuse(reject('NOT_OFFERED', 'This booking was not offered to you.'));
   if (booking.status === 'pending' && isPastDeadline(booking, command.now)) {
     return refuse(reject('BOOKING_NOT_PENDING', 'Booking has expired.'), expiredEvent(booking, command.now));
   }
@@ -79,6 +97,9 @@ function acceptBooking(command: AcceptBooking, booking: Booking): Decision {
     return taken
       ? refuse(reject('BOOKING_TAKEN', 'Booking already taken by another driver.'))
       : refuse(reject('BOOKING_NOT_PENDING', `Booking is ${booking.status}, no longer pending.`));
+  }
+  if (command.driverActiveBookingId !== null && command.driverActiveBookingId !== booking.bookingId) {
+    return refuse(reject('DRIVER_BUSY', 'You already have an accepted booking or a trip in progress.'));
   }
   const ids = { booking_id: booking.bookingId, user_id: booking.userId, driver_id: command.driverId };
   return accept(

@@ -39,7 +39,18 @@ const given = (...events: BookingDomainEvent[]) => ({
   when: (command: BookingCommand) => decide(command, fold(events)),
 });
 
-const acceptBy = (driverId: string, now = T1): BookingCommand => ({ type: 'AcceptBooking', driverId, otpHash: 'hash-of-123456', now });
+const acceptBy = (
+  driverId: string,
+  now = T1,
+  context: { offered?: boolean; driverActiveBookingId?: string | null } = {},
+): BookingCommand => ({
+  type: 'AcceptBooking',
+  driverId,
+  otpHash: 'hash-of-123456',
+  now,
+  offered: context.offered ?? true,
+  driverActiveBookingId: context.driverActiveBookingId ?? null,
+});
 const startBy = (driverId: string, otpHash: string): BookingCommand => ({ type: 'StartTrip', driverId, otpHash, now: T1 });
 const cancelBy = (kind: 'user' | 'driver', id: string): BookingCommand => ({
   type: 'CancelBooking',
@@ -58,12 +69,27 @@ describe('RequestBooking', () => {
     estimatedCost: 300,
     expiresAt: AFTER_DEADLINE,
     now: T0,
+    riderActiveBookings: 0,
+    riderActiveBookingLimit: 1,
   };
   it('opens a pending booking', () => {
     expect(given().when(command)).toEqual({ events: [requested], rejection: null });
   });
   it('refuses a booking id that exists', () => {
     expect(given(requested).when(command).rejection?.code).toBe('BOOKING_EXISTS');
+  });
+  it('refuses a rider who holds as many active bookings as allowed', () => {
+    const decision = given().when({ ...command, riderActiveBookings: 1 });
+    expect(decision).toMatchObject({ events: [], rejection: { code: 'RIDER_HAS_ACTIVE_BOOKING' } });
+    expect(given().when({ ...command, riderActiveBookings: 3, riderActiveBookingLimit: 3 }).rejection?.code).toBe(
+      'RIDER_HAS_ACTIVE_BOOKING',
+    );
+  });
+  it('opens a booking while the rider is below a higher limit', () => {
+    expect(given().when({ ...command, riderActiveBookings: 2, riderActiveBookingLimit: 3 })).toEqual({
+      events: [requested],
+      rejection: null,
+    });
   });
 });
 
@@ -95,6 +121,28 @@ describe('AcceptBooking', () => {
   });
   it('refuses an unknown booking', () => {
     expect(given().when(acceptBy('d1')).rejection?.code).toBe('BOOKING_NOT_FOUND');
+  });
+  it('refuses a driver the booking was not offered to, before saying anything of its status', () => {
+    expect(given(requested).when(acceptBy('d1', T1, { offered: false }))).toEqual({
+      events: [],
+      rejection: { code: 'NOT_OFFERED', message: expect.any(String) },
+    });
+    expect(given(requested, ...accepted).when(acceptBy('d2', T1, { offered: false })).rejection?.code).toBe('NOT_OFFERED');
+    // Not even an expiry is recorded on the word of a driver it was not offered to.
+    expect(given(requested).when(acceptBy('d1', AFTER_DEADLINE, { offered: false })).events).toEqual([]);
+  });
+  it('refuses a driver who holds another accepted booking or trip with DRIVER_BUSY', () => {
+    const decision = given(requested).when(acceptBy('d1', T1, { driverActiveBookingId: 'b0' }));
+    expect(decision).toMatchObject({ events: [], rejection: { code: 'DRIVER_BUSY' } });
+  });
+  it('answers a busy driver’s second accept of the same booking as no longer pending', () => {
+    const decision = given(requested, ...accepted).when(acceptBy('d1', T1, { driverActiveBookingId: 'b1' }));
+    expect(decision.rejection?.code).toBe('BOOKING_NOT_PENDING');
+  });
+  it('tells a busy driver the booking is taken when it is', () => {
+    expect(given(requested, ...accepted).when(acceptBy('d2', T1, { driverActiveBookingId: 'b0' })).rejection?.code).toBe(
+      'BOOKING_TAKEN',
+    );
   });
 });
 

@@ -10,7 +10,10 @@ export type RejectionCode =
   | 'INVALID_TRANSITION'
   | 'NOT_YOUR_BOOKING'
   | 'WRONG_OTP'
-  | 'OTP_ATTEMPTS_EXHAUSTED';
+  | 'OTP_ATTEMPTS_EXHAUSTED'
+  | 'NOT_OFFERED'
+  | 'DRIVER_BUSY'
+  | 'RIDER_HAS_ACTIVE_BOOKING';
 
 export interface Rejection {
   readonly code: RejectionCode;

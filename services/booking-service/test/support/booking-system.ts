@@ -26,6 +26,9 @@ export async function startTestBookingSystem(env: Record<string, string> = {}): 
     KAFKA_BROKERS: testKafkaBrokers(),
     KAFKA_TOPIC_PARTITIONS: '3',
     LOG_LEVEL: 'silent',
+    // A group of its own: one group subscribed to different topics by parallel test files would
+    // hand some members partitions of topics they do not read.
+    BOOKING_OFFERS_CONSUMER_GROUP: `it-${run}.booking.offers`,
     ...topicEnv,
     ...env,
   });

@@ -1,0 +1,49 @@
+import type { TopicNames } from '@rideline/contracts';
+import { TypedConsumer, type KafkaRuntime, type Logger, type TopicPublisher } from '@rideline/kafka';
+import type { OfferStore } from './offer-store.ts';
+
+export interface OfferConsumerOptions {
+  readonly kafka: KafkaRuntime['kafka'];
+  readonly names: TopicNames;
+  /** BOOKING_OFFERS_CONSUMER_GROUP: shared by the instances, which share one database. */
+  readonly groupId: string;
+  readonly store: OfferStore;
+  readonly deadLetter: TopicPublisher;
+  readonly logger: Logger;
+}
+
+/**
+ * Reads `dispatch.offers` into the database, from the beginning for a new group. One group for
+ * all instances is enough: they share the database, and the stored positions (not the group's
+ * committed offsets, which may lag) are what an accept waits on.
+ */
+export class OfferConsumer {
+  readonly #consumer: TypedConsumer<'dispatchOffers'>;
+
+  constructor(options: OfferConsumerOptions) {
+    const topic = options.names.dispatchOffers;
+    this.#consumer = new TypedConsumer({
+      kafka: options.kafka,
+      groupId: options.groupId,
+      topics: ['dispatchOffers'],
+      names: options.names,
+      deadLetter: options.deadLetter,
+      logger: options.logger,
+      handle: (record) => options.store.record(record.message, { topic, partition: record.partition, offset: record.offset }),
+      // A parked record was read all the same: an accept must not wait for it forever.
+      onParked: (at) => options.store.skip({ topic, partition: at.partition, offset: at.offset }),
+      // An idle fetch returns within 1 s, so stopping does not wait kafkajs' 5 s; a crashed
+      // instance's partitions move after 10 s (until then, accepts without an offer answer 503).
+      consumerConfig: { maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 2_000 },
+    });
+  }
+
+  start(): Promise<void> {
+    return this.#consumer.start();
+  }
+
+  /** Leaves the group after the record in hand is stored and its offset committed. */
+  stop(): Promise<void> {
+    return this.#consumer.stop();
+  }
+}
