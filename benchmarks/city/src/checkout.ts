@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '@rideline/dev-infra';
 import { gitRevision } from '@rideline/e2e-bench/environment';
 import { RunningSystem } from '@rideline/e2e/system';
@@ -19,19 +17,11 @@ export function currentCheckout(): Checkout {
 
 /**
  * Another checkout (e.g. a worktree at the commit before a change), installed (`pnpm install`,
- * Prisma client generated). Its own e2e/src/system.ts starts its own services, with its own
- * dependencies; the load, the measurement and the report stay this checkout's, so both sides
- * are measured by the same code.
+ * Prisma client generated). Its services are started from its own folders, with its own
+ * dependencies, by this checkout's RunningSystem (one process cannot load both checkouts' test
+ * helpers: two copies of vitest refuse to share it); the load, the measurement and the report
+ * stay this checkout's, so both sides are measured by the same code.
  */
 export function baselineCheckout(root: string): Checkout {
-  return {
-    label: 'baseline',
-    root,
-    revision: gitRevision(root),
-    async start(settings) {
-      // Typed as this checkout's RunningSystem: the bench uses only start, url, processes, database and stop, unchanged for long.
-      const module = (await import(pathToFileURL(resolve(root, 'e2e/src/system.ts')).href)) as { RunningSystem: typeof RunningSystem };
-      return module.RunningSystem.start(settings);
-    },
-  };
+  return { label: 'baseline', root, revision: gitRevision(root), start: (settings) => RunningSystem.start(settings, { repoRoot: root }) };
 }

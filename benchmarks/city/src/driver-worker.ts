@@ -13,7 +13,7 @@ import { FrameSchedule } from './frame-schedule.ts';
 import { forEachLimited, openSocket } from './sockets.ts';
 import type { DriverSeed, FromWorker, ToWorker } from './worker-protocol.ts';
 
-/** Slots of the frame schedule: a timer this often sends what is due. */
+/** Slots of the frame schedule: frames go out in groups this far apart. */
 const SLOT_MS = 20;
 /** Drivers wander this far (degrees, about 30 m) around where they wait, so no two frames are the same. */
 const WANDER_DEG = 0.0003;
@@ -55,7 +55,10 @@ function listen(driver: HeldDriver): void {
 }
 
 async function add(message: Extract<ToWorker, { type: 'add' }>): Promise<void> {
-  schedule ??= new FrameSchedule(message.periodMs, SLOT_MS, performance.now());
+  if (!schedule) {
+    schedule = new FrameSchedule(message.periodMs, SLOT_MS, performance.now());
+    playSlots();
+  }
   const added: HeldDriver[] = [];
   await forEachLimited(message.drivers, CONNECT_CONCURRENCY, async (seed) => {
     const driver: HeldDriver = { ...seed, socket: await openSocket(message.gatewayUrl, '/ws/driver/available_bookings/', seed.token) };
@@ -74,10 +77,12 @@ async function add(message: Extract<ToWorker, { type: 'add' }>): Promise<void> {
   tell({ type: 'added', count: added.length });
 }
 
-setInterval(() => {
+/** Plays the slots due, then sleeps until the next one is due. */
+function playSlots(): void {
   if (!schedule) return;
   lagsMs.push(...schedule.playDue(performance.now(), (local) => sendLocation(held[local]!)));
-}, SLOT_MS);
+  setTimeout(playSlots, Math.max(0, schedule.nextDue() - performance.now()));
+}
 
 process.on('message', (message: ToWorker) => {
   switch (message.type) {

@@ -58,7 +58,8 @@ export async function playSession(checkout: Checkout, run: number, options: City
     })());
   onStop(stop);
   try {
-    system = await checkout.start({ ...mint.serviceSettings, OTP_SECRET: randomBytes(32).toString('hex') });
+    // Secrets as in production: booking-service seals the OTP notice with OTP_NOTICE_KEY and the gateway opens it with the same key.
+    system = await checkout.start({ ...mint.serviceSettings, OTP_SECRET: randomBytes(32).toString('hex'), OTP_NOTICE_KEY: randomBytes(32).toString('hex') });
     const urls: SystemUrls = { booking: system.url('booking-service'), dispatch: system.url('dispatch-service'), gateway: system.url('realtime-gateway') };
     const periodMs = options.periodS * 1000;
     fleet = new DriverFleet(urls, { center: options.center, cityRadiusKm: options.cityRadiusKm, periodMs, driversPerWorker: options.driversPerWorker }, mint);
