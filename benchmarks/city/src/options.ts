@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Point } from '@rideline/demo/city';
+import { OptionsError } from '@rideline/e2e-bench/cli';
 
 export interface CityOptions {
   /** Drivers online, one step each, ascending (drivers are only ever added). */
@@ -62,8 +63,6 @@ export const HELP = [
   'Infrastructure: KAFKA_BROKERS (default 127.0.0.1:9092) and RIDELINE_TEST_PG_URL (a server URL',
   'whose user may create databases; default postgresql://postgres@127.0.0.1:5432/postgres).',
 ].join('\n');
-
-export class OptionsError extends Error {}
 
 export function readOptions(argv: readonly string[]): CityOptions | 'help' {
   const { values } = parseArgs({

@@ -1,19 +1,13 @@
 import { cpus } from 'node:os';
+import type { RunFacts } from '@rideline/e2e-bench/environment';
 import { GOALS, cpuMsPer, rideCpuMs } from './goals.ts';
 import type { CityOptions } from './options.ts';
 import { DRIVER_WORKERS, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER, RUNNER, SERVICES, SYSTEM_GROUPS } from './processes.ts';
 import { lostRides, type PlayedPhase, type Session } from './session.ts';
 
-export interface ReportInput {
+export interface ReportInput extends RunFacts {
   readonly options: CityOptions;
   readonly sessions: readonly Session[];
-  readonly date: Date;
-  readonly machine: string;
-  readonly loadBefore: string;
-  readonly loadAfter: string;
-  readonly machineBusyBefore: number;
-  readonly versions: Readonly<Record<string, string>>;
-  readonly command: string;
   readonly minutes: number;
 }
 

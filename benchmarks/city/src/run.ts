@@ -7,35 +7,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { machineBusyOver } from '@rideline/e2e-bench/cpu';
-import { checkInfrastructure, describeMachine, loadAverage, localKafkaVersion, type Infrastructure } from '@rideline/e2e-bench/environment';
+import { startBench } from '@rideline/e2e-bench/cli';
+import { describeMachine, loadAverage, localKafkaVersion } from '@rideline/e2e-bench/environment';
 import { baselineCheckout, currentCheckout, type Checkout } from './checkout.ts';
-import { HELP, OptionsError, readOptions, type CityOptions } from './options.ts';
+import { HELP, readOptions } from './options.ts';
 import { renderReport } from './report.ts';
 import { playSession, type Session } from './session.ts';
 
 const log = (message: string) => process.stderr.write(`[city-bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-let options: CityOptions;
-try {
-  const read = readOptions(process.argv.slice(2));
-  if (read === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    process.exit(0);
-  }
-  options = read;
-} catch (error) {
-  log(error instanceof OptionsError || error instanceof TypeError ? `${error.message}\n\n${HELP}` : messageOf(error));
-  process.exit(2);
-}
-
-let infrastructure: Infrastructure;
-try {
-  infrastructure = await checkInfrastructure();
-} catch (error) {
-  log(messageOf(error));
-  process.exit(1);
-}
+const { options, infrastructure } = await startBench(readOptions, HELP, log);
 
 /** An upper bound of the phases' time, said up front: the run is bounded by its settings, not by what it finds. */
 const phasesPerSession = options.drivers.length * (1 + options.rates.length + options.refine);

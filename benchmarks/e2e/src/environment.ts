@@ -33,6 +33,18 @@ export async function checkInfrastructure(): Promise<Infrastructure> {
   }
 }
 
+/** Where and when a results file's figures were measured, and by which command: its header. */
+export interface RunFacts {
+  readonly date: Date;
+  readonly machine: string;
+  readonly loadBefore: string;
+  readonly loadAfter: string;
+  /** % of all cores busy over 2 s before the system started: what else the box was doing. */
+  readonly machineBusyBefore: number;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly command: string;
+}
+
 export const describeMachine = () => {
   const list = cpus();
   return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`;
