@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
@@ -6,7 +7,9 @@ import { freePort, startServiceProcess, testKafkaBrokers, waitUntilReady, type S
 
 export type ServiceName = 'booking-service' | 'dispatch-service' | 'realtime-gateway';
 
-const serviceDir = (name: ServiceName) => fileURLToPath(new URL(`../../services/${name}/`, import.meta.url));
+/** This checkout's root; RunningSystem.start may be given another's, to start that checkout's services. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const serviceDir = (repoRoot: string, name: ServiceName) => join(repoRoot, 'services', name);
 
 /**
  * The whole system as it is deployed: three service processes on the real broker and a real
@@ -20,13 +23,16 @@ export class RunningSystem {
     readonly database: ScratchDatabase,
     readonly env: Record<string, string>,
     readonly ports: Record<ServiceName, number>,
+    readonly repoRoot: string,
   ) {}
 
   /**
    * `options.postgresServerUrl`: the PostgreSQL server to create the scratch database on
    * (default RIDELINE_TEST_PG_URL), e.g. a private one a fault test stops and restarts.
+   * `options.repoRoot`: the checkout whose services to start (default this one), e.g. the one
+   * before a change, for a benchmark's before/after; it must be installed.
    */
-  static async start(extraEnv: Record<string, string> = {}, options: { postgresServerUrl?: string } = {}): Promise<RunningSystem> {
+  static async start(extraEnv: Record<string, string> = {}, options: { postgresServerUrl?: string; repoRoot?: string } = {}): Promise<RunningSystem> {
     const database = await createScratchDatabase(options.postgresServerUrl, 'rideline_e2e');
     const run = randomUUID().slice(0, 8);
     const ports = {
@@ -46,7 +52,7 @@ export class RunningSystem {
       DISPATCH_CONSUMER_GROUP: `e2e-${run}.dispatch`,
       ...extraEnv,
     };
-    const system = new RunningSystem(database, env, ports);
+    const system = new RunningSystem(database, env, ports, options.repoRoot ?? REPO_ROOT);
     try {
       for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) await system.startService(name);
     } catch (error) {
@@ -62,7 +68,7 @@ export class RunningSystem {
   }
 
   async startService(name: ServiceName): Promise<void> {
-    const process = await startServiceProcess(serviceDir(name), { ...this.env, PORT: String(this.ports[name]) });
+    const process = await startServiceProcess(serviceDir(this.repoRoot, name), { ...this.env, PORT: String(this.ports[name]) });
     this.processes.set(name, process);
     await waitUntilReady(process, 90_000);
   }

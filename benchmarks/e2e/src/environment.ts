@@ -33,6 +33,18 @@ export async function checkInfrastructure(): Promise<Infrastructure> {
   }
 }
 
+/** Where and when a results file's figures were measured, and by which command: its header. */
+export interface RunFacts {
+  readonly date: Date;
+  readonly machine: string;
+  readonly loadBefore: string;
+  readonly loadAfter: string;
+  /** % of all cores busy over 2 s before the system started: what else the box was doing. */
+  readonly machineBusyBefore: number;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly command: string;
+}
+
 export const describeMachine = () => {
   const list = cpus();
   return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`;
@@ -40,9 +52,9 @@ export const describeMachine = () => {
 
 export const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
-const run = (command: string, args: string[]) => {
+const run = (command: string, args: string[], cwd?: string) => {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], ...(cwd === undefined ? {} : { cwd }) });
   } catch {
     return '';
   }
@@ -62,11 +74,14 @@ export function localKafkaVersion(): string {
   return versions.size ? [...versions].join(', ') : 'unknown (no local broker process found)';
 }
 
-/** The commit, and which parts of the work tree differ from it (the figures measure the work tree). */
-export function gitRevision(): string {
-  const commit = run('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown';
+/**
+ * The commit, and which parts of the work tree differ from it (the figures measure the work tree),
+ * of the checkout holding `cwd` (default this process's).
+ */
+export function gitRevision(cwd?: string): string {
+  const commit = run('git', ['rev-parse', '--short', 'HEAD'], cwd).trim() || 'unknown';
   const dirty = new Set(
-    run('git', ['status', '--porcelain'])
+    run('git', ['status', '--porcelain'], cwd)
       .split('\n')
       .filter(Boolean)
       // Results files rewritten earlier in the same `pnpm bench` are not code changes.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Point } from '@rideline/demo/city';
+import { OptionsError } from './cli.ts';
 
 export interface BenchOptions {
   /** Bookings per second, one phase each, played in this order in every run. */
@@ -35,7 +36,6 @@ the environment variable named after it.
 Infrastructure: KAFKA_BROKERS (default 127.0.0.1:9092) and RIDELINE_TEST_PG_URL (a server URL
 whose user may create databases; default postgresql://postgres@127.0.0.1:5432/postgres).`;
 
-export class OptionsError extends Error {}
 
 export function readOptions(argv: readonly string[]): BenchOptions | 'help' {
   // `pnpm bench -- --rates 5` may hand the `--` through.

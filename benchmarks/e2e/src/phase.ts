@@ -136,11 +136,11 @@ async function act(samples: Samples, who: Account, url: string, what: string, bo
   if (response.status !== 200) samples.error(`${what} answered ${describe(response)}`);
 }
 
-const describe = (response: { status: number; body: Record<string, unknown> | undefined }) =>
+export const describe = (response: { status: number; body: Record<string, unknown> | undefined }) =>
   `${response.status}${response.body?.['code'] ? ` ${String(response.body['code'])}` : ''}`;
 
 /** fetch's "fetch failed" names its reason only in `cause` (e.g. ECONNREFUSED). */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : '';
   return `${error.message}${cause}`;

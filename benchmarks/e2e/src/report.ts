@@ -1,3 +1,4 @@
+import type { RunFacts } from './environment.ts';
 import type { BenchOptions } from './options.ts';
 import type { PhaseResult } from './phase.ts';
 import { median, medianDistribution, type Distribution } from './stats.ts';
@@ -5,19 +6,11 @@ import { median, medianDistribution, type Distribution } from './stats.ts';
 /** The 50 ms p99 that issue 6 aims at, for both end-to-end latencies. */
 export const AIM_P99_MS = 50;
 
-export interface ReportInput {
+export interface ReportInput extends RunFacts {
   readonly options: BenchOptions;
   /** runs[r][p]: run r, phase p (in the order of options.rates). */
   readonly runs: readonly (readonly PhaseResult[])[];
-  readonly date: Date;
-  readonly machine: string;
-  readonly loadBefore: string;
-  readonly loadAfter: string;
-  /** % of all cores busy over 2 s before the system started: what else the box was doing. */
-  readonly machineBusyBefore: number;
-  readonly versions: Readonly<Record<string, string>>;
   readonly revision: string;
-  readonly command: string;
   /** Anything that went wrong around the measurement: lost sockets, services' warnings and errors. */
   readonly incidents: readonly string[];
 }

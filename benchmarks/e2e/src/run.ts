@@ -9,9 +9,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { RunningSystem } from '@rideline/e2e/system';
 import { CpuMeter, machineBusyOver } from './cpu.ts';
-import { checkInfrastructure, describeMachine, gitRevision, loadAverage, localKafkaVersion, type Infrastructure } from './environment.ts';
+import { startBench } from './cli.ts';
+import { describeMachine, gitRevision, loadAverage, localKafkaVersion } from './environment.ts';
 import { Fleet } from './fleet.ts';
-import { HELP, OptionsError, readOptions, type BenchOptions } from './options.ts';
+import { HELP, readOptions } from './options.ts';
 import { playPhase, type PhaseResult } from './phase.ts';
 import { renderReport } from './report.ts';
 import { serviceIncidents } from './service-logs.ts';
@@ -34,26 +35,7 @@ const SYSTEM_SETTINGS = {
 const log = (message: string) => process.stderr.write(`[e2e-bench] ${message}\n`);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-let options: BenchOptions;
-try {
-  const read = readOptions(process.argv.slice(2));
-  if (read === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    process.exit(0);
-  }
-  options = read;
-} catch (error) {
-  log(error instanceof OptionsError || error instanceof TypeError ? `${error.message}\n\n${HELP}` : messageOf(error));
-  process.exit(2);
-}
-
-let infrastructure: Infrastructure;
-try {
-  infrastructure = await checkInfrastructure();
-} catch (error) {
-  log(messageOf(error));
-  process.exit(1);
-}
+const { options, infrastructure } = await startBench(readOptions, HELP, log);
 
 const date = new Date();
 const loadBefore = loadAverage();
