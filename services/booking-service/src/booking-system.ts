@@ -6,6 +6,7 @@ import { BookingCommands } from './bookings/booking-commands.ts';
 import { BookingQueries } from './bookings/booking-queries.ts';
 import { BookingEventStore } from './bookings/event-store.ts';
 import { ExpirySweeper } from './bookings/expiry-sweeper.ts';
+import { otpNoticeSeal } from './bookings/messages.ts';
 import { OtpHasher } from './bookings/otp.ts';
 import { configuredOrStoredSecret } from './bookings/service-secret.ts';
 import type { BookingConfig } from './config.ts';
@@ -14,7 +15,6 @@ import { prepareDatabase } from './db/migrate.ts';
 import { databaseReadinessCheck } from './db/readiness.ts';
 import { loadSigningKeys } from './identity/index.ts';
 import { OutboxRelay } from './outbox/outbox-relay.ts';
-import { OutboxSealer } from './outbox/sealing.ts';
 
 /**
  * Everything booking-service runs, wired: database (migrated), Kafka, the HTTP app, the outbox
@@ -41,8 +41,8 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     });
     closeables.push(() => kafka.close());
 
-    const sealer = new OutboxSealer(secret);
-    const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, sealer, logger });
+    const sealer = otpNoticeSeal(config.lifecycle.otpNoticeKey, logger);
+    const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, logger });
     const store = new BookingEventStore(prisma);
     const commands = new BookingCommands({ store, topics: config.topics, sealer, relay });
     const queries = new BookingQueries(prisma);
@@ -54,6 +54,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       prisma,
       keys,
       identity: config.identity,
+      revocations: { topic: config.topics.identityRevocations, wake: relay },
       bookings: {
         commands,
         queries,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { NoticeSeal } from '@rideline/auth';
 import type { TopicNames } from '@rideline/contracts';
 import { evolve, fold, type Booking } from '../domain/booking.ts';
 import type { BookingCommand } from '../domain/commands.ts';
 import { decide } from '../domain/decide.ts';
 import { isPublic } from '../domain/events.ts';
-import type { OutboxSealer } from '../outbox/sealing.ts';
 import { contentionError, rejectionError } from './errors.ts';
 import { StreamVersionConflict, type BookingEventStore, type RecordedEvent } from './event-store.ts';
 import { outboxEntriesFor } from './messages.ts';
@@ -12,7 +12,8 @@ import { outboxEntriesFor } from './messages.ts';
 export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
   readonly topics: TopicNames;
-  readonly sealer: OutboxSealer;
+  /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
+  readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
   readonly relay: { readonly isLeader: boolean; kick(): void };
 }

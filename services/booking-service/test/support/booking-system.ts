@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { testKafkaBrokers } from '@rideline/test-support';
@@ -26,6 +26,8 @@ export async function startTestBookingSystem(env: Record<string, string> = {}): 
     KAFKA_BROKERS: testKafkaBrokers(),
     KAFKA_TOPIC_PARTITIONS: '3',
     LOG_LEVEL: 'silent',
+    // A key of this run's own: OTP notices open with running.config.lifecycle.otpNoticeKey.
+    OTP_NOTICE_KEY: randomBytes(32).toString('base64url'),
     ...topicEnv,
     ...env,
   });
