@@ -93,16 +93,18 @@ export const identitySettings = {
       description: 'Most password hashes (scrypt, ~0.3 s of one core each) computed at once by an instance',
     }),
     queueLength: integer('PASSWORD_HASH_QUEUE', {
-      default: 16,
+      default: 256,
       min: 0,
       max: 100_000,
       description: 'Most logins and registrations waiting for a hashing slot; beyond it they are refused with 503',
     }),
     maxWaitMs: integer('PASSWORD_HASH_MAX_WAIT_MS', {
-      default: 1_000,
+      default: 10_000,
       min: 1,
       max: 60_000,
-      description: 'Longest wait for a hashing slot before the request is refused with 503',
+      description:
+        'Longest wait for a hashing slot before the request is refused with 503 (generous: a burst of registrations waits; ' +
+        'a real login does not wait behind guesses, see hashing-gate.ts)',
     }),
   },
 };
