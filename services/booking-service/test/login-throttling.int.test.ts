@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../src/db/client.ts';
 import { prepareDatabase } from '../src/db/migrate.ts';
 import { identityRoutes, identitySettings, loadSigningKeys, type SigningKeys } from '../src/identity/index.ts';
+import { LoginThrottle } from '../src/identity/login-throttle.ts';
 
 let database: ScratchDatabase;
 let prisma: PrismaClient;
@@ -170,5 +171,23 @@ describe('the password-hashing bound', () => {
     const judged = statuses.filter((s) => s === 401).length;
     const row = await prisma.loginThrottle.findUnique({ where: { bucket: `account:user:${email}` } });
     expect(row?.failures).toBe(judged);
+  });
+});
+
+describe('hashing lanes', () => {
+  it('known after a success from that address; normal for a clean account and address; suspect after failures', async () => {
+    const throttle = new LoginThrottle(prisma, loadConfig(identitySettings, THROTTLE).loginThrottle);
+    const account = `user:${uniqueEmail()}`;
+    const first = await throttle.claim(account, '203.0.113.90');
+    expect(first.lane).toBe('normal');
+    await first.succeeded();
+    const again = await throttle.claim(account, '203.0.113.90');
+    expect(again.lane).toBe('known');
+    await again.refund();
+    // An attempt never settled is a wrong password: it stays counted. The next attempt from
+    // elsewhere is suspect, from home still known.
+    await throttle.claim(account, '203.0.113.91');
+    expect((await throttle.claim(account, '203.0.113.92')).lane).toBe('suspect');
+    expect((await throttle.claim(account, '203.0.113.90')).lane).toBe('known');
   });
 });

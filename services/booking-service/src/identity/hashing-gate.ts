@@ -1,10 +1,14 @@
 /**
- * Which waiters go first: `normal` (an account and an address with no recent failures, or a
- * registration) before `suspect` (an account or address that failed recently). A password
- * guesser's attempts are suspect from its second try on an account, so they queue behind
- * the rider who types the right password; they still get every slot nobody else wants.
+ * Which waiters go first: `known` (a login from an address this account logged in from
+ * recently), then `normal` (an account and an address with no recent failures, or a
+ * registration), then `suspect` (an account or address that failed recently). A password
+ * guesser's attempts are suspect from its second try on an account, and never from a known
+ * address, so they queue behind the rider who types the right password; they still get the
+ * slots nobody else wants, except the last one.
  */
-export type HashingLane = 'normal' | 'suspect';
+export type HashingLane = 'known' | 'normal' | 'suspect';
+
+const LANES: readonly HashingLane[] = ['known', 'normal', 'suspect'];
 
 export interface HashingGateLimits {
   /** Hashes computed at once. */
@@ -24,6 +28,7 @@ export class HashingBusy extends Error {
 }
 
 interface Waiter {
+  readonly lane: HashingLane;
   readonly admit: () => void;
   readonly shed: () => void;
 }
@@ -33,14 +38,16 @@ interface Waiter {
  * every login in flight hashes at once and all of them, a real user's included, take as long
  * as the whole flood (24 concurrent wrong logins: 8.6 s). With it, at most `concurrency`
  * hashes run, at most `queueLength` requests wait, none waits longer than `maxWaitMs`, and the
- * rest are refused at once, cheaply: a flood gets 503s, and a normal-lane request waits for
- * one slot, not for the flood. A full queue makes room for a normal arrival by shedding the
- * newest suspect waiter.
+ * rest are refused at once, cheaply. Lanes keep a flood from starving real logins: suspect
+ * attempts never hold the last slot (with more than one), so a known or normal login finds
+ * one free while guesses run, and a full queue makes room for a better lane's arrival by
+ * shedding the newest waiter of a worse lane.
  */
 export class HashingGate {
   readonly #limits: HashingGateLimits;
   #running = 0;
-  readonly #waiting: Record<HashingLane, Waiter[]> = { normal: [], suspect: [] };
+  #runningSuspect = 0;
+  readonly #waiting: Record<HashingLane, Waiter[]> = { known: [], normal: [], suspect: [] };
   /** Requests refused since start, for the metrics. */
   shed = 0;
 
@@ -53,7 +60,7 @@ export class HashingGate {
   }
 
   get queued(): number {
-    return this.#waiting.normal.length + this.#waiting.suspect.length;
+    return this.#waiting.known.length + this.#waiting.normal.length + this.#waiting.suspect.length;
   }
 
   /** Runs `task` in a slot; rejects with HashingBusy when no slot comes within the bounds. */
@@ -62,17 +69,31 @@ export class HashingGate {
     try {
       return await task();
     } finally {
-      this.#leave();
+      this.#leave(lane);
     }
   }
 
+  /** Whether a `lane` request may take a free slot now. */
+  #mayStart(lane: HashingLane): boolean {
+    if (this.#running >= this.#limits.concurrency) return false;
+    const suspectLimit = Math.max(1, this.#limits.concurrency - 1);
+    return lane !== 'suspect' || this.#runningSuspect < suspectLimit;
+  }
+
+  #start(lane: HashingLane): void {
+    this.#running++;
+    if (lane === 'suspect') this.#runningSuspect++;
+  }
+
   #enter(lane: HashingLane): Promise<void> {
-    if (this.#running < this.#limits.concurrency && this.queued === 0) {
-      this.#running++;
+    const better = LANES.slice(0, LANES.indexOf(lane) + 1);
+    if (this.#mayStart(lane) && better.every((other) => this.#waiting[other].length === 0)) {
+      this.#start(lane);
       return Promise.resolve();
     }
     if (this.queued >= this.#limits.queueLength) {
-      const evicted = lane === 'normal' ? this.#waiting.suspect.pop() : undefined;
+      const worse = LANES.slice(LANES.indexOf(lane) + 1).reverse();
+      const evicted = worse.map((other) => this.#waiting[other].at(-1)).find((waiter) => waiter !== undefined);
       if (!evicted) return this.#refuse();
       evicted.shed();
     }
@@ -84,6 +105,7 @@ export class HashingGate {
         if (index >= 0) queue.splice(index, 1);
       };
       const waiter: Waiter = {
+        lane,
         admit: () => {
           remove();
           resolve();
@@ -104,10 +126,17 @@ export class HashingGate {
     return Promise.reject(new HashingBusy());
   }
 
-  #leave(): void {
-    const next = this.#waiting.normal[0] ?? this.#waiting.suspect[0];
-    // The slot passes straight to the next waiter: `running` stays the same.
-    if (next) next.admit();
-    else this.#running--;
+  #leave(lane: HashingLane): void {
+    this.#running--;
+    if (lane === 'suspect') this.#runningSuspect--;
+    // Best lane first; a suspect waiter only while it would not take the last slot.
+    for (const candidate of LANES) {
+      const next = this.#waiting[candidate][0];
+      if (next && this.#mayStart(candidate)) {
+        this.#start(candidate);
+        next.admit();
+        return;
+      }
+    }
   }
 }

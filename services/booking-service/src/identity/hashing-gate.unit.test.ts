@@ -79,6 +79,51 @@ describe('HashingGate', () => {
     expect(await oldResult).toBe('hashed');
   });
 
+  it('never gives suspects the last slot: a real login starts at once while guesses queue', async () => {
+    const gate = new HashingGate({ concurrency: 2, queueLength: 10, maxWaitMs: 10_000 });
+    const guesses = [heldTask(), heldTask(), heldTask()];
+    const guessed = guesses.map((g) => gate.run('suspect', g.task));
+    await tick();
+    expect(guesses.map((g) => g.started)).toEqual([true, false, false]);
+    const login = heldTask();
+    const loggedIn = gate.run('normal', login.task);
+    await tick();
+    expect(login.started).toBe(true);
+    login.release();
+    await loggedIn;
+    await tick();
+    // The freed slot is the last one again: it waits for a better lane.
+    expect(guesses[1]!.started).toBe(false);
+    guesses[0]!.release();
+    await tick();
+    expect(guesses[1]!.started).toBe(true);
+    guesses[1]!.release();
+    await tick();
+    guesses[2]!.release();
+    await Promise.all(guessed);
+  });
+
+  it('serves known before normal, and sheds the worst lane first when full', async () => {
+    const gate = new HashingGate({ concurrency: 1, queueLength: 2, maxWaitMs: 10_000 });
+    const busy = heldTask();
+    const running = gate.run('normal', busy.task);
+    const [normal, suspect, known] = [heldTask(), heldTask(), heldTask()];
+    const normalResult = gate.run('normal', normal.task);
+    const suspectResult = gate.run('suspect', suspect.task);
+    const knownResult = gate.run('known', known.task);
+    await expect(suspectResult).rejects.toBeInstanceOf(HashingBusy);
+    busy.release();
+    await running;
+    await tick();
+    expect([known.started, normal.started]).toEqual([true, false]);
+    known.release();
+    await knownResult;
+    await tick();
+    expect(normal.started).toBe(true);
+    normal.release();
+    await normalResult;
+  });
+
   it('frees the slot when a task fails', async () => {
     const gate = new HashingGate({ concurrency: 1, queueLength: 0, maxWaitMs: 10 });
     await expect(gate.run('normal', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -24,6 +24,7 @@ export interface ClaimedAttempt {
 
 interface LockRow {
   retry_after: number | null;
+  known: boolean;
 }
 
 interface CountRow {
@@ -40,7 +41,8 @@ interface CountRow {
  * counter for `lockoutBaseSeconds`, each further one doubles it, up to `lockoutMaxSeconds`.
  * A locked counter refuses (429, Retry-After) without hashing anything. A success deletes the
  * account's counter; the address's is not reset (a guesser could mix in logins of its own
- * account), its claim is only given back.
+ * account), its claim is only given back, and the address becomes known to the account: its
+ * later logins wait in the best hashing lane.
  */
 export class LoginThrottle {
   readonly #prisma: PrismaClient;
@@ -60,7 +62,7 @@ export class LoginThrottle {
       { key: `account:${account}`, freeFailures: this.#config.accountFreeFailures },
       { key: `address:${address}`, freeFailures: this.#config.addressFreeFailures },
     ];
-    await this.#refuseIfLocked(buckets);
+    const { known } = await this.#refuseIfLocked(buckets, { account, address });
     if (++this.#claims % this.#pruneEvery === 0) void this.#prune().catch(() => {});
     const counts = await Promise.all(buckets.map((bucket) => this.#count(bucket)));
     const counted = buckets.filter((_, index) => counts[index] !== null);
@@ -70,7 +72,7 @@ export class LoginThrottle {
       await this.#refuseIfLocked(buckets);
       throw new RetryLater(identityErrors.TOO_MANY_ATTEMPTS(), 1);
     }
-    const lane: HashingLane = counts.every((failures) => failures === 1) ? 'normal' : 'suspect';
+    const lane: HashingLane = known ? 'known' : counts.every((failures) => failures === 1) ? 'normal' : 'suspect';
     const [accountBucket, addressBucket] = buckets as [Bucket, Bucket];
     let settled = false;
     const settle = (work: () => Promise<unknown>) => {
@@ -85,19 +87,28 @@ export class LoginThrottle {
           Promise.all([
             this.#prisma.$executeRaw`DELETE FROM login_throttles WHERE bucket = ${accountBucket.key}`,
             this.#giveBack(addressBucket),
+            this.#prisma.$executeRaw`
+              INSERT INTO login_known_addresses (account, address, last_success_at) VALUES (${account}, ${address}, clock_timestamp())
+              ON CONFLICT (account, address) DO UPDATE SET last_success_at = EXCLUDED.last_success_at`,
           ]),
         ),
       refund: () => settle(() => Promise.all(buckets.map((bucket) => this.#giveBack(bucket)))),
     };
   }
 
-  async #refuseIfLocked(buckets: readonly Bucket[]): Promise<void> {
+  /** Throws 429 while a bucket is locked; otherwise says whether the address is known to the account. */
+  async #refuseIfLocked(buckets: readonly Bucket[], pair?: { account: string; address: string }): Promise<{ known: boolean }> {
     const [row] = await this.#prisma.$queryRaw<LockRow[]>`
-      SELECT ceil(extract(epoch FROM max(locked_until) - clock_timestamp()))::int AS retry_after
-      FROM login_throttles
-      WHERE bucket IN (${buckets[0]?.key}, ${buckets[1]?.key}) AND locked_until > clock_timestamp()`;
+      SELECT
+        (SELECT ceil(extract(epoch FROM max(locked_until) - clock_timestamp()))::int
+         FROM login_throttles
+         WHERE bucket IN (${buckets[0]?.key}, ${buckets[1]?.key}) AND locked_until > clock_timestamp()) AS retry_after,
+        EXISTS (SELECT 1 FROM login_known_addresses
+                WHERE account = ${pair?.account ?? ''} AND address = ${pair?.address ?? ''}
+                  AND last_success_at > clock_timestamp() - make_interval(days => ${this.#config.knownAddressDays}::int)) AS known`;
     const retryAfter = row?.retry_after;
     if (typeof retryAfter === 'number') throw new RetryLater(identityErrors.TOO_MANY_ATTEMPTS(), Math.max(retryAfter, 1));
+    return { known: row?.known === true };
   }
 
   /**
@@ -133,11 +144,14 @@ export class LoginThrottle {
       WHERE bucket = ${bucket.key}`;
   }
 
-  /** Deletes counters whose failures are forgotten and whose lock is over. */
-  #prune(): Promise<number> {
-    return this.#prisma.$executeRaw`
+  /** Deletes counters whose failures are forgotten and whose lock is over, and addresses no longer known. */
+  async #prune(): Promise<void> {
+    await this.#prisma.$executeRaw`
       DELETE FROM login_throttles
       WHERE last_failure_at < clock_timestamp() - make_interval(secs => ${this.#config.failureMemorySeconds}::int)
         AND (locked_until IS NULL OR locked_until <= clock_timestamp())`;
+    await this.#prisma.$executeRaw`
+      DELETE FROM login_known_addresses
+      WHERE last_success_at < clock_timestamp() - make_interval(days => ${this.#config.knownAddressDays}::int)`;
   }
 }

@@ -76,6 +76,12 @@ export const identitySettings = {
       max: 2_592_000,
       description: 'Failures are forgotten this long after the last one (a success forgets an account\'s at once)',
     }),
+    knownAddressDays: integer('LOGIN_KNOWN_ADDRESS_DAYS', {
+      default: 30,
+      min: 1,
+      max: 3_650,
+      description: 'A successful login makes its address known to the account for this long: its logins go first when hashing is saturated',
+    }),
     trustProxyHops: integer('TRUST_PROXY_HOPS', {
       default: 0,
       min: 0,

@@ -20,6 +20,7 @@ describe('identitySettings', () => {
         lockoutBaseSeconds: 2,
         lockoutMaxSeconds: 900,
         failureMemorySeconds: 3_600,
+        knownAddressDays: 30,
         trustProxyHops: 0,
       },
       passwordHashing: { concurrency: 2, queueLength: 256, maxWaitMs: 10_000 },
