@@ -11,6 +11,7 @@ import { REPO_ROOT } from '@rideline/dev-infra';
 const sources = [
   ['End to end: booking to offer, accept to status, with the whole system running', 'benchmarks/e2e/RESULTS.md'],
   ['booking-service: bookings per second, latency, commit to Kafka', 'services/booking-service/bench/RESULTS.md'],
+  ['booking-service: a login during a wrong-password flood', 'services/booking-service/bench/LOGIN_RESULTS.md'],
   ['dispatch-service: geo index against a linear scan', 'services/dispatch-service/bench/RESULTS.md'],
   ['realtime-gateway: sockets, memory, delivery', 'services/realtime-gateway/bench/RESULTS.md'],
   ['Fan-out against bare ws, Socket.IO and Django Channels', 'benchmarks/fanout/RESULTS.md'],
