@@ -22,7 +22,7 @@ export async function buildApp(deps: BookingDeps) {
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
   });
-  await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations });
+  await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations, metrics });
   await app.register(bookingRoutes, deps.bookings);
   return { app, metrics };
 }

@@ -1,8 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import Type from 'typebox';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
+import type { OutboxWake } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import {
   DriverSessionReply,
@@ -21,7 +23,7 @@ import { RetryLater } from './errors.ts';
 import { HashingGate } from './hashing-gate.ts';
 import { LoginGuard, slotIn } from './login-guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import type { OutboxWake } from '../outbox/outbox-writer.ts';
+import { registerIdentityMetrics } from './metrics.ts';
 import { endSession, refreshSession, startSession, type SessionDeps } from './sessions.ts';
 import type { IdentityConfig } from './settings.ts';
 import type { SigningKeys } from './signing-key-store.ts';
@@ -34,6 +36,8 @@ export interface IdentityDeps {
   readonly config: Omit<IdentityConfig, 'jwtPrivateKey'>;
   /** Session revocations are published on this topic through the outbox. */
   readonly revocations: { readonly topic: string; readonly wake: OutboxWake };
+  /** The app's metrics registry, for the hashing and throttling metrics. */
+  readonly metrics?: Registry;
 }
 
 const loginRefusals = { 400: ErrorReply, 401: ErrorReply, 429: ErrorReply, 503: ErrorReply };
@@ -53,8 +57,12 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
   const addressOf = (request: FastifyRequest) =>
     addressBucket(clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.loginThrottle.trustProxyHops));
 
+  const metrics = identity.metrics ? registerIdentityMetrics(identity.metrics, gate) : null;
+
   app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof RetryLater) void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (!(error instanceof RetryLater)) return;
+    void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error.statusCode === 429) metrics?.throttled.inc();
   });
 
   app.post(
