@@ -105,7 +105,7 @@ export const identitySettings = {
       description: 'Most logins and registrations waiting for a hashing slot; beyond it they are refused with 503',
     }),
     maxWaitMs: integer('PASSWORD_HASH_MAX_WAIT_MS', {
-      default: 10_000,
+      default: 30_000,
       min: 1,
       max: 60_000,
       description:

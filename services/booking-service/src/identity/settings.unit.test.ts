@@ -23,7 +23,7 @@ describe('identitySettings', () => {
         knownAddressDays: 30,
         trustProxyHops: 0,
       },
-      passwordHashing: { concurrency: 2, queueLength: 256, maxWaitMs: 10_000 },
+      passwordHashing: { concurrency: 2, queueLength: 256, maxWaitMs: 30_000 },
     });
   });
 
