@@ -27,6 +27,7 @@ const SETTLE_MS = 1_000;
 const SYSTEM_SETTINGS = {
   JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   OTP_SECRET: randomBytes(32).toString('hex'),
+  OTP_NOTICE_KEY: randomBytes(32).toString('base64url'),
   ACCESS_TOKEN_TTL_SECONDS: '3600',
   // The fleet polls GET /drivers/nearby until dispatch sees its drivers: not the rider budget under test.
   DISPATCH_NEARBY_PER_MINUTE: '1000000',

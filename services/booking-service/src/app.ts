@@ -2,13 +2,14 @@ import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { bookingRoutes, type BookingRoutesDeps } from './bookings/routes.ts';
 import type { PrismaClient } from './db/client.ts';
-import { identityRoutes, type IdentityConfig, type SigningKeys } from './identity/index.ts';
+import { identityRoutes, type IdentityConfig, type IdentityDeps, type SigningKeys } from './identity/index.ts';
 
 export interface BookingDeps {
   readonly logger: FastifyBaseLogger;
   readonly prisma: PrismaClient;
   readonly keys: SigningKeys;
   readonly identity: IdentityConfig;
+  readonly revocations: IdentityDeps['revocations'];
   readonly bookings: BookingRoutesDeps;
   readonly kafkaReady: ReadinessCheck;
   readonly databaseReady: ReadinessCheck;
@@ -21,7 +22,7 @@ export async function buildApp(deps: BookingDeps) {
     logger: deps.logger,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
   });
-  await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity });
+  await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations, metrics });
   await app.register(bookingRoutes, deps.bookings);
   return { app, metrics };
 }

@@ -7,6 +7,7 @@ import { BookingCommands } from './bookings/booking-commands.ts';
 import { BookingQueries } from './bookings/booking-queries.ts';
 import { BookingEventStore } from './bookings/event-store.ts';
 import { ExpirySweeper } from './bookings/expiry-sweeper.ts';
+import { otpNoticeSeal } from './bookings/messages.ts';
 import { OtpHasher } from './bookings/otp.ts';
 import { configuredOrStoredSecret } from './bookings/service-secret.ts';
 import type { BookingConfig } from './config.ts';
@@ -18,7 +19,6 @@ import { OfferConsumer } from './offers/offer-consumer.ts';
 import { OfferGate } from './offers/offer-gate.ts';
 import { OfferStore } from './offers/offer-store.ts';
 import { OutboxRelay } from './outbox/outbox-relay.ts';
-import { OutboxSealer } from './outbox/sealing.ts';
 
 /**
  * Everything booking-service runs, wired: database (migrated), Kafka, the HTTP app, the outbox
@@ -45,8 +45,8 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     });
     closeables.push(() => kafka.close());
 
-    const sealer = new OutboxSealer(secret);
-    const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, sealer, logger });
+    const sealer = otpNoticeSeal(config.lifecycle.otpNoticeKey, logger);
+    const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, logger });
     const store = new BookingEventStore(prisma);
     const offerStore = new OfferStore(prisma);
     const offers = new OfferGate({
@@ -81,6 +81,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       prisma,
       keys,
       identity: config.identity,
+      revocations: { topic: config.topics.identityRevocations, wake: relay },
       bookings: {
         commands,
         queries,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BookingClient, type Session } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
-import { otpFrom } from './support/otp-reader.ts';
+import { otpFrom } from './support/otp-notice.ts';
 import { TopicReader } from './support/topic-reader.ts';
 
 let running: TestBookingSystem;
@@ -41,7 +41,7 @@ it('refuses a second accept with 409 DRIVER_BUSY while accepted or on a trip, an
     expect(busy.statusCode).toBe(409);
     expect(busy.json()).toEqual({ success: false, code: 'DRIVER_BUSY', message: expect.any(String) });
 
-    expect((await client.act(driver, first, 'start', { otp: await otpFrom(reader, first) })).statusCode).toBe(200);
+    expect((await client.act(driver, first, 'start', { otp: await otpFrom(reader, first, running.config.lifecycle.otpNoticeKey) })).statusCode).toBe(200);
     expect((await client.act(driver, second, 'accept')).json().code).toBe('DRIVER_BUSY');
     expect((await client.act(driver, first, 'complete')).statusCode).toBe(200);
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingClient, DROPOFF, PICKUP, type Session } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
+import { openOtpNotice } from './support/otp-notice.ts';
 import { TopicReader, type ReadRecord } from './support/topic-reader.ts';
 
 let running: TestBookingSystem;
@@ -56,7 +57,7 @@ async function otpFor(bookingId: string): Promise<string> {
   const notice = records.find(
     (r) => r.topic === running.config.topics.bookingNotifications && (r.value as { data: { booking_id: string } }).data.booking_id === bookingId,
   )!;
-  return (notice.value as { data: { otp: string } }).data.otp;
+  return openOtpNotice(notice.value, running.config.lifecycle.otpNoticeKey);
 }
 
 describe('a whole ride', () => {
@@ -94,7 +95,14 @@ describe('a whole ride', () => {
     const notices = reader.records.filter((r) => r.topic === running.config.topics.bookingNotifications);
     const notice = notices.find((r) => (r.value as { data: { booking_id: string } }).data.booking_id === id)!;
     expect(notice.key).toBe(rider.id);
-    expect(notice.value).toMatchObject({ type: 'OtpIssued', version: 2, data: { booking_id: id, user_id: rider.id, otp } });
+    expect(notice.value).toEqual({
+      event_id: expect.any(String),
+      type: 'OtpIssued',
+      version: 2,
+      occurred_at: expect.any(String),
+      data: { booking_id: id, user_id: rider.id, otp_sealed: expect.stringMatching(/^[A-Za-z0-9_-]+$/) },
+    });
+    expect(JSON.stringify(notice.value)).not.toContain(otp);
 
     const stored = await running.system.prisma.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM stored_events WHERE payload::text LIKE ${`%${otp}%`}`;

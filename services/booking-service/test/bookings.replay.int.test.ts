@@ -9,6 +9,7 @@ import { ReadModelReplay, type BookingEnvelope } from '../src/bookings/read-mode
 import { BookingClient } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
+import { openOtpNotice } from './support/otp-notice.ts';
 import { TopicReader } from './support/topic-reader.ts';
 
 let running: TestBookingSystem;
@@ -33,7 +34,8 @@ it('rebuilds the same read model from booking.events', async () => {
   const otpReader = await TopicReader.start(running.system.kafka.kafka, [running.config.topics.bookingNotifications]);
   const otpOf = async (bookingId: string) => {
     const records = await otpReader.waitFor((all) => all.some((r) => (r.value as { data: { booking_id: string } }).data.booking_id === bookingId));
-    return (records.find((r) => (r.value as { data: { booking_id: string } }).data.booking_id === bookingId)!.value as { data: { otp: string } }).data.otp;
+    const notice = records.find((r) => (r.value as { data: { booking_id: string } }).data.booking_id === bookingId)!;
+    return openOtpNotice(notice.value, running.config.lifecycle.otpNoticeKey);
   };
 
   const ids: string[] = [];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingClient, DROPOFF, PICKUP, type Session } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
-import { otpFrom } from './support/otp-reader.ts';
+import { otpFrom } from './support/otp-notice.ts';
 import { TopicReader } from './support/topic-reader.ts';
 
 const post = (client: BookingClient, rider: Session) =>
@@ -66,7 +66,7 @@ describe('with the default limit of one', () => {
       await offers.offer(completed.booking_id, driver.id);
       expect((await client.act(driver, completed.booking_id, 'accept')).statusCode).toBe(200);
       expect((await post(client, rider)).json().code).toBe('RIDER_HAS_ACTIVE_BOOKING');
-      const otp = await otpFrom(reader, completed.booking_id);
+      const otp = await otpFrom(reader, completed.booking_id, running.config.lifecycle.otpNoticeKey);
       expect((await client.act(driver, completed.booking_id, 'start', { otp })).statusCode).toBe(200);
       expect((await post(client, rider)).json().code).toBe('RIDER_HAS_ACTIVE_BOOKING');
       expect((await client.act(driver, completed.booking_id, 'complete')).statusCode).toBe(200);

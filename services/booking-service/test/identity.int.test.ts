@@ -4,6 +4,7 @@
  * JWKS, and the `authenticate` guard against forged, expired and wrong-kind tokens.
  */
 import { createHash, createHmac, createPublicKey } from 'node:crypto';
+import { loadConfig } from '@rideline/config';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { createLogger, createServiceApp, type ServiceApp } from '@rideline/service-kit';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -14,6 +15,7 @@ import {
   authenticate,
   generateSigningKey,
   identityRoutes,
+  identitySettings,
   loadSigningKeys,
   principalOf,
   signAccessToken,
@@ -26,7 +28,9 @@ let prisma: PrismaClient;
 let keys: SigningKeys;
 let app: ServiceApp;
 
-const config = { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 2_592_000 };
+const config = loadConfig(identitySettings, {});
+// No relay in this app: revocations stay in the outbox table (test/sessions.int.test.ts follows them to Kafka).
+const revocations = { topic: 'it-identity.revocations', wake: { isLeader: false, kick() {} } };
 
 beforeAll(async () => {
   database = await createScratchDatabase(undefined, 'rideline_booking_identity');
@@ -38,7 +42,7 @@ beforeAll(async () => {
     logger: createLogger('identity-test', 'silent'),
     readiness: { database: async () => {}, kafka: async () => {} },
   }));
-  await app.register(identityRoutes, { prisma, keys, config });
+  await app.register(identityRoutes, { prisma, keys, config, revocations });
   // Stand-ins for booking's own routes.
   app.get('/test/anyone', { preHandler: authenticate() }, async (request) => principalOf(request));
   app.get('/test/drivers-only', { preHandler: authenticate('driver') }, async (request) => principalOf(request));
@@ -275,7 +279,7 @@ describe('refresh tokens', () => {
       ttlSeconds: 60,
       now: new Date(Date.now() - 61_000),
     });
-    const response = await refresh(expired);
+    const response = await refresh(expired.token);
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual(UNAUTHORIZED);
   });
@@ -294,7 +298,7 @@ describe('JWKS', () => {
       algorithms: ['EdDSA'],
     });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: keys.active.kid });
-    expect(payload).toEqual({ sub: user.id, kind: 'user', iat: expect.any(Number), exp: expect.any(Number) });
+    expect(payload).toEqual({ sub: user.id, kind: 'user', iat: expect.any(Number), exp: expect.any(Number), sid: expect.stringMatching(UUID) });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(60);
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { NoticeSeal } from '@rideline/auth';
 import type { TopicNames } from '@rideline/contracts';
 import { evolve, fold, type Booking, type BookingState } from '../domain/booking.ts';
 import type { AcceptBooking, BookingCommand, RequestBooking } from '../domain/commands.ts';
 import { decide, type Decision } from '../domain/decide.ts';
 import { isPublic } from '../domain/events.ts';
-import type { OutboxSealer } from '../outbox/sealing.ts';
 import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
 import {
@@ -24,7 +24,8 @@ export interface OfferCheck {
 export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
   readonly topics: TopicNames;
-  readonly sealer: OutboxSealer;
+  /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
+  readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
   readonly relay: { readonly isLeader: boolean; kick(): void };
   readonly active: ActiveBookings;

@@ -1,11 +1,11 @@
-import { InvalidSettingError, integer, number, string, type ConfigOf, type Setting } from '@rideline/config';
+import { InvalidSettingError, integer, number, requiredInProduction, string, type ConfigOf, type Setting } from '@rideline/config';
 
-/** A secret of at least 32 characters, or nothing (then one generated and kept in the database). */
-function secret(envVar: string, description: string): Setting<string | undefined> {
+/** A secret of at least 32 characters, or nothing (then `whenUnset`, as the docs say it). */
+function secret(envVar: string, description: string, whenUnset = 'a generated secret kept in the database'): Setting<string | undefined> {
   return {
     envVar,
     description,
-    defaultText: '(none: a generated secret kept in the database)',
+    defaultText: `(none: ${whenUnset})`,
     read(raw) {
       const text = raw?.trim();
       if (text === undefined || text === '') return undefined;
@@ -15,7 +15,7 @@ function secret(envVar: string, description: string): Setting<string | undefined
   };
 }
 
-/** The booking lifecycle's settings: deadlines, limits, dispatch's offers, the tariff, and the OTP secret. */
+/** The booking lifecycle's settings: deadlines, limits, dispatch's offers, the tariff, and the OTP's keys. */
 export const bookingLifecycleSettings = {
   pendingTimeoutSeconds: integer('BOOKING_PENDING_TIMEOUT_SECONDS', {
     default: 120,
@@ -47,9 +47,15 @@ export const bookingLifecycleSettings = {
     pattern: /^[A-Za-z0-9._-]{1,200}$/,
     description: 'Kafka consumer group of the booking-service instances reading dispatch.offers into their database',
   }),
-  otpSecret: secret(
-    'OTP_SECRET',
-    'Key material for the OTP: its stored keyed hash, and sealing the OTP notice in the outbox; set it in production',
+  otpSecret: requiredInProduction(
+    secret('OTP_SECRET', 'Key material for the stored keyed hash of the OTP; required in production'),
+  ),
+  otpNoticeKey: requiredInProduction(
+    secret(
+      'OTP_NOTICE_KEY',
+      'Key material sealing the OTP in the OtpIssued notice on booking.notifications (the gateway opens it with the same key); required in production',
+      'the public development key, with a warning',
+    ),
   ),
   tariff: {
     baseFare: number('FARE_BASE', { default: 50, min: 0, description: 'Fare charged for every trip' }),

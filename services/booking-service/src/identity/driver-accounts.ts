@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/client.ts';
 import type { Driver } from '../generated/prisma/client.ts';
-import { checkCredentials, isUniqueViolation } from './credentials.ts';
+import { checkCredentials, isUniqueViolation, type HashingSlot } from './credentials.ts';
 import { normalizeEmail } from './email.ts';
 import { identityErrors } from './errors.ts';
 import { hashPassword } from './password.ts';
@@ -29,8 +29,9 @@ const view = (driver: Driver): DriverView => ({
 export async function registerDriver(
   prisma: PrismaClient,
   input: { readonly name: string; readonly email: string; readonly password: string; readonly vehicle: Vehicle },
+  inSlot: HashingSlot,
 ): Promise<DriverView> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await inSlot(() => hashPassword(input.password));
   try {
     const driver = await prisma.driver.create({
       data: {
@@ -52,10 +53,12 @@ export async function registerDriver(
 export async function loginDriver(
   prisma: PrismaClient,
   input: { readonly email: string; readonly password: string },
+  inSlot: HashingSlot,
 ): Promise<DriverView> {
   const account = await prisma.driver.findUnique({ where: { email: normalizeEmail(input.email) } });
   const verified = await checkCredentials(account, input.password, (checked, passwordHash) =>
     prisma.driver.update({ where: { id: checked.id }, data: { passwordHash } }),
+    inSlot,
   );
   return view(verified);
 }

@@ -9,12 +9,29 @@ const pem = (type: 'ed25519' | 'rsa') =>
     .toString();
 
 describe('identitySettings', () => {
-  it('defaults: no key (generated and kept in the database), 15 min access, 30 days refresh', () => {
+  it('defaults: no key (generated and kept in the database), 15 min access, 30 days refresh, throttle and hashing bounds', () => {
     expect(loadConfig(identitySettings, {})).toEqual({
       jwtPrivateKey: undefined,
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 2_592_000,
+      loginThrottle: {
+        accountFreeFailures: 5,
+        addressFreeFailures: 50,
+        lockoutBaseSeconds: 2,
+        lockoutMaxSeconds: 900,
+        failureMemorySeconds: 3_600,
+        knownAddressDays: 30,
+        trustProxyHops: 0,
+      },
+      passwordHashing: { concurrency: 2, queueLength: 256, maxWaitMs: 30_000 },
     });
+  });
+
+  it('requires JWT_PRIVATE_KEY in production', () => {
+    expect(() => loadConfig(identitySettings, { NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: NODE_ENV=production requires JWT_PRIVATE_KEY (not set)',
+    );
+    expect(loadConfig(identitySettings, { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('ed25519') }).jwtPrivateKey).toBeDefined();
   });
 
   it('reads an Ed25519 PEM, also written on one line with \\n', () => {

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/client.ts';
-import { checkCredentials, isUniqueViolation } from './credentials.ts';
+import { checkCredentials, isUniqueViolation, type HashingSlot } from './credentials.ts';
 import { normalizeEmail } from './email.ts';
 import { identityErrors } from './errors.ts';
 import { hashPassword } from './password.ts';
@@ -17,8 +17,9 @@ const view = ({ id, name, email }: UserView): UserView => ({ id, name, email });
 export async function registerUser(
   prisma: PrismaClient,
   input: { readonly name: string; readonly email: string; readonly password: string },
+  inSlot: HashingSlot,
 ): Promise<UserView> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await inSlot(() => hashPassword(input.password));
   try {
     return view(await prisma.user.create({ data: { name: input.name.trim(), email: normalizeEmail(input.email), passwordHash } }));
   } catch (error) {
@@ -31,10 +32,12 @@ export async function registerUser(
 export async function loginUser(
   prisma: PrismaClient,
   input: { readonly email: string; readonly password: string },
+  inSlot: HashingSlot,
 ): Promise<UserView> {
   const account = await prisma.user.findUnique({ where: { email: normalizeEmail(input.email) } });
   const verified = await checkCredentials(account, input.password, (checked, passwordHash) =>
     prisma.user.update({ where: { id: checked.id }, data: { passwordHash } }),
+    inSlot,
   );
   return view(verified);
 }

@@ -2,12 +2,10 @@ import type { RawRecord, TopicPublisher } from '@rideline/kafka';
 import { driverUrl } from '@rideline/postgres';
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
-import type { OutboxSealer } from './sealing.ts';
 
 export interface OutboxRelayOptions {
   readonly databaseUrl: string;
   readonly publisher: TopicPublisher;
-  readonly sealer: OutboxSealer;
   readonly logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   /** Rows published per round trip to the broker. */
   readonly batchSize?: number;
@@ -108,12 +106,17 @@ export class OutboxRelay {
       [this.#options.batchSize],
     );
     if (rows.length === 0) return 0;
-    const records: RawRecord[] = rows.map((row) => ({
-      topic: row.topic,
-      key: row.message_key,
-      value: row.sealed_payload === null ? row.payload : this.#options.sealer.open(row.sealed_payload),
-    }));
-    await this.#options.publisher.sendRaw(records);
+    const records: RawRecord[] = [];
+    for (const row of rows) {
+      if (row.sealed_payload !== null) {
+        // Written by a version that sealed the whole notice under OTP_SECRET, around an OTP in
+        // clear: today's contract refuses that shape, so it is dropped rather than published.
+        this.#options.logger.warn({ outboxId: row.id, topic: row.topic }, 'dropping a legacy sealed outbox row');
+        continue;
+      }
+      records.push({ topic: row.topic, key: row.message_key, value: row.payload });
+    }
+    if (records.length > 0) await this.#options.publisher.sendRaw(records);
     await client.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
     this.onPublished?.(rows.length, rows[0]!.created_at);
     return rows.length;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { testKafkaBrokers } from '@rideline/test-support';
@@ -29,6 +29,8 @@ export async function startTestBookingSystem(env: Record<string, string> = {}): 
     // A group of its own: one group subscribed to different topics by parallel test files would
     // hand some members partitions of topics they do not read.
     BOOKING_OFFERS_CONSUMER_GROUP: `it-${run}.booking.offers`,
+    // A key of this run's own: OTP notices open with running.config.lifecycle.otpNoticeKey.
+    OTP_NOTICE_KEY: randomBytes(32).toString('base64url'),
     ...topicEnv,
     ...env,
   });
