@@ -55,3 +55,13 @@ export const DEVELOPMENT_NOTICE_KEY = 'rideline-development-notice-key-not-secre
 
 /** The associated data of an OTP notice: it opens only for this booking and this user. */
 export const otpNoticeContext = (bookingId: string, userId: string): string => `otp|${bookingId}|${userId}`;
+
+/**
+ * Why a production deployment may not use this notice key, or null: set explicitly to the
+ * public development key, OTP_NOTICE_KEY would pass the "required" check and protect nothing.
+ */
+export function noticeKeyRefusal(key: string | undefined, env: Readonly<Record<string, string | undefined>>): string | null {
+  return env['NODE_ENV'] === 'production' && key === DEVELOPMENT_NOTICE_KEY
+    ? 'NODE_ENV=production refuses OTP_NOTICE_KEY set to the public development key'
+    : null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoticeSeal, otpNoticeContext } from './notice-seal.ts';
+import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, noticeKeyRefusal, otpNoticeContext } from './notice-seal.ts';
 
 const key = 'k'.repeat(32);
 
@@ -24,5 +24,13 @@ describe('NoticeSeal', () => {
 
   it('needs 32 characters of key material', () => {
     expect(() => new NoticeSeal('short')).toThrow(/32/);
+  });
+});
+
+describe('noticeKeyRefusal', () => {
+  it('refuses the public development key in production only', () => {
+    expect(noticeKeyRefusal(DEVELOPMENT_NOTICE_KEY, { NODE_ENV: 'production' })).toMatch(/public development key/);
+    expect(noticeKeyRefusal(DEVELOPMENT_NOTICE_KEY, {})).toBeNull();
+    expect(noticeKeyRefusal(key, { NODE_ENV: 'production' })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-import { commonSettings, integer, loadConfig, port, url, type ConfigOf } from '@rideline/config';
+import { noticeKeyRefusal } from '@rideline/auth';
+import { ConfigError, commonSettings, integer, loadConfig, port, url, type ConfigOf } from '@rideline/config';
 import { bookingLifecycleSettings } from './bookings/settings.ts';
 import { identitySettings } from './identity/index.ts';
 
@@ -21,5 +22,9 @@ export const bookingSettings = {
 
 export type BookingConfig = ConfigOf<typeof bookingSettings>;
 
-export const readBookingConfig = (env: NodeJS.ProcessEnv = process.env): BookingConfig =>
-  loadConfig(bookingSettings, env);
+export function readBookingConfig(env: NodeJS.ProcessEnv = process.env): BookingConfig {
+  const config = loadConfig(bookingSettings, env);
+  const refusal = noticeKeyRefusal(config.lifecycle.otpNoticeKey, env);
+  if (refusal !== null) throw new ConfigError([refusal]);
+  return config;
+}

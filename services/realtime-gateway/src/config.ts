@@ -1,4 +1,4 @@
-import { DEVELOPMENT_NOTICE_KEY, MIN_NOTICE_KEY_LENGTH } from '@rideline/auth';
+import { DEVELOPMENT_NOTICE_KEY, MIN_NOTICE_KEY_LENGTH, noticeKeyRefusal } from '@rideline/auth';
 import {
   commonSettings,
   ConfigError,
@@ -124,10 +124,8 @@ export type SocketSettings = GatewayConfig['sockets'];
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const config = loadConfig(gatewaySettings, env);
-  // Set explicitly to the public key, it would pass the "required" check and protect nothing.
-  if (env['NODE_ENV'] === 'production' && config.notices.otpKey === DEVELOPMENT_NOTICE_KEY) {
-    throw new ConfigError(['NODE_ENV=production refuses OTP_NOTICE_KEY set to the public development key']);
-  }
+  const refusal = noticeKeyRefusal(config.notices.otpKey, env);
+  if (refusal !== null) throw new ConfigError([refusal]);
   return config;
 }
 
