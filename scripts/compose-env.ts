@@ -28,6 +28,8 @@ const lines = [
   `JWT_PRIVATE_KEY='${pem.replaceAll('\n', '\\n')}'`,
   `OTP_SECRET=${secret()}`,
   `OTP_NOTICE_KEY=${secret()}`,
+  '# The origins of the web app that calls the API from a browser (comma-separated); not a secret, edit it.',
+  'CORS_ALLOWED_ORIGINS=http://localhost:5173',
 ];
 writeFileSync(target, `${lines.join('\n')}\n`, { mode: 0o600 });
 process.stdout.write(`wrote ${target}\n`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from '@rideline/contracts';
 import WebSocket from 'ws';
 
 export interface Account {
@@ -6,7 +7,21 @@ export interface Account {
   readonly token: string;
 }
 
-export type Message = { readonly type: string } & Record<string, unknown>;
+/** A message from the gateway, as the contract defines it (`@rideline/contracts`). */
+export type Message = ServerMessage;
+
+type BookingMessageType = Exclude<ServerMessageType, 'error'>;
+
+/** The booking a message is about; null for an `error`. */
+export const bookingOf = (message: Message): string | null => (message.type === 'error' ? null : message.booking_id);
+
+/** Matches a message of one type about one booking, holding the given fields. */
+export const about =
+  <T extends BookingMessageType>(bookingId: string, type: T, extra: Partial<ServerMessageOf<T>> = {}) =>
+  (message: Message): message is ServerMessageOf<T> =>
+    message.type === type &&
+    message.booking_id === bookingId &&
+    Object.entries(extra).every(([field, value]) => (message as Record<string, unknown>)[field] === value);
 
 export async function http(url: string, method: string, body?: unknown, token?: string) {
   const response = await fetch(url, {
@@ -40,12 +55,21 @@ export async function registerDriver(bookingUrl: string): Promise<Account> {
   return { id: (body['driver'] as { id: string }).id, token: body['access_token'] as string };
 }
 
-/** A socket that keeps every message it receives, for assertions. */
+/**
+ * A socket that keeps every message it receives, for assertions. Each is read against the
+ * contract's schemas; one that does not match is kept apart and fails the next `waitFor`.
+ */
 export class Inbox {
   readonly messages: Message[] = [];
+  readonly outsideContract: string[] = [];
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Message));
+    socket.on('message', (data) => {
+      const text = data.toString();
+      const message = decodeServerMessage(text);
+      if (message === null) this.outsideContract.push(text);
+      else this.messages.push(message);
+    });
   }
 
   static async open(gatewayUrl: string, path: string, token: string): Promise<Inbox> {
@@ -59,9 +83,12 @@ export class Inbox {
     return inbox;
   }
 
+  async waitFor<M extends Message>(predicate: (message: Message) => message is M, timeoutMs?: number): Promise<M>;
+  async waitFor(predicate: (message: Message) => boolean, timeoutMs?: number): Promise<Message>;
   async waitFor(predicate: (message: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.outsideContract.length > 0) throw new Error(`messages outside the contract: ${this.outsideContract.join(' | ')}`);
       const found = this.messages.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`message not received; got ${JSON.stringify(this.messages)}`);

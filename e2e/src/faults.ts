@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { http, Inbox, registerDriver, registerUser, type Account, type Message } from './client.ts';
+import { about, http, Inbox, registerDriver, registerUser, type Account } from './client.ts';
 import type { RunningSystem, ServiceName } from './system.ts';
 
 export const SERVICES: readonly ServiceName[] = ['booking-service', 'dispatch-service', 'realtime-gateway'];
@@ -38,12 +38,11 @@ export const DRIVER_STATUSES: Record<string, readonly string[]> = {
   completed: ['accepted', 'on_trip', 'completed'],
 };
 
-export const about = (bookingId: string, type: string, extra: Partial<Message> = {}) => (message: Message) =>
-  message.type === type && message['booking_id'] === bookingId && Object.entries(extra).every(([k, v]) => message[k] === v);
+export { about };
 
 /** The booking_status values an inbox got for one booking, in arrival order. */
 export const statusesOf = (inbox: Inbox, bookingId: string): string[] =>
-  inbox.messages.filter((m) => m.type === 'booking_status' && m['booking_id'] === bookingId).map((m) => m['status'] as string);
+  inbox.messages.filter(about(bookingId, 'booking_status')).map((m) => m.status);
 
 export const isOpen = (inbox: Inbox): boolean => inbox.socket.readyState === inbox.socket.OPEN;
 

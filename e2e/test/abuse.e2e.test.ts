@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@rideline/contracts';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, Inbox, registerDriver, type Account, type Message } from '../src/client.ts';
+import { about, http, Inbox, registerDriver, type Account } from '../src/client.ts';
 import { kafkaToolOk } from '../src/kafka-cli.ts';
 import { RunningSystem } from '../src/system.ts';
 
@@ -108,10 +108,9 @@ describe('the OTP on the broker', () => {
     const created = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
     expect(created.status).toBe(201);
     const bookingId = created.body['booking_id'] as string;
-    await offers.waitFor((message: Message) => message.type === 'available_booking' && message['booking_id'] === bookingId);
+    await offers.waitFor(about(bookingId, 'available_booking'));
     expect((await http(`${booking}/bookings/${bookingId}/accept`, 'POST', undefined, driver.token)).status).toBe(200);
-    const otpMessage = await riderSocket.waitFor((message: Message) => message.type === 'otp' && message['booking_id'] === bookingId);
-    const otp = otpMessage['otp'] as string;
+    const { otp } = await riderSocket.waitFor(about(bookingId, 'otp'));
     expect(otp).toMatch(/^[0-9]{6}$/);
 
     const { stdout } = await kafkaToolOk(system.env['KAFKA_BROKERS']!, 'console-consumer', [

@@ -93,7 +93,7 @@ describe('faults', () => {
     const acceptWithOtp = async (rider: Rider, driver: Driver, id: string): Promise<string> => {
       await driver.offers.waitFor(about(id, 'available_booking'));
       await actors.mustAct(driver, id, 'accept');
-      return (await rider.inbox.waitFor(about(id, 'otp')))['otp'] as string;
+      return (await rider.inbox.waitFor(about(id, 'otp'))).otp;
     };
 
     // Before: ride 0 on trip, ride 1 accepted (OTP known), ride 2 offered but not accepted.
@@ -145,7 +145,7 @@ describe('faults', () => {
 
     // After: everything finishes through the same sockets.
     await actors.mustAct(d1, b1, 'complete');
-    const otp2 = (await r2.inbox.waitFor(about(b2, 'otp'), 30_000))['otp'] as string;
+    const otp2 = (await r2.inbox.waitFor(about(b2, 'otp'), 30_000)).otp;
     await actors.mustAct(d2, b2, 'start', { otp: otp2 });
     await actors.mustAct(d2, b2, 'complete');
     const otp3 = await acceptWithOtp(r3, d3, b3);
@@ -325,7 +325,7 @@ class Load {
     const id = await this.#book(pair, this.pairs.length);
     await this.#waitOn(() => pair.driver.offers, about(id, 'available_booking'));
     await this.actors.mustAct(pair.driver, id, 'accept');
-    const otp = (await this.#waitOn(() => pair.rider.inbox, about(id, 'otp')))['otp'];
+    const otp = (await this.#waitOn(() => pair.rider.inbox, about(id, 'otp'))).otp;
     await this.actors.mustAct(pair.driver, id, 'start', { otp });
     await pair.rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     this.#held = pair;
@@ -367,7 +367,7 @@ class Load {
         const id = await this.#book(pair, i);
         await this.#waitOn(() => pair.driver.offers, about(id, 'available_booking'), 45_000, `offer of ${id} on driver socket`);
         await this.#advance(pair.driver, id, 'accept', undefined, 'accepted');
-        const otp = (await this.#waitOn(() => pair.rider.inbox, about(id, 'otp'), 45_000, `otp of ${id} on rider socket`))['otp'];
+        const otp = (await this.#waitOn(() => pair.rider.inbox, about(id, 'otp'), 45_000, `otp of ${id} on rider socket`)).otp;
         await this.#advance(pair.driver, id, 'start', { otp }, 'on_trip');
         await this.#advance(pair.driver, id, 'complete', undefined, 'completed');
         await this.#waitOn(() => pair.rider.inbox, about(id, 'booking_status', { status: 'completed' }), 45_000, `completed of ${id} on rider socket`);
@@ -429,9 +429,10 @@ class Load {
   }
 
   /** Waits for a message on whichever socket the client currently has (it may reconnect meanwhile). */
-  async #waitOn(inbox: () => Inbox, predicate: (message: Message) => boolean, timeoutMs = 45_000, what = 'message'): Promise<Message> {
+  async #waitOn<M extends Message>(inbox: () => Inbox, predicate: (message: Message) => message is M, timeoutMs = 45_000, what = 'message'): Promise<M> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (inbox().outsideContract.length > 0) throw new Error(`messages outside the contract: ${inbox().outsideContract.join(' | ')}`);
       const found = inbox().messages.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`${what} not received within ${timeoutMs} ms (socket ${isOpen(inbox()) ? 'open' : 'closed'}); last: ${JSON.stringify(inbox().messages.slice(-3))}`);

@@ -6,6 +6,7 @@
  * at the end. Inputs come from a seeded PRNG: rerun a failure with `FUZZ_SEED=<seed>`.
  */
 import { randomUUID } from 'node:crypto';
+import { decodeServerMessage, type ServerMessage } from '@rideline/contracts';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, registerDriver, registerUser, type Account } from '../src/client.ts';
@@ -238,15 +239,14 @@ describe(`fuzzed inputs (seed ${SEED})`, () => {
     ];
     for (const { path, token } of endpoints) {
       const socket = new WebSocket(`${wsBase}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      const replies: Record<string, unknown>[] = [];
-      const nonJson: string[] = [];
+      const replies: ServerMessage[] = [];
+      /** Replies that are not JSON or do not match the contract's schemas. */
+      const outsideContract: string[] = [];
       let closed: { code: number; reason: string } | null = null;
       socket.on('message', (data) => {
-        try {
-          replies.push(JSON.parse(data.toString()) as Record<string, unknown>);
-        } catch {
-          nonJson.push(data.toString().slice(0, 200));
-        }
+        const message = decodeServerMessage(data.toString());
+        if (message === null) outsideContract.push(data.toString().slice(0, 200));
+        else replies.push(message);
       });
       socket.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
       await new Promise<void>((resolve, reject) => {
@@ -274,10 +274,10 @@ describe(`fuzzed inputs (seed ${SEED})`, () => {
       const context = `seed ${SEED}, ${path}: ${answers.length}/${FRAMES_PER_ENDPOINT} answers, closed=${JSON.stringify(closed)}`;
       expect(closed, context).toBeNull();
       expect(socket.readyState, context).toBe(WebSocket.OPEN);
-      expect(nonJson, context).toEqual([]);
+      expect(outsideContract, context).toEqual([]);
       expect(answers.length, context).toBe(FRAMES_PER_ENDPOINT);
-      const malformed = answers.filter((a) => a['type'] === 'error' && a['success'] === false && a['message'] === 'Malformed WebSocket request.');
-      const invalidToken = answers.filter((a) => a['type'] === 'error' && a['success'] === false && a['message'] === 'Invalid or expired token.');
+      const malformed = answers.filter((a) => a.type === 'error' && a.message === 'Malformed WebSocket request.');
+      const invalidToken = answers.filter((a) => a.type === 'error' && a.message === 'Invalid or expired token.');
       expect(malformed.length + invalidToken.length, context).toBe(FRAMES_PER_ENDPOINT);
       expect(invalidToken.length, context).toBe(refreshes);
 

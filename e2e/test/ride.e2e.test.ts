@@ -6,7 +6,7 @@
  * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, Inbox, registerDriver, registerUser, type Account, type Message } from '../src/client.ts';
+import { about, bookingOf, http, Inbox, registerDriver, registerUser, type Account } from '../src/client.ts';
 import { RunningSystem } from '../src/system.ts';
 
 const CENTER = { lat: 12.9716, lng: 77.5946 };
@@ -47,8 +47,6 @@ async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
   return { ...account, inbox };
 }
 
-const about = (bookingId: string, type: string, extra: Partial<Message> = {}) => (message: Message) =>
-  message.type === type && message['booking_id'] === bookingId && Object.entries(extra).every(([k, v]) => message[k] === v);
 
 async function book(rider: Account): Promise<string> {
   const response = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
@@ -97,7 +95,7 @@ describe('a ride from booking to completion', () => {
 
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'accepted' }));
     const otpMessage = await rider.inbox.waitFor(about(id, 'otp'));
-    const otp = otpMessage['otp'] as string;
+    const otp = otpMessage.otp;
     expect(otp).toMatch(/^\d{6}$/);
     await winner.rides.waitFor(about(id, 'booking_status', { status: 'accepted' }));
 
@@ -113,13 +111,13 @@ describe('a ride from booking to completion', () => {
 
     // Nobody else heard about it; no driver ever saw the OTP.
     for (const outsider of [far, unavailable]) {
-      expect(outsider.offers.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+      expect(outsider.offers.messages.filter((m) => bookingOf(m) === id)).toEqual([]);
     }
-    expect(stranger.inbox.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+    expect(stranger.inbox.messages.filter((m) => bookingOf(m) === id)).toEqual([]);
     for (const driver of [...near, far, unavailable]) {
       for (const message of [...driver.offers.messages, ...driver.rides.messages]) expect(JSON.stringify(message)).not.toContain(otp);
     }
-    for (const driver of [loser, bystander]) expect(driver.rides.messages.filter((m) => m['booking_id'] === id)).toEqual([]);
+    for (const driver of [loser, bystander]) expect(driver.rides.messages.filter((m) => bookingOf(m) === id)).toEqual([]);
   });
 });
 
@@ -152,7 +150,7 @@ describe('reconnecting', () => {
     const id = await book(rider);
     await driver.offers.waitFor(about(id, 'available_booking'));
     await act(driver, id, 'accept');
-    const otp = (await rider.inbox.waitFor(about(id, 'otp')))['otp'];
+    const otp = (await rider.inbox.waitFor(about(id, 'otp'))).otp;
     expect((await act(driver, id, 'start', { otp })).status).toBe(200);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     rider.inbox.close();

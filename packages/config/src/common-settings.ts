@@ -1,5 +1,5 @@
 import { TOPIC_IDS, TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
-import { boolean, hostPortList, integer, oneOf, string, type Setting } from './settings.ts';
+import { boolean, hostPortList, integer, oneOf, originList, requiredInProduction, string, type Setting } from './settings.ts';
 
 /** How a Kafka client may authenticate: `none`, or the SASL mechanism the broker's listener expects. */
 export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -69,6 +69,12 @@ export const commonSettings = {
     min: 0,
     description: 'How long a graceful shutdown may take before the process exits anyway',
   }),
+  corsAllowedOrigins: requiredInProduction(
+    originList('CORS_ALLOWED_ORIGINS', {
+      description:
+        'Web origins (comma-separated, e.g. https://app.example.com) whose browser pages may call the HTTP API; unset allows any origin outside production, and NODE_ENV=production requires it',
+    }),
+  ),
   kafka: kafkaSettings,
   topics: topicSettings,
 };

@@ -161,6 +161,47 @@ export function hostPortList(envVar: string, options: SettingOptions<string[]>):
   );
 }
 
+/**
+ * Comma-separated web origins (`scheme://host[:port]`, as a browser sends them in `Origin`),
+ * each normalised the way a browser serialises it (lower-case host, default port dropped).
+ * Unset reads as null: the caller decides what no list means.
+ */
+export function originList(envVar: string, options: { readonly description: string }): Setting<readonly string[] | null> {
+  return {
+    envVar,
+    description: options.description,
+    defaultText: undefined,
+    read(raw) {
+      const text = raw?.trim() ?? '';
+      if (text === '') return null;
+      return text.split(',').map((entry) => {
+        const origin = entry.trim();
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        const bare =
+          parsed !== undefined &&
+          (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+          parsed.username === '' &&
+          parsed.password === '' &&
+          parsed.search === '' &&
+          parsed.hash === '' &&
+          parsed.pathname === '/' &&
+          !origin.endsWith('/');
+        if (!parsed || !bare) {
+          throw new InvalidSettingError(
+            `must be comma-separated origins such as https://app.example.com (scheme, host and optional port; no path) ${describeGot(text)}`,
+          );
+        }
+        return parsed.origin;
+      });
+    },
+  };
+}
+
 export function redactUrl(raw: string): string {
   try {
     const parsed = new URL(raw);

@@ -7,6 +7,7 @@ import {
   integer,
   loadConfig,
   oneOf,
+  originList,
   port,
   requiredInProduction,
   string,
@@ -98,5 +99,31 @@ describe('loadConfig', () => {
     });
     expect(table).toContain('`DATABASE_URL`');
     expect(table).not.toContain('secret');
+  });
+});
+
+describe('originList (CORS_ALLOWED_ORIGINS)', () => {
+  const origins = { cors: requiredInProduction(originList('CORS_ALLOWED_ORIGINS', { description: 'origins' })) };
+
+  it('reads origins as a browser sends them, and unset as null outside production', () => {
+    expect(loadConfig(origins, { CORS_ALLOWED_ORIGINS: ' https://App.Example.com , http://localhost:5173,https://x.test:443' }).cors).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      'https://x.test',
+    ]);
+    expect(loadConfig(origins, {}).cors).toBeNull();
+    expect(loadConfig(origins, { CORS_ALLOWED_ORIGINS: '  ' }).cors).toBeNull();
+  });
+
+  it.each(['https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'ftp://x.test', '*', 'https://u:p@x.test', 'https://a.test,,https://b.test'])(
+    'refuses %s, naming the setting',
+    (value) => {
+      expect(() => loadConfig(origins, { CORS_ALLOWED_ORIGINS: value })).toThrow(/CORS_ALLOWED_ORIGINS must be comma-separated origins/);
+    },
+  );
+
+  it('is required with NODE_ENV=production', () => {
+    expect(() => loadConfig(origins, { NODE_ENV: 'production' })).toThrow('NODE_ENV=production requires CORS_ALLOWED_ORIGINS (not set)');
+    expect(loadConfig(origins, { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://a.test' }).cors).toEqual(['https://a.test']);
   });
 });

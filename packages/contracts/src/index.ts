@@ -7,3 +7,4 @@ export * from './driver-locations.ts';
 export * from './dispatch-offers.ts';
 export * from './identity-revocations.ts';
 export * from './topic-messages.ts';
+export * from './socket-messages.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeServerMessage, type ServerMessage } from '@rideline/contracts';
 import WebSocket from 'ws';
 
 /** The public contract, as an app would use it: HTTP with bearer tokens, and sockets. */
@@ -50,16 +51,25 @@ export async function register(bookingUrl: string, kind: 'user' | 'driver'): Pro
   return { id: body.driver.id, token: body.access_token };
 }
 
-export type SocketMessage = { readonly type: string } & Record<string, unknown>;
+export type SocketMessage = ServerMessage;
 
-export function openSocket(gatewayUrl: string, path: string, token: string, onMessage: (message: SocketMessage) => void): Promise<WebSocket> {
+/**
+ * Opens a socket whose messages are read against the contract; `onInvalid` hears a message
+ * that is not JSON or does not match it (the demo counts it as an error rather than guess).
+ */
+export function openSocket(
+  gatewayUrl: string,
+  path: string,
+  token: string,
+  onMessage: (message: SocketMessage) => void,
+  onInvalid: (text: string) => void = () => {},
+): Promise<WebSocket> {
   const socket = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
   socket.on('message', (data) => {
-    try {
-      onMessage(JSON.parse(data.toString()) as SocketMessage);
-    } catch {
-      // not JSON: ignore
-    }
+    const text = data.toString();
+    const message = decodeServerMessage(text);
+    if (message === null) onInvalid(text);
+    else onMessage(message);
   });
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket));

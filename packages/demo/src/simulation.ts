@@ -1,3 +1,4 @@
+import type { BookingStatusValue, LocationFrame } from '@rideline/contracts';
 import type WebSocket from 'ws';
 import { call, HttpError, openSocket, register, type Account, type SocketMessage } from './api.ts';
 import { between, drift, randomPoint, sleep, type Point } from './city.ts';
@@ -77,13 +78,13 @@ export class Simulation {
     await call(`${dispatchUrl}/drivers/me/availability`, 'PUT', { available: true }, driver.token);
     await call(`${dispatchUrl}/drivers/me/location`, 'PUT', position, driver.token);
     const offers = await openSocket(gatewayUrl, '/ws/driver/available_bookings/', driver.token, (message) => {
-      const bookingId = String(message['booking_id']);
       if (message.type === 'booking_unavailable') {
-        const index = open.indexOf(bookingId);
+        const index = open.indexOf(message.booking_id);
         if (index >= 0) open.splice(index, 1);
         return;
       }
       if (message.type !== 'available_booking') return;
+      const bookingId = message.booking_id;
       // Bookings left pending by an earlier demo run may still be offered; their riders are gone.
       if (!this.#ledger.createdAt.has(bookingId)) return;
       if (!this.#ledger.offered.has(bookingId)) {
@@ -94,14 +95,15 @@ export class Simulation {
       }
       if (!open.includes(bookingId)) open.push(bookingId);
       takeNext();
-    });
-    const assigned = await openSocket(gatewayUrl, '/ws/driver/bookings/', driver.token, () => {});
+    }, this.#onInvalid);
+    const assigned = await openSocket(gatewayUrl, '/ws/driver/bookings/', driver.token, () => {}, this.#onInvalid);
     this.#sockets.push(offers, assigned);
     // Location pings over the socket, as the app sends them while driving around.
     this.#timers.push(
       setInterval(() => {
         position = drift(position);
-        if (offers.readyState === offers.OPEN) offers.send(JSON.stringify({ type: 'location', ...position }));
+        const frame: LocationFrame = { type: 'location', lat: position.lat, lng: position.lng };
+        if (offers.readyState === offers.OPEN) offers.send(JSON.stringify(frame));
       }, 5_000),
     );
   }
@@ -144,13 +146,12 @@ export class Simulation {
   async #startRider(rider: Account): Promise<void> {
     let active: string | null = null;
     const socket = await openSocket(this.options.gatewayUrl, '/ws/bookings/', rider.token, (message) => {
-      const bookingId = String(message['booking_id']);
       if (message.type === 'otp') {
-        this.#ledger.otps.set(bookingId, String(message['otp']));
-        const accepted = this.#ledger.acceptedAt.get(bookingId);
+        this.#ledger.otps.set(message.booking_id, message.otp);
+        const accepted = this.#ledger.acceptedAt.get(message.booking_id);
         if (accepted !== undefined) this.stats.otpLatencyMs.push(Date.now() - accepted);
-      } else if (message.type === 'booking_status') this.#onStatus(bookingId, String(message['status']), () => (active = null));
-    });
+      } else if (message.type === 'booking_status') this.#onStatus(message.booking_id, message.status, () => (active = null));
+    }, this.#onInvalid);
     this.#sockets.push(socket);
     void (async () => {
       while (this.#booking) {
@@ -177,7 +178,9 @@ export class Simulation {
     })();
   }
 
-  #onStatus(bookingId: string, status: string, release: () => void): void {
+  readonly #onInvalid = (text: string): void => this.stats.error(`a socket message outside the contract: ${text.slice(0, 200)}`);
+
+  #onStatus(bookingId: string, status: BookingStatusValue, release: () => void): void {
     if (status !== 'pending') this.#pendingOwners.delete(bookingId);
     if (status === 'accepted') {
       this.stats.counts.accepted++;

@@ -13,6 +13,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { installHealth, type ReadinessCheck } from './health.ts';
 import { installMetrics } from './metrics.ts';
 import { installBodyParsers } from './body-parsers.ts';
+import { installCors, type CorsPolicy } from './cors.ts';
 import { installTextGuard } from './text-guard.ts';
 import { installValidation } from './validation.ts';
 
@@ -21,6 +22,11 @@ export interface ServiceAppOptions {
   readonly logger: FastifyBaseLogger;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
   readonly bodyLimitBytes?: number;
+  /**
+   * Which browser origins may call the service: services pass their `CORS_ALLOWED_ORIGINS`
+   * (commonSettings). Without it no origin is allowed, so an app that forgets it fails closed.
+   */
+  readonly cors?: CorsPolicy;
   /** One line for the OpenAPI document's description. */
   readonly description?: string;
 }
@@ -35,7 +41,7 @@ export type ServiceApp = FastifyInstance<
 
 /**
  * The Fastify instance every service starts from: typed routes (TypeBox), the API.md error
- * body, health, metrics, and an OpenAPI document of every route at `/openapi.json`. Services
+ * body, CORS, health, metrics, and an OpenAPI document of every route at `/openapi.json`. Services
  * add their routes and metrics to it.
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<{ app: ServiceApp; metrics: Registry }> {
@@ -50,6 +56,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
     },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Before any route: its preflight route and onRequest hook then cover them all.
+  await installCors(app, options.cors ?? { allowedOrigins: [] });
   // Registered (and awaited) before any route, so that it sees them all.
   await app.register(swagger, {
     openapi: {

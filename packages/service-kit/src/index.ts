@@ -8,3 +8,4 @@ export * from './run-service.ts';
 export * from './listen.ts';
 export * from './dependency-errors.ts';
 export * from './well-formed-text.ts';
+export * from './cors.ts';

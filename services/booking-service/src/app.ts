@@ -1,4 +1,4 @@
-import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
+import { createServiceApp, type CorsPolicy, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { bookingRoutes, type BookingRoutesDeps } from './bookings/routes.ts';
 import type { PrismaClient } from './db/client.ts';
@@ -13,6 +13,7 @@ export interface BookingDeps {
   readonly bookings: BookingRoutesDeps;
   readonly kafkaReady: ReadinessCheck;
   readonly databaseReady: ReadinessCheck;
+  readonly cors: CorsPolicy;
 }
 
 /** The booking-service HTTP app: identity and bookings, on the shared service kit. */
@@ -20,6 +21,7 @@ export async function buildApp(deps: BookingDeps) {
   const { app, metrics } = await createServiceApp({
     service: 'booking-service',
     logger: deps.logger,
+    cors: deps.cors,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
   });
   await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations, metrics });

@@ -92,6 +92,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       },
       kafkaReady: kafka.ready,
       databaseReady: databaseReadinessCheck(prisma),
+      cors: { allowedOrigins: config.corsAllowedOrigins },
     });
     const outboxWait = new Histogram({
       name: 'outbox_wait_seconds',

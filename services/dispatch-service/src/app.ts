@@ -1,4 +1,4 @@
-import { createServiceApp, type ReadinessCheck } from '@rideline/service-kit';
+import { createServiceApp, type CorsPolicy, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { installDriverRoutes, type DriverRoutesDeps } from './http/driver-routes.ts';
 import { installRateLimit } from './http/rate-limit.ts';
@@ -13,6 +13,7 @@ export interface DispatchDeps {
     readonly state: ReadinessCheck;
   };
   readonly drivers: DriverRoutesDeps;
+  readonly cors: CorsPolicy;
 }
 
 /** The dispatch-service HTTP app; `dispatch-system.ts` wires it to the broker and the picture. */
@@ -20,6 +21,7 @@ export async function buildApp(deps: DispatchDeps) {
   const { app, metrics } = await createServiceApp({
     service: 'dispatch-service',
     logger: deps.logger,
+    cors: deps.cors,
     readiness: deps.readiness,
     description: 'Where available drivers are; offers each new booking to the nearby ones',
   });

@@ -53,6 +53,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
 
     const { app, metrics: registry } = await buildApp({
       logger,
+      cors: { allowedOrigins: config.corsAllowedOrigins },
       readiness: {
         kafka: kafka.ready,
         auth: keys.ready,

@@ -1,4 +1,4 @@
-import { createServiceApp, type ReadinessCheck, type ServiceApp } from '@rideline/service-kit';
+import { createServiceApp, type CorsPolicy, type ReadinessCheck, type ServiceApp } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StartableVerifier } from './auth/key-loading.ts';
 import { authReadiness } from './auth/key-loading.ts';
@@ -28,6 +28,8 @@ export interface GatewayDeps {
   readonly openNotice: (notice: BookingNotification) => OtpNotice | null;
   readonly sockets: SocketSettings;
   readonly shutdownDeadlineMs: number;
+  /** CORS of the HTTP routes (health, metrics, OpenAPI); WebSocket upgrades are not CORS requests. */
+  readonly cors: CorsPolicy;
   /** The clock, ms since the epoch; default `Date.now`. */
   readonly now?: () => number;
 }
@@ -54,6 +56,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   const { app, metrics: registry } = await createServiceApp({
     service: 'realtime-gateway',
     logger: deps.logger,
+    cors: deps.cors,
     description: 'WebSocket gateway: /ws/bookings/, /ws/driver/bookings/, /ws/driver/available_bookings/',
     readiness: {
       kafka: deps.kafkaReady,

@@ -22,16 +22,25 @@ describe('gateway config: OTP_NOTICE_KEY', () => {
     expect(() => readGatewayConfig({ OTP_NOTICE_KEY: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
+  // Production also requires CORS_ALLOWED_ORIGINS; set, so that these cases are about the key alone.
+  const ORIGINS = { CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
+
   it('in production, refuses to start without it, in one line', () => {
-    expect(() => readGatewayConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY \(not set\)$/);
+    expect(() => readGatewayConfig({ NODE_ENV: 'production', ...ORIGINS })).toThrow(/^Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY \(not set\)$/);
   });
 
   it('in production, refuses the public development key set explicitly', () => {
-    expect(() => readGatewayConfig({ NODE_ENV: 'production', OTP_NOTICE_KEY: DEVELOPMENT_NOTICE_KEY })).toThrow(/public development key/);
+    expect(() => readGatewayConfig({ NODE_ENV: 'production', ...ORIGINS, OTP_NOTICE_KEY: DEVELOPMENT_NOTICE_KEY })).toThrow(/public development key/);
   });
 
   it('in production, starts with a configured key', () => {
-    expect(readGatewayConfig({ NODE_ENV: 'production', OTP_NOTICE_KEY: KEY }).notices.otpKey).toBe(KEY);
+    expect(readGatewayConfig({ NODE_ENV: 'production', ...ORIGINS, OTP_NOTICE_KEY: KEY }).notices.otpKey).toBe(KEY);
+  });
+
+  it('in production, names every missing setting in the one line', () => {
+    expect(() => readGatewayConfig({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid configuration: NODE_ENV=production requires CORS_ALLOWED_ORIGINS, OTP_NOTICE_KEY \(not set\)$/,
+    );
   });
 });
 

@@ -67,6 +67,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     openNotice: (notice) => openOtpNotice(seal, notice),
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
+    cors: { allowedOrigins: config.corsAllowedOrigins },
   });
   const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const onUndecodable = (topic: string) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });

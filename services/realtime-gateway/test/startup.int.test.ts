@@ -31,7 +31,14 @@ describe('the OTP notice key of the real process', () => {
     service = undefined;
   });
   const start = async (env: Record<string, string>) =>
-    (service = await startServiceProcess(serviceDir, { AUTH_JWKS_URL: issuer.url, KAFKA_BROKERS: testKafkaBrokers(), OTP_NOTICE_KEY: '', ...env }));
+    (service = await startServiceProcess(serviceDir, {
+      AUTH_JWKS_URL: issuer.url,
+      KAFKA_BROKERS: testKafkaBrokers(),
+      OTP_NOTICE_KEY: '',
+      // Also required in production; set, so that these cases are about the OTP key alone.
+      CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+      ...env,
+    }));
 
   it('with NODE_ENV=production, refuses to start without OTP_NOTICE_KEY: one line, exit 1', async () => {
     await start({ NODE_ENV: 'production' });

@@ -162,6 +162,7 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
             ...process.env,
             ...topicEnv,
             NODE_ENV: 'production',
+            CORS_ALLOWED_ORIGINS: 'http://127.0.0.1',
             HOST: '127.0.0.1',
             PORT: String(port),
             KAFKA_BROKERS: brokers.join(','),

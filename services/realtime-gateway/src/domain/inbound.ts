@@ -1,22 +1,16 @@
 import { findIllFormedText } from '@rideline/service-kit/text';
+import { isLocationFrame, isRefreshFrame, type LocationFrame, type RefreshFrame } from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 
-/** A frame a client may send; anything else is `malformed` and answered with the 400 body. */
-export type InboundFrame =
-  | { readonly type: 'location'; readonly lat: number; readonly lng: number }
-  | { readonly type: 'refresh'; readonly token: string }
-  | { readonly type: 'malformed' };
+/** A frame a client may send (the contract's `ClientFrame`); anything else is `malformed`, answered with the 400 body. */
+export type InboundFrame = LocationFrame | RefreshFrame | { readonly type: 'malformed' };
 
 const MALFORMED: InboundFrame = { type: 'malformed' };
-const MAX_TOKEN_LENGTH = 4_096;
-
-const inRange = (value: unknown, limit: number): value is number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= -limit && value <= limit;
 
 /**
- * Reads one text frame: `{"type":"location","lat":..,"lng":..}` only on the available-bookings
- * endpoint (API.md, Drivers), `{"type":"refresh","token":".."}` on any. Extra fields are ignored.
- * `text` is null for binary frames, which no endpoint accepts.
+ * Reads one text frame against the contract's schemas: `location` only on the
+ * available-bookings endpoint (API.md, Drivers), `refresh` on any. Extra fields are ignored and
+ * not passed on. `text` is null for binary frames, which no endpoint accepts.
  */
 export function parseInboundFrame(endpoint: Endpoint, text: string | null): InboundFrame {
   if (text === null) return MALFORMED;
@@ -32,19 +26,10 @@ export function parseInboundFrame(endpoint: Endpoint, text: string | null): Inbo
   // logs. Only a `\u` escape can produce one (the socket refuses invalid UTF-8, JSON raw control
   // characters), so frames without one skip the walk.
   if (text.includes('\\u') && findIllFormedText(value, 'frame') !== null) return MALFORMED;
-  const frame = value as Record<string, unknown>;
-  switch (frame['type']) {
-    case 'location': {
-      const { lat, lng } = frame;
-      if (endpoint !== 'driver_available_bookings' || !inRange(lat, 90) || !inRange(lng, 180)) return MALFORMED;
-      return { type: 'location', lat, lng };
-    }
-    case 'refresh': {
-      const token = frame['token'];
-      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return MALFORMED;
-      return { type: 'refresh', token };
-    }
-    default:
-      return MALFORMED;
+  if (isLocationFrame(value)) {
+    if (endpoint !== 'driver_available_bookings') return MALFORMED;
+    return { type: 'location', lat: value.lat, lng: value.lng };
   }
+  if (isRefreshFrame(value)) return { type: 'refresh', token: value.token };
+  return MALFORMED;
 }

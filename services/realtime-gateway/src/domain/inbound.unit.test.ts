@@ -21,7 +21,13 @@ describe('inbound frames', () => {
     }
   });
 
+  it('accept a token of up to 4096 characters', () => {
+    const token = 'a'.repeat(4_096);
+    expect(parseInboundFrame('bookings', JSON.stringify({ type: 'refresh', token }))).toEqual({ type: 'refresh', token });
+  });
+
   it.each([
+    ['a token of 4097 characters', JSON.stringify({ type: 'refresh', token: 'a'.repeat(4_097) })],
     ['binary', null],
     ['not JSON', 'hello'],
     ['an array', '[]'],

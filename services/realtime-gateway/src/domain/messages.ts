@@ -1,50 +1,24 @@
+import type {
+  AvailableBookingMessage,
+  BookingStatusMessage,
+  BookingStatusValue,
+  BookingUnavailableMessage,
+  OtpMessage,
+  ServerMessage,
+  SocketErrorMessage,
+} from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 
 /**
- * Every message a socket receives: the fields of websocket-api.md plus `type` (API.md). Each
- * type is built here only, so the texts below are the single source of what clients read.
+ * Builds every message a socket receives. Their shapes are the contract's (`@rideline/contracts`
+ * socket-messages: the fields of websocket-api.md plus `type`, API.md); their texts are written
+ * here only, so the texts below are the single source of what clients read.
  */
-export type BookingStatus = 'pending' | 'accepted' | 'on_trip' | 'completed' | 'cancelled' | 'expired';
+export type BookingStatus = BookingStatusValue;
 export type RevocationReason = 'accepted' | 'cancelled' | 'expired';
 export type Canceller = 'user' | 'driver';
 
-export interface BookingStatusMessage {
-  readonly type: 'booking_status';
-  readonly booking_id: string;
-  readonly status: BookingStatus;
-  readonly message: string;
-}
-export interface OtpMessage {
-  readonly type: 'otp';
-  readonly booking_id: string;
-  readonly otp: string;
-  readonly message: string;
-}
-export interface AvailableBookingMessage {
-  readonly type: 'available_booking';
-  readonly booking_id: string;
-  readonly pickup_location: string;
-  readonly dropoff_location: string;
-  readonly estimated_cost: number;
-  readonly message: string;
-}
-export interface BookingUnavailableMessage {
-  readonly type: 'booking_unavailable';
-  readonly booking_id: string;
-  readonly message: string;
-}
-export interface ErrorMessage {
-  readonly type: 'error';
-  readonly success: false;
-  readonly message: string;
-}
-
-export type OutboundMessage =
-  | BookingStatusMessage
-  | OtpMessage
-  | AvailableBookingMessage
-  | BookingUnavailableMessage
-  | ErrorMessage;
+export type OutboundMessage = ServerMessage;
 export type OutboundType = OutboundMessage['type'];
 
 /** Which side of a booking a status message is written for. */
@@ -141,18 +115,18 @@ export const bookingUnavailableMessage = (bookingId: string, reason: RevocationR
   message: TEXTS.unavailable[reason],
 });
 
-export const errorMessage = (message: string): ErrorMessage => ({ type: 'error', success: false, message });
+export const errorMessage = (message: string): SocketErrorMessage => ({ type: 'error', success: false, message });
 
 /** Sent when a frame cannot be understood (API.md: the 400 body, plus `type`). */
-export const MALFORMED_FRAME = errorMessage(TEXTS.malformed);
+export const MALFORMED_FRAME: Readonly<SocketErrorMessage> = errorMessage(TEXTS.malformed);
 /** Sent before closing with 4001, and when an in-band refresh is refused. */
-export const INVALID_TOKEN = errorMessage(TEXTS.invalidToken);
+export const INVALID_TOKEN: Readonly<SocketErrorMessage> = errorMessage(TEXTS.invalidToken);
 /**
  * The spec's disconnection message, sent before the server closes an available-bookings
  * socket. API.md's list of types has none for it; it is an `error` (the connection is ending
  * for a reason the driver did not choose), with the spec's text.
  */
-export const DRIVER_DISCONNECTED = errorMessage(TEXTS.driverDisconnected);
+export const DRIVER_DISCONNECTED: Readonly<SocketErrorMessage> = errorMessage(TEXTS.driverDisconnected);
 
 /** Whether the server owes this endpoint the disconnection notice before it closes. */
 export const announcesDisconnection = (endpoint: Endpoint): boolean => endpoint === 'driver_available_bookings';
