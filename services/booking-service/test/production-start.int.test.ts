@@ -23,7 +23,13 @@ afterEach(async () => {
 });
 afterAll(() => database?.drop());
 
-const production = () => ({ NODE_ENV: 'production', DATABASE_URL: database.databaseUrl, KAFKA_BROKERS: testKafkaBrokers() });
+// CORS_ALLOWED_ORIGINS is required in production too (every service): set, so the keys are what is missing.
+const production = () => ({
+  NODE_ENV: 'production',
+  CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+  DATABASE_URL: database.databaseUrl,
+  KAFKA_BROKERS: testKafkaBrokers(),
+});
 const keys = {
   JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   OTP_SECRET: randomBytes(32).toString('base64url'),
