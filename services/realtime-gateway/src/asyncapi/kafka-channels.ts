@@ -46,15 +46,11 @@ const ROLES = {
 
 const DEAD_LETTER_MESSAGE = 'DeadLetterRecord';
 
-/** The event types of a topic's union, each an envelope schema whose `$id` is its type. */
+/** The event types of a topic's union: envelopes told apart by their `type` literal. */
 function eventSchemas(topic: TopicId): [string, object][] {
   if (!(topic in TOPIC_MESSAGE_SCHEMAS)) return [];
   const union = TOPIC_MESSAGE_SCHEMAS[topic as keyof typeof TOPIC_MESSAGE_SCHEMAS];
-  return union.anyOf.map((variant: object): [string, object] => {
-    const id = '$id' in variant ? variant.$id : undefined;
-    if (typeof id !== 'string') throw new Error(`an event schema of ${topic} has no $id (envelopeSchema sets it)`);
-    return [id, variant];
-  });
+  return union.anyOf.map((variant): [string, object] => [variant.properties.type.const, variant]);
 }
 
 const keyBinding = (topic: TopicId) => ({
