@@ -2,7 +2,8 @@ import type { AsyncApiChannel, AsyncApiDocument, AsyncApiMessage, AsyncApiOperat
 
 /**
  * The AsyncAPI document as one self-contained HTML page: inline CSS, no script, nothing fetched,
- * so it works offline and under a `default-src 'none'` policy. Every text is escaped; the
+ * so it works offline and under a `default-src 'none'` policy. The close codes are in each socket
+ * channel's description (as AsyncAPI tools show them), so the page does not repeat them as a table. Every text is escaped; the
  * descriptions' markdown is rendered only as far as they use it (paragraphs, `-` lists,
  * `code`, **bold**).
  */
@@ -35,6 +36,9 @@ const refName = (target: Ref): string => target.$ref.slice(target.$ref.lastIndex
 
 const anchor = (kind: string, id: string): string => `${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
+/** A title after a name, unless it only repeats it. */
+const subtitle = (name: string, title: string): string => (title === name ? '' : ` <span class="muted">${escapeHtml(title)}</span>`);
+
 const json = (value: unknown): string => `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
 
 function messageSection(id: string, message: AsyncApiMessage): string {
@@ -43,7 +47,7 @@ function messageSection(id: string, message: AsyncApiMessage): string {
     .join('');
   const key = message.bindings?.['kafka'];
   return `<section class="message" id="${anchor('message', id)}">
-<h4><code>${escapeHtml(message.name)}</code> <span class="muted">${escapeHtml(message.title)}</span></h4>
+<h4><code>${escapeHtml(message.name)}</code>${subtitle(message.name, message.title)}</h4>
 <p>${inline(message.summary)}</p>
 ${message.headers ? `<details><summary>Headers</summary>${json(message.headers)}</details>` : ''}
 ${key ? `<details><summary>Kafka key</summary>${json(key)}</details>` : ''}
@@ -62,7 +66,6 @@ function operationRow(id: string, operation: AsyncApiOperation): string {
 
 function channelSection(document: AsyncApiDocument, id: string, channel: AsyncApiChannel): string {
   const operations = Object.entries(document.operations).filter(([, operation]) => refName(operation.channel) === id);
-  const closeCodes = channel['x-close-codes'] ?? [];
   const refusals = channel['x-upgrade-refusals'] ?? [];
   const messages = Object.values(channel.messages).map((target) => {
     const name = refName(target);
@@ -70,23 +73,13 @@ function channelSection(document: AsyncApiDocument, id: string, channel: AsyncAp
     return message ? messageSection(name, message) : '';
   });
   return `<section class="channel" id="${anchor('channel', id)}">
-<h3><code>${escapeHtml(channel.address)}</code> <span class="muted">${escapeHtml(channel.title)}</span></h3>
+<h3><code>${escapeHtml(channel.address)}</code>${subtitle(channel.address, channel.title)}</h3>
 <p class="summary">${inline(channel.summary)}</p>
 ${markdown(channel.description)}
 ${
   refusals.length > 0
     ? `<h4>Upgrade refusals</h4><table><tr><th>status</th><th>code</th><th>when</th></tr>${refusals
         .map((refusal) => `<tr><td>${refusal.status}</td><td><code>${escapeHtml(refusal.code)}</code></td><td>${inline(refusal.when)}</td></tr>`)
-        .join('')}</table>`
-    : ''
-}
-${
-  closeCodes.length > 0
-    ? `<h4>Close codes</h4><table><tr><th>code</th><th>when</th><th>sent first</th></tr>${closeCodes
-        .map(
-          (close) =>
-            `<tr><td>${close.code}</td><td>${inline(close.when)}</td><td>${close.sentFirst === undefined ? '' : `<code>${escapeHtml(JSON.stringify(close.sentFirst))}</code>`}</td></tr>`,
-        )
         .join('')}</table>`
     : ''
 }
@@ -110,7 +103,8 @@ table{border-collapse:collapse;width:100%;margin:6px 0 12px}th,td{border:1px sol
 .message{border:1px solid #e3e6eb;border-radius:6px;padding:4px 14px 10px;margin:10px 0}
 .action{font-weight:600}.action.send{color:#2b8a3e}.action.receive{color:#1864ab}
 details{margin:4px 0}summary{cursor:pointer;color:#364fc7}
-nav ul{columns:2}a{color:#364fc7}
+nav>ul{display:flex;gap:48px;list-style:none;padding:0}nav>ul>li>ul{padding-left:18px}
+h3 code,h2 code{font-size:.95em}a{color:#364fc7}
 `;
 
 export function renderAsyncApiHtml(document: AsyncApiDocument): string {

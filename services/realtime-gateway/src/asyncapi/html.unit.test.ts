@@ -12,9 +12,8 @@ describe('the AsyncAPI page', () => {
     for (const message of Object.values(document.components.messages)) expect(html).toContain(`<code>${message.name}</code>`);
   });
 
-  it('shows the close codes and the upgrade refusals as tables', () => {
-    expect(html.match(/<h4>Close codes<\/h4><table>/g)).toHaveLength(3);
-    expect(html).toContain('<tr><td>4029</td>');
+  it('shows the close codes on every socket channel and the upgrade refusals as a table', () => {
+    expect(html.match(/<li><strong>4029<\/strong>/g)).toHaveLength(3);
     expect(html).toContain('<td><code>MALFORMED_WEBSOCKET_REQUEST</code></td>');
   });
 

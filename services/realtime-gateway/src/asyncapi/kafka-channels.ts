@@ -30,7 +30,7 @@ const ROLES = {
   dispatchOffers: {
     summary: 'Offers of bookings to drivers and their revocation.',
     producers: 'dispatch-service',
-    consumers: 'booking-service, realtime-gateway',
+    consumers: 'booking-service, dispatch-service (rebuilding its state), realtime-gateway',
   },
   identityRevocations: {
     summary: 'Login sessions ended before their tokens expire (logout, refresh-token reuse).',

@@ -165,10 +165,11 @@ export const CLOSE_CODES: readonly CloseCodeDoc[] = [
   },
 ];
 
-const REFUSAL_WHEN: Readonly<Record<number, string>> = {
-  400: 'Not a proper WebSocket handshake, or a token both in the header and in the subprotocol.',
-  401: 'Token missing, invalid, expired, of the wrong kind for the endpoint, or of a revoked login session.',
-  503: 'Retry after `Retry-After` seconds: booking-service\'s keys not loaded yet (`DEPENDENCY_DOWN`), or the gateway still starting (`NOT_READY`).',
+const REFUSAL_WHEN: Readonly<Record<string, string>> = {
+  MALFORMED_WEBSOCKET_REQUEST: 'Not a proper WebSocket handshake (not GET, no `Upgrade: websocket`, a bad key, a version other than 13), or a token both in the header and in the subprotocol.',
+  UNAUTHORIZED: 'Token missing, invalid, expired, of the wrong kind for the endpoint, or of a revoked login session.',
+  DEPENDENCY_DOWN: "booking-service's keys are not loaded yet; retry after `Retry-After` seconds.",
+  NOT_READY: 'The gateway just started and is still rebuilding its state or reading the revocations; retry after `Retry-After` seconds.',
 };
 
 /** One entry per distinct answer (several reasons share the 401), in the order of REJECTIONS. */
@@ -176,7 +177,7 @@ export const UPGRADE_REFUSALS: readonly UpgradeRefusalDoc[] = [
   ...new Map(
     Object.values(REJECTIONS).map(({ status, message, code }) => [
       code,
-      { status, code, body: { success: false, message, code }, when: REFUSAL_WHEN[status] ?? '' },
+      { status, code, body: { success: false, message, code }, when: REFUSAL_WHEN[code] ?? '' },
     ]),
   ).values(),
 ];
@@ -202,7 +203,9 @@ export function socketMessages(): Record<string, AsyncApiMessage> {
 
 const closeCodeLines = (endpoint: Endpoint): string[] => [
   'Close codes:',
-  ...CLOSE_CODES.map((close) => `- **${close.code}**: ${close.when}`),
+  ...CLOSE_CODES.map(
+    (close) => `- **${close.code}**: ${close.when}${close.sentFirst === undefined ? '' : ` Sent first: \`${JSON.stringify(close.sentFirst)}\`.`}`,
+  ),
   ...(endpoint === 'driver_available_bookings'
     ? [`Before every server-side close on this endpoint the gateway sends \`${JSON.stringify(DRIVER_DISCONNECTED)}\`.`]
     : []),
