@@ -62,3 +62,15 @@ export type TopicNames = Readonly<Record<TopicId, string>>;
 export const DEFAULT_TOPIC_NAMES: TopicNames = Object.fromEntries(
   TOPIC_IDS.map((id) => [id, TOPICS[id].defaultName]),
 ) as Record<TopicId, string>;
+
+/**
+ * The headers of a record parked on the dead-letter topic: its value and key are the original
+ * record's, unchanged, and these say where it came from and why it was parked.
+ */
+export const DEAD_LETTER_HEADERS = {
+  sourceTopic: 'x-source-topic',
+  sourcePartition: 'x-source-partition',
+  sourceOffset: 'x-source-offset',
+  consumerGroup: 'x-consumer-group',
+  reason: 'x-reason',
+} as const;

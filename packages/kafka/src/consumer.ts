@@ -1,4 +1,5 @@
 import {
+  DEAD_LETTER_HEADERS,
   decodeMessage,
   type MessageTopicId,
   type TopicMessage,
@@ -111,11 +112,11 @@ export class TypedConsumer<T extends MessageTopicId> {
         key: message.key,
         value: message.value,
         headers: {
-          'x-source-topic': source,
-          'x-source-partition': String(partition),
-          'x-source-offset': message.offset,
-          'x-consumer-group': this.#options.groupId,
-          'x-reason': reason,
+          [DEAD_LETTER_HEADERS.sourceTopic]: source,
+          [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
+          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+          [DEAD_LETTER_HEADERS.consumerGroup]: this.#options.groupId,
+          [DEAD_LETTER_HEADERS.reason]: reason,
         },
       },
     ]);

@@ -2,6 +2,7 @@ import { createServiceApp, type CorsPolicy, type ReadinessCheck, type ServiceApp
 import type { FastifyBaseLogger } from 'fastify';
 import type { StartableVerifier } from './auth/key-loading.ts';
 import { authReadiness } from './auth/key-loading.ts';
+import { installAsyncApiRoutes } from './asyncapi/routes.ts';
 import type { SocketSettings } from './config.ts';
 import type { BookingNotification } from '@rideline/contracts';
 import { Projection, type OtpNotice } from './domain/projection.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     },
   });
   const metrics = createGatewayMetrics(registry);
+  installAsyncApiRoutes(app);
   const service = new SocketService({
     projection,
     verifier: deps.verifier,

@@ -14,4 +14,9 @@ export const CLOSE = {
   tooManySockets: 4029,
   /** The client did not read fast enough and its send queue passed WS_MAX_BUFFERED_BYTES. */
   slowClient: 4008,
+  /**
+   * An inbound frame over WS_MAX_FRAME_BYTES: `ws` closes with it itself (its `maxPayload`); named
+   * here so that the published close codes (the AsyncAPI document) cover it.
+   */
+  frameTooLarge: 1009,
 } as const;

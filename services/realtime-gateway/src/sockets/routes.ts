@@ -32,7 +32,8 @@ export interface SocketRoutesOptions {
   readonly shutdownDeadlineMs: number;
 }
 
-const REJECTIONS: Record<RejectReason, { readonly status: number; readonly message: string; readonly code: string }> = {
+/** The HTTP answer to each refused upgrade (also listed in the AsyncAPI document). */
+export const REJECTIONS: Record<RejectReason, { readonly status: number; readonly message: string; readonly code: string }> = {
   malformed_request: { status: 400, message: TEXTS.malformed, code: 'MALFORMED_WEBSOCKET_REQUEST' },
   missing_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
   invalid_token: { status: 401, message: TEXTS.invalidToken, code: 'UNAUTHORIZED' },
