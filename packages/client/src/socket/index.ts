@@ -27,4 +27,10 @@ export {
   type TokenSource,
 } from './socket-client.ts';
 export { refreshDueAt, tokenExpiresAt } from './token-expiry.ts';
-export type { WebSocketConstructor, WebSocketEventLike, WebSocketInit, WebSocketLike } from './web-socket.ts';
+export type {
+  WebSocketCloseEventLike,
+  WebSocketConstructor,
+  WebSocketInit,
+  WebSocketLike,
+  WebSocketMessageEventLike,
+} from './web-socket.ts';

@@ -188,7 +188,7 @@ export class SocketClient<M extends ServerMessage> {
     this.#socket = socket;
     socket.addEventListener('open', () => generation === this.#generation && this.#opened(generation));
     socket.addEventListener('message', (event) => generation === this.#generation && this.#receive(event.data));
-    socket.addEventListener('close', (event) => generation === this.#generation && this.#closed(event.code ?? CLOSE_CODES.abnormal, event.reason ?? ''));
+    socket.addEventListener('close', (event) => generation === this.#generation && this.#closed(event.code, event.reason));
     // An error is always followed by a close, which decides what happens.
     socket.addEventListener('error', () => {});
   }

@@ -3,19 +3,23 @@
  * React Native, Node 22+ (global `WebSocket`) and the `ws` package all offer. It is injected
  * rather than imported so this package never pulls a Node module into a browser bundle.
  */
-export interface WebSocketEventLike {
-  /** `message`: the text frame (a string); binary frames arrive as something else. */
-  readonly data?: unknown;
-  /** `close` */
-  readonly code?: number;
-  readonly reason?: string;
+export interface WebSocketMessageEventLike {
+  /** A text frame is a string; a binary frame arrives as something else. */
+  readonly data: unknown;
+}
+
+export interface WebSocketCloseEventLike {
+  readonly code: number;
+  readonly reason: string;
 }
 
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: WebSocketEventLike) => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: WebSocketMessageEventLike) => void): void;
+  addEventListener(type: 'close', listener: (event: WebSocketCloseEventLike) => void): void;
 }
 
 /** Options only some implementations accept (`ws`, React Native): browsers ignore them. */
