@@ -54,7 +54,9 @@ export type SocketWarning =
   /** Not JSON, not in the contract, or not a type this endpoint sends: reported, never acted on. */
   | { readonly kind: 'invalid_message'; readonly data: unknown }
   /** `getToken` or `refreshToken` threw or rejected; the client retries later. */
-  | { readonly kind: 'token_error'; readonly error: unknown };
+  | { readonly kind: 'token_error'; readonly error: unknown }
+  /** The WebSocket implementation threw when constructed (a malformed URL, say); retried after the back-off. */
+  | { readonly kind: 'connect_error'; readonly error: unknown };
 
 /** Events of every client, whatever its endpoint. */
 export interface LifecycleEvents {
@@ -182,7 +184,7 @@ export class SocketClient<M extends ServerMessage> {
         ? new this.#WebSocket(this.#url, undefined, { headers: { authorization: `Bearer ${token}` } })
         : new this.#WebSocket(this.#url, ['bearer', token]);
     } catch (error) {
-      this.#lifecycle.emit('warning', { kind: 'token_error', error });
+      this.#lifecycle.emit('warning', { kind: 'connect_error', error });
       return this.#scheduleReconnect(null);
     }
     this.#socket = socket;
