@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { events, newId, publish } from '../../../services/realtime-gateway/test/support/events.ts';
+import {
+  deleteTopics,
+  sleep,
+  startTestGateway,
+  startTestKafka,
+  uniqueTopics,
+  until,
+  untilReady,
+  type TestGateway,
+} from '../../../services/realtime-gateway/test/support/gateway.ts';
+import { startTestIssuer, type TestIssuer } from '../../../services/realtime-gateway/test/support/jwks-server.ts';
+import { riderSocket } from '../src/socket/index.ts';
+import { record } from './support/app-log.ts';
+import { RecordingWebSocket } from './support/recording-web-socket.ts';
+
+/** A gateway stopped and a new one started on the same port, against the real broker. */
+const topics = uniqueTopics('client-reconnect');
+let issuer: TestIssuer;
+let kafka: Awaited<ReturnType<typeof startTestKafka>>;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  kafka = await startTestKafka(topics);
+  gateway = await startTestGateway(topics, issuer.url);
+  await untilReady(gateway);
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await deleteTopics(kafka, topics);
+  await kafka?.close();
+  await issuer?.close();
+});
+
+const status = (bookingId: string, value: string) => expect.objectContaining({ type: 'booking_status', booking_id: bookingId, status: value });
+const otp = (bookingId: string, value: string) => expect.objectContaining({ type: 'otp', booking_id: bookingId, otp: value });
+
+it('reconnects to a restarted gateway: the app misses no status (published while it was down) and sees none twice', async () => {
+  const rider: Parameters<TestIssuer['token']>[0] = { kind: 'user', id: newId() };
+  const driverId = newId();
+  const unchanged = { bookingId: newId(), userId: rider.id };
+  const changed = { bookingId: newId(), userId: rider.id };
+  const controller = new AbortController();
+  const client = riderSocket({
+    url: gateway.wsBase,
+    getToken: () => issuer.token(rider, 300),
+    WebSocket: RecordingWebSocket,
+    auth: 'header',
+    backoff: { baseMs: 100, capMs: 500 },
+    signal: controller.signal,
+  });
+  const app = record(client, ['booking_status', 'otp', 'error']);
+  await until(() => client.state === 'open', 10_000, 'open');
+
+  await publish.booking(kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed));
+  await until(() => app.messages.length === 3, 10_000, 'the live statuses');
+  // The OTP travels on another topic: published after the statuses arrived, for a fixed order.
+  await publish.notice(kafka, events.otp(unchanged, '111222'));
+  await until(() => app.messages.length === 4, 10_000, 'the live OTP');
+
+  const port = new URL(gateway.httpBase).port;
+  await gateway.close();
+  await until(() => app.states.some((s) => s.state === 'closed'), 5_000, 'the close');
+  expect(app.states.find((s) => s.state === 'closed')).toMatchObject({ code: 1001, action: 'reconnect' });
+
+  // While no gateway runs: the second booking is accepted and its OTP issued.
+  await publish.booking(kafka, events.accepted(changed, driverId, 2));
+  await publish.notice(kafka, events.otp(changed, '333444'));
+  await sleep(600); // a few failed attempts, each backed off
+  gateway = await startTestGateway(topics, issuer.url, { PORT: port });
+  await untilReady(gateway);
+  await until(() => app.messages.length === 6, 15_000, 'the snapshot after the restart');
+  await publish.booking(kafka, events.started(changed, driverId, 4));
+  await until(() => app.messages.length === 7, 10_000, 'the live message after the restart');
+  await sleep(300);
+
+  expect(app.messages).toEqual([
+    status(unchanged.bookingId, 'pending'),
+    status(unchanged.bookingId, 'accepted'),
+    status(changed.bookingId, 'pending'),
+    otp(unchanged.bookingId, '111222'),
+    status(changed.bookingId, 'accepted'),
+    otp(changed.bookingId, '333444'),
+    status(changed.bookingId, 'on_trip'),
+  ]);
+  // The gateway did re-send the unchanged booking's state on reconnect: the client merged it away.
+  const resent = RecordingWebSocket.last().received.map((text) => JSON.parse(text) as { type: string; booking_id: string; status?: string });
+  expect(resent).toContainEqual(expect.objectContaining({ type: 'booking_status', booking_id: unchanged.bookingId, status: 'accepted' }));
+  expect(resent).toContainEqual(expect.objectContaining({ type: 'otp', booking_id: unchanged.bookingId }));
+  expect(app.states.filter((s) => s.state === 'open')).toHaveLength(2);
+  expect(app.states.filter((s) => s.state === 'connecting').length).toBeGreaterThan(2);
+
+  controller.abort();
+  await expect(client.stopped).resolves.toEqual({ reason: 'aborted', code: null });
+  expect(app.states.at(-1)).toEqual({ state: 'stopped', reason: 'aborted', code: null });
+});
