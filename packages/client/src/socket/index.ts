@@ -1,0 +1,2 @@
+// Placeholder: the socket clients (connectRiderSocket, connectDriverOffersSocket...) replace this file at merge.
+export {};
