@@ -5,9 +5,12 @@ import WebSocket from 'ws';
 
 export interface Account {
   readonly id: string;
-  /** The access token issued at registration, for sockets and raw requests. */
+  /** An access token, for sockets and raw requests. */
   readonly token: string;
-  /** The app's HTTP client (`@rideline/client`), signed in as this account. */
+}
+
+/** A registered account, with the app's HTTP client (`@rideline/client`) signed in as it. */
+export interface AppAccount extends Account {
   readonly client: RidelineClient;
 }
 
@@ -53,13 +56,13 @@ export function expectOk<T>(result: Result<T>): T {
   return result.data;
 }
 
-export async function registerUser(urls: HttpUrls): Promise<Account> {
+export async function registerUser(urls: HttpUrls): Promise<AppAccount> {
   const client = createRidelineClient({ bookingUrl: urls.booking, dispatchUrl: urls.dispatch });
   const body = expectOk(await client.auth.registerRider({ name: 'Rider', email: `rider-${randomUUID()}@example.com`, password: 'correct horse battery' }));
   return { id: body.user.id, token: body.access_token, client };
 }
 
-export async function registerDriver(urls: HttpUrls): Promise<Account> {
+export async function registerDriver(urls: HttpUrls): Promise<AppAccount> {
   const client = createRidelineClient({ bookingUrl: urls.booking, dispatchUrl: urls.dispatch });
   const body = expectOk(
     await client.auth.registerDriver({

@@ -21,7 +21,7 @@ let dispatch: string;
 let gateway: string;
 const inboxes: Inbox[] = [];
 
-interface Session extends Pick<Account, 'id' | 'token'> {
+interface Session extends Account {
   readonly refreshToken: string;
 }
 

@@ -6,7 +6,7 @@
  * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { about, bookingOf, expectOk, Inbox, registerDriver, registerUser, type Account } from '../src/client.ts';
+import { about, bookingOf, expectOk, Inbox, registerDriver, registerUser, type AppAccount as Account } from '../src/client.ts';
 import type { Result } from '@rideline/client';
 import { RunningSystem } from '../src/system.ts';
 
