@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { createRidelineClient, type Result, type RidelineClient } from '@rideline/client';
 import { decodeServerMessage, type ServerMessage, type ServerMessageOf, type ServerMessageType } from '@rideline/contracts';
 import WebSocket from 'ws';
 
 export interface Account {
   readonly id: string;
+  /** An access token, for sockets and raw requests. */
   readonly token: string;
+}
+
+/** A registered account, with the app's HTTP client (`@rideline/client`) signed in as it. */
+export interface AppAccount extends Account {
+  readonly client: RidelineClient;
+}
+
+/** The HTTP services' base URLs. */
+export interface HttpUrls {
+  readonly booking: string;
+  readonly dispatch: string;
 }
 
 /** A message from the gateway, as the contract defines it (`@rideline/contracts`). */
@@ -23,6 +36,7 @@ export const about =
     message.booking_id === bookingId &&
     Object.entries(extra).every(([field, value]) => (message as Record<string, unknown>)[field] === value);
 
+/** A raw request, for tests that send what an app's client never would (fuzzing, abuse). */
 export async function http(url: string, method: string, body?: unknown, token?: string) {
   const response = await fetch(url, {
     method,
@@ -36,23 +50,29 @@ export async function http(url: string, method: string, body?: unknown, token?: 
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
 
-export async function registerUser(bookingUrl: string): Promise<Account> {
-  const { body } = await http(`${bookingUrl}/auth/users/register`, 'POST', {
-    name: 'Rider',
-    email: `rider-${randomUUID()}@example.com`,
-    password: 'correct horse battery',
-  });
-  return { id: (body['user'] as { id: string }).id, token: body['access_token'] as string };
+/** The data of a successful call; a failure fails the test with the typed error it carries. */
+export function expectOk<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+  return result.data;
 }
 
-export async function registerDriver(bookingUrl: string): Promise<Account> {
-  const { body } = await http(`${bookingUrl}/auth/drivers/register`, 'POST', {
-    name: 'Driver',
-    email: `driver-${randomUUID()}@example.com`,
-    password: 'correct horse battery',
-    vehicle: { plate: 'KA-01-0001', model: 'Swift' },
-  });
-  return { id: (body['driver'] as { id: string }).id, token: body['access_token'] as string };
+export async function registerUser(urls: HttpUrls): Promise<AppAccount> {
+  const client = createRidelineClient({ bookingUrl: urls.booking, dispatchUrl: urls.dispatch });
+  const body = expectOk(await client.auth.registerRider({ name: 'Rider', email: `rider-${randomUUID()}@example.com`, password: 'correct horse battery' }));
+  return { id: body.user.id, token: body.access_token, client };
+}
+
+export async function registerDriver(urls: HttpUrls): Promise<AppAccount> {
+  const client = createRidelineClient({ bookingUrl: urls.booking, dispatchUrl: urls.dispatch });
+  const body = expectOk(
+    await client.auth.registerDriver({
+      name: 'Driver',
+      email: `driver-${randomUUID()}@example.com`,
+      password: 'correct horse battery',
+      vehicle: { plate: 'KA-01-0001', model: 'Swift' },
+    }),
+  );
+  return { id: body.driver.id, token: body.access_token, client };
 }
 
 /**

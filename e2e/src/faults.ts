@@ -77,7 +77,7 @@ export class Actors {
   }
 
   async driverAt(position: { lat: number; lng: number }): Promise<Driver> {
-    const account = await registerDriver(this.booking);
+    const account = await registerDriver(this);
     const offers = await this.open('/ws/driver/available_bookings/', account.token);
     const rides = await this.open('/ws/driver/bookings/', account.token);
     await this.placeDriver(account, position);
@@ -92,7 +92,7 @@ export class Actors {
   }
 
   async rider(): Promise<Rider> {
-    const account = await registerUser(this.booking);
+    const account = await registerUser(this);
     return { ...account, inbox: await this.open('/ws/bookings/', account.token) };
   }
 

@@ -98,7 +98,7 @@ describe('logout', () => {
 
 describe('the OTP on the broker', () => {
   it('reaches the rider’s socket in clear and crosses Kafka only sealed', { timeout: 90_000 }, async () => {
-    const driver = await registerDriver(booking);
+    const driver = await registerDriver({ booking, dispatch });
     const offers = await open('/ws/driver/available_bookings/', driver.token);
     expect((await http(`${dispatch}/drivers/me/availability`, 'PUT', { available: true }, driver.token)).status).toBe(204);
     expect((await http(`${dispatch}/drivers/me/location`, 'PUT', { lat: 12.972, lng: 77.595 }, driver.token)).status).toBe(204);

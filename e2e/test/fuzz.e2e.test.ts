@@ -28,8 +28,9 @@ beforeAll(async () => {
   // Thousands of frames a second from one socket: raise the inbound budget so the fuzz measures
   // parsing, not the rate limiter (which closes with 1008 by design).
   system = await RunningSystem.start({ WS_INBOUND_RATE_PER_SECOND: '1000000', WS_INBOUND_BURST: '1000000' });
-  rider = await registerUser(system.url('booking-service'));
-  driver = await registerDriver(system.url('booking-service'));
+  const urls = { booking: system.url('booking-service'), dispatch: system.url('dispatch-service') };
+  rider = await registerUser(urls);
+  driver = await registerDriver(urls);
   const created = await http(
     `${system.url('booking-service')}/bookings`,
     'POST',

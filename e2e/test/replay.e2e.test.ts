@@ -51,7 +51,7 @@ let drivers: Driver[] = [];
 const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
 
 async function driverAt(position: { lat: number; lng: number }): Promise<Driver> {
-  const account = await registerDriver(booking);
+  const account = await registerDriver({ booking, dispatch });
   const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
   const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
   inboxes.push(offers, rides);
@@ -62,7 +62,7 @@ async function driverAt(position: { lat: number; lng: number }): Promise<Driver>
 
 /** Books, lets `driver` accept, and returns the ride with the OTP the rider got. */
 async function acceptedRide(driver: Driver): Promise<Ride> {
-  const rider = await registerUser(booking);
+  const rider = await registerUser({ booking, dispatch });
   const inbox = await Inbox.open(gateway, '/ws/bookings/', rider.token);
   inboxes.push(inbox);
   const created = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);

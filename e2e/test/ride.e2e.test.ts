@@ -6,7 +6,8 @@
  * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { about, bookingOf, http, Inbox, registerDriver, registerUser, type Account } from '../src/client.ts';
+import { about, bookingOf, expectOk, Inbox, registerDriver, registerUser, type AppAccount as Account } from '../src/client.ts';
+import type { Result } from '@rideline/client';
 import { RunningSystem } from '../src/system.ts';
 
 const CENTER = { lat: 12.9716, lng: 77.5946 };
@@ -31,17 +32,17 @@ interface Driver extends Account {
 }
 
 async function driverAt(position: { lat: number; lng: number } | null, available = true): Promise<Driver> {
-  const account = await registerDriver(booking);
+  const account = await registerDriver({ booking, dispatch });
   const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
   const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
   inboxes.push(offers, rides);
-  expect((await http(`${dispatch}/drivers/me/availability`, 'PUT', { available }, account.token)).status).toBe(204);
-  if (position) expect((await http(`${dispatch}/drivers/me/location`, 'PUT', position, account.token)).status).toBe(204);
+  expectOk(await account.client.drivers.setAvailability(available));
+  if (position) expectOk(await account.client.drivers.setLocation(position));
   return { ...account, offers, rides };
 }
 
 async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
-  const account = await registerUser(booking);
+  const account = await registerUser({ booking, dispatch });
   const inbox = await Inbox.open(gateway, '/ws/bookings/', account.token);
   inboxes.push(inbox);
   return { ...account, inbox };
@@ -49,12 +50,14 @@ async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
 
 
 async function book(rider: Account): Promise<string> {
-  const response = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
-  expect(response.status).toBe(201);
-  return response.body['booking_id'] as string;
+  return expectOk(await rider.client.bookings.create({ pickup: PICKUP, dropoff: DROPOFF })).booking_id;
 }
 
-const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
+/** The status a call answered: 200 for data, else the typed error's. */
+const statusOf = async (call: Promise<Result<unknown>>) => {
+  const result = await call;
+  return result.ok ? 200 : result.error.status;
+};
 
 beforeAll(async () => {
   system = await RunningSystem.start({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
@@ -88,9 +91,8 @@ describe('a ride from booking to completion', () => {
     }
 
     const [winner, loser, bystander] = near as [Driver, Driver, Driver];
-    expect((await act(winner, id, 'accept')).status).toBe(200);
-    const second = await act(loser, id, 'accept');
-    expect(second.status).toBe(409);
+    expect(await statusOf(winner.client.bookings.accept(id))).toBe(200);
+    expect(await loser.client.bookings.accept(id)).toMatchObject({ ok: false, error: { kind: 'http', status: 409 } });
     for (const other of [loser, bystander]) await other.offers.waitFor(about(id, 'booking_unavailable'));
 
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'accepted' }));
@@ -100,12 +102,12 @@ describe('a ride from booking to completion', () => {
     await winner.rides.waitFor(about(id, 'booking_status', { status: 'accepted' }));
 
     const wrong = otp === '000000' ? '111111' : '000000';
-    expect((await act(winner, id, 'start', { otp: wrong })).status).toBe(422);
-    expect((await act(winner, id, 'start', { otp })).status).toBe(200);
+    expect(await statusOf(winner.client.bookings.start(id, wrong))).toBe(422);
+    expect(await statusOf(winner.client.bookings.start(id, otp))).toBe(200);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     await winner.rides.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
 
-    expect((await act(winner, id, 'complete')).status).toBe(200);
+    expect(await statusOf(winner.client.bookings.complete(id))).toBe(200);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'completed' }));
     await winner.rides.waitFor(about(id, 'booking_status', { status: 'completed' }));
 
@@ -127,8 +129,8 @@ describe('other endings', () => {
     const rider = await riderWithSocket();
     const id = await book(rider);
     await driver.offers.waitFor(about(id, 'available_booking'));
-    expect((await act(driver, id, 'accept')).status).toBe(200);
-    expect((await act(rider, id, 'cancel', { reason: 'plans changed' })).status).toBe(200);
+    expect(await statusOf(driver.client.bookings.accept(id))).toBe(200);
+    expect(await statusOf(rider.client.bookings.cancel(id, 'plans changed'))).toBe(200);
     await driver.rides.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
   });
@@ -149,9 +151,9 @@ describe('reconnecting', () => {
     const rider = await riderWithSocket();
     const id = await book(rider);
     await driver.offers.waitFor(about(id, 'available_booking'));
-    await act(driver, id, 'accept');
+    expectOk(await driver.client.bookings.accept(id));
     const otp = (await rider.inbox.waitFor(about(id, 'otp'))).otp;
-    expect((await act(driver, id, 'start', { otp })).status).toBe(200);
+    expect(await statusOf(driver.client.bookings.start(id, otp))).toBe(200);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     rider.inbox.close();
     driver.rides.close();

@@ -60,10 +60,10 @@ export class Fleet {
   }
 
   async assemble(counts: { drivers: number; riders: number }, center: Point, log: (message: string) => void): Promise<void> {
-    const { booking, gateway } = this.urls;
+    const { gateway } = this.urls;
     log(`registering ${counts.drivers} drivers and ${counts.riders} riders`);
-    const driverAccounts = await Promise.all(Array.from({ length: counts.drivers }, () => registerDriver(booking)));
-    const riderAccounts = await Promise.all(Array.from({ length: counts.riders }, () => registerUser(booking)));
+    const driverAccounts = await Promise.all(Array.from({ length: counts.drivers }, () => registerDriver(this.urls)));
+    const riderAccounts = await Promise.all(Array.from({ length: counts.riders }, () => registerUser(this.urls)));
 
     log('connecting their sockets and reporting where the drivers are');
     for (const account of riderAccounts) {

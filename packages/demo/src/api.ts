@@ -1,55 +1,38 @@
 import { randomUUID } from 'node:crypto';
+import { createRidelineClient, type ClientError, type RidelineClient } from '@rideline/client';
 import { decodeServerMessage, type ServerMessage } from '@rideline/contracts';
 import WebSocket from 'ws';
 
-/** The public contract, as an app would use it: HTTP with bearer tokens, and sockets. */
+/** A rider or driver as an app holds it: the HTTP client signed in as them (`@rideline/client`). */
 export interface Account {
   readonly id: string;
+  /** The access token issued at registration, for the sockets. */
   readonly token: string;
+  readonly client: RidelineClient;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`HTTP ${status}: ${body}`);
-  }
+export interface HttpUrls {
+  readonly bookingUrl: string;
+  readonly dispatchUrl: string;
 }
 
-export async function call<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new HttpError(response.status, text);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-export async function register(bookingUrl: string, kind: 'user' | 'driver'): Promise<Account> {
+/** Registers a rider (`user`) or a driver with a fresh address; throws if the service refuses. */
+export async function register(urls: HttpUrls, kind: 'user' | 'driver'): Promise<Account> {
+  const client = createRidelineClient(urls);
   const email = `demo-${kind}-${randomUUID().slice(0, 8)}@example.com`;
   const password = 'demo password 1234';
   if (kind === 'user') {
-    const body = await call<{ user: { id: string }; access_token: string }>(`${bookingUrl}/auth/users/register`, 'POST', {
-      name: 'Demo rider',
-      email,
-      password,
-    });
-    return { id: body.user.id, token: body.access_token };
+    const result = await client.auth.registerRider({ name: 'Demo rider', email, password });
+    if (!result.ok) throw new Error(`register rider: ${describe(result.error)}`);
+    return { id: result.data.user.id, token: result.data.access_token, client };
   }
-  const body = await call<{ driver: { id: string }; access_token: string }>(`${bookingUrl}/auth/drivers/register`, 'POST', {
-    name: 'Demo driver',
-    email,
-    password,
-    vehicle: { plate: `KA-${Math.floor(Math.random() * 9000 + 1000)}`, model: 'Demo' },
-  });
-  return { id: body.driver.id, token: body.access_token };
+  const plate = `KA-${Math.floor(Math.random() * 9000 + 1000)}`;
+  const result = await client.auth.registerDriver({ name: 'Demo driver', email, password, vehicle: { plate, model: 'Demo' } });
+  if (!result.ok) throw new Error(`register driver: ${describe(result.error)}`);
+  return { id: result.data.driver.id, token: result.data.access_token, client };
 }
+
+export const describe = (error: ClientError): string => (error.kind === 'network' ? `network: ${error.message}` : `HTTP ${error.status} ${error.code}: ${error.message}`);
 
 export type SocketMessage = ServerMessage;
 

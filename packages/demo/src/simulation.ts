@@ -1,6 +1,7 @@
 import type { BookingStatusValue, LocationFrame } from '@rideline/contracts';
 import type WebSocket from 'ws';
-import { call, HttpError, openSocket, register, type Account, type SocketMessage } from './api.ts';
+import type { RidelineClient } from '@rideline/client';
+import { describe, openSocket, register, type Account, type SocketMessage } from './api.ts';
 import { between, drift, randomPoint, sleep, type Point } from './city.ts';
 import type { DemoOptions } from './options.ts';
 import { Stats } from './stats.ts';
@@ -22,8 +23,8 @@ export class Simulation {
   readonly #timers: NodeJS.Timeout[] = [];
   #booking = true;
   readonly #activeRides = new Set<string>();
-  /** Bookings not yet accepted, with their rider's token. */
-  readonly #pendingOwners = new Map<string, string>();
+  /** Bookings not yet accepted, with their rider's client. */
+  readonly #pendingOwners = new Map<string, RidelineClient>();
 
   constructor(private readonly options: DemoOptions) {}
 
@@ -32,10 +33,10 @@ export class Simulation {
   }
 
   async setUp(log: (message: string) => void): Promise<void> {
-    const { bookingUrl } = this.options;
+    const { bookingUrl, dispatchUrl } = this.options;
     log(`registering ${this.options.drivers} drivers and ${this.options.riders} riders at ${bookingUrl}`);
-    const drivers = await Promise.all(Array.from({ length: this.options.drivers }, () => register(bookingUrl, 'driver')));
-    const riders = await Promise.all(Array.from({ length: this.options.riders }, () => register(bookingUrl, 'user')));
+    const drivers = await Promise.all(Array.from({ length: this.options.drivers }, () => register({ bookingUrl, dispatchUrl }, 'driver')));
+    const riders = await Promise.all(Array.from({ length: this.options.riders }, () => register({ bookingUrl, dispatchUrl }, 'user')));
     log(`connecting their sockets to ${this.options.gatewayUrl} and reporting driver positions to ${this.options.dispatchUrl}`);
     await Promise.all(drivers.map((driver) => this.#startDriver(driver)));
     await Promise.all(riders.map((rider) => this.#startRider(rider)));
@@ -49,9 +50,8 @@ export class Simulation {
   /** Riders cancel what is still pending, so that a later run is not offered stale bookings. */
   async cancelPending(): Promise<void> {
     await Promise.all(
-      [...this.#pendingOwners].map(([bookingId, token]) =>
-        call(`${this.options.bookingUrl}/bookings/${bookingId}/cancel`, 'POST', { reason: 'demo ended' }, token).catch(() => {}),
-      ),
+      // Best effort: a booking accepted meanwhile, or a service already gone, is left as it is.
+      [...this.#pendingOwners].map(([bookingId, client]) => client.bookings.cancel(bookingId, 'demo ended')),
     );
   }
 
@@ -61,7 +61,7 @@ export class Simulation {
   }
 
   async #startDriver(driver: Account): Promise<void> {
-    const { dispatchUrl, gatewayUrl } = this.options;
+    const { gatewayUrl } = this.options;
     let position: Point = randomPoint(this.options.center, this.options.radiusKm);
     let busy = false;
     /** Offers received and not withdrawn: a driver who becomes free takes the oldest. */
@@ -75,8 +75,9 @@ export class Simulation {
         takeNext();
       });
     };
-    await call(`${dispatchUrl}/drivers/me/availability`, 'PUT', { available: true }, driver.token);
-    await call(`${dispatchUrl}/drivers/me/location`, 'PUT', position, driver.token);
+    for (const result of [await driver.client.drivers.setAvailability(true), await driver.client.drivers.setLocation(position)]) {
+      if (!result.ok) throw new Error(`driver ${driver.id}: ${describe(result.error)}`);
+    }
     const offers = await openSocket(gatewayUrl, '/ws/driver/available_bookings/', driver.token, (message) => {
       if (message.type === 'booking_unavailable') {
         const index = open.indexOf(message.booking_id);
@@ -109,13 +110,11 @@ export class Simulation {
   }
 
   async #drive(driver: Account, bookingId: string): Promise<void> {
-    const base = `${this.options.bookingUrl}/bookings/${bookingId}`;
+    const { bookings } = driver.client;
     await sleep(between(200, 1_200)); // the driver reads the offer
-    try {
-      await call(`${base}/accept`, 'POST', undefined, driver.token);
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 409) return; // someone else was quicker
-      this.stats.error(`accept: ${String(error)}`);
+    const accepted = await bookings.accept(bookingId);
+    if (!accepted.ok) {
+      if (accepted.error.status !== 409) this.stats.error(`accept: ${describe(accepted.error)}`); // 409: someone else was quicker
       return;
     }
     this.#ledger.acceptedAt.set(bookingId, Date.now());
@@ -125,13 +124,11 @@ export class Simulation {
       return;
     }
     await sleep(between(500, 1_500)); // the rider reads the code out
-    try {
-      await call(`${base}/start`, 'POST', { otp }, driver.token);
-      await sleep(between(2_000, 5_000)); // the trip
-      await call(`${base}/complete`, 'POST', undefined, driver.token);
-    } catch (error) {
-      this.stats.error(`trip: ${String(error)}`);
-    }
+    const started = await bookings.start(bookingId, otp);
+    if (!started.ok) return this.stats.error(`start: ${describe(started.error)}`);
+    await sleep(between(2_000, 5_000)); // the trip
+    const completed = await bookings.complete(bookingId);
+    if (!completed.ok) this.stats.error(`complete: ${describe(completed.error)}`);
   }
 
   async #waitForOtp(bookingId: string): Promise<string | undefined> {
@@ -159,21 +156,20 @@ export class Simulation {
         if (!this.#booking || active !== null) continue;
         const pickup = randomPoint(this.options.center, this.options.radiusKm);
         const dropoff = randomPoint(this.options.center, this.options.radiusKm);
-        try {
-          const booking = await call<{ booking_id: string }>(
-            `${this.options.bookingUrl}/bookings`,
-            'POST',
-            { pickup: { ...pickup, address: 'Pickup point' }, dropoff: { ...dropoff, address: 'Dropoff point' } },
-            rider.token,
-          );
-          active = booking.booking_id;
-          this.#activeRides.add(booking.booking_id);
-          this.#pendingOwners.set(booking.booking_id, rider.token);
-          this.#ledger.createdAt.set(booking.booking_id, Date.now());
-          this.stats.counts.requested++;
-        } catch (error) {
-          this.stats.error(`book: ${String(error)}`);
+        const created = await rider.client.bookings.create({
+          pickup: { ...pickup, address: 'Pickup point' },
+          dropoff: { ...dropoff, address: 'Dropoff point' },
+        });
+        if (!created.ok) {
+          this.stats.error(`book: ${describe(created.error)}`);
+          continue;
         }
+        const booking = created.data;
+        active = booking.booking_id;
+        this.#activeRides.add(booking.booking_id);
+        this.#pendingOwners.set(booking.booking_id, rider.client);
+        this.#ledger.createdAt.set(booking.booking_id, Date.now());
+        this.stats.counts.requested++;
       }
     })();
   }

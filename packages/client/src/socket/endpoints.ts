@@ -6,7 +6,7 @@ import {
   type OtpMessage,
   type ServerMessage,
   type SocketErrorMessage,
-} from '@rideline/contracts';
+} from '@rideline/contracts/socket-messages';
 import { systemClock } from './clock.ts';
 import { LocationThrottle } from './location-throttle.ts';
 import { SocketClient, type SocketClientOptions } from './socket-client.ts';

@@ -1,4 +1,4 @@
-import type { LocationFrame } from '@rideline/contracts';
+import type { LocationFrame } from '@rideline/contracts/socket-messages';
 import type { Clock } from './clock.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { BookingStatusValue, ServerMessage } from '@rideline/contracts';
+import type { BookingStatusValue, ServerMessage } from '@rideline/contracts/socket-messages';
 
 /**
  * Merges the snapshot the gateway sends on every (re)connect with what the app has already

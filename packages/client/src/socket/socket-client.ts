@@ -1,4 +1,4 @@
-import { decodeServerMessage, type ClientFrame, type ServerMessage } from '@rideline/contracts';
+import { decodeServerMessage, type ClientFrame, type ServerMessage } from '@rideline/contracts/socket-messages';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { closeRule, CLOSE_CODES, type CloseRule, type StopReason } from './close-policy.ts';
