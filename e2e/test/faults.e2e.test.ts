@@ -168,6 +168,107 @@ describe('faults', () => {
     expect(exitedProcesses(system)).toEqual([]);
   });
 
+  it('the broker killed with SIGKILL under 2 bookings/s: offers resume within 5 s of it answering, no booking lost', { timeout: 240_000 }, async () => {
+    const dataDir = await tempDir('rideline-e2e-broker-crash-');
+    const [port, controllerPort] = [await getFreePort(), await getFreePort()];
+    let broker: RunningKafkaBroker = await startKafkaBroker({ dataDir, port, controllerPort });
+    cleanups.push(() => broker.stop());
+    // One rider books twice a second and never waits for a driver; drivers keep their places.
+    const { system, actors } = await startSystem({
+      KAFKA_BROKERS: broker.brokers.join(','),
+      RIDER_MAX_ACTIVE_BOOKINGS: '10000',
+      DISPATCH_DRIVER_STALE_MS: '600000',
+    });
+    const drivers = await Promise.all([0, 1].map((i) => actors.driverAt({ lat: CENTER.lat + 0.001 * i, lng: CENTER.lng })));
+    const rider = await actors.rider();
+    // When each booking was first offered to a driver (on the socket), by booking id.
+    const offeredAt = new Map<string, number>();
+    for (const driver of drivers) {
+      driver.offers.socket.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as Message;
+        const id = message['booking_id'];
+        if (message.type === 'available_booking' && typeof id === 'string' && !offeredAt.has(id)) offeredAt.set(id, Date.now());
+      });
+    }
+    const booked: Array<{ id: string; at: number }> = [];
+    const bookingErrors: string[] = [];
+    let booking = true;
+    const bookingLoop = (async () => {
+      while (booking) {
+        const started = Date.now();
+        try {
+          booked.push({ id: await actors.book(rider), at: started });
+        } catch (error) {
+          bookingErrors.push(String(error).slice(0, 300));
+        }
+        await sleep(Math.max(0, 500 - (Date.now() - started)));
+      }
+    })();
+
+    await sleep(5_000);
+    const killedAt = Date.now();
+    process.kill(broker.pid, 'SIGKILL');
+    await broker.stop(); // reaps the killed process
+    await sleep(3_000);
+    broker = await startKafkaBroker({ dataDir, port, controllerPort });
+    const backAt = Date.now();
+    console.info(`broker: SIGKILL, answering again ${backAt - killedAt} ms later`);
+    // Readiness while recovering: when each service first answered ready after the restart.
+    const readyAt = new Map<ServiceName, number>();
+    const dispatchReadiness: string[] = [];
+    const watchReady = (async () => {
+      while (readyAt.size < 3 && Date.now() - backAt < 120_000) {
+        for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) {
+          if (readyAt.has(name)) continue;
+          const answer = await fetch(`${system.url(name)}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+            async (r) => ({ ok: r.ok, body: await r.text() }),
+            (e: unknown) => ({ ok: false, body: String(e) }),
+          );
+          if (name === 'dispatch-service') dispatchReadiness.push(`${Date.now() - backAt} ms: ${answer.body.slice(0, 200)}`);
+          if (answer.ok) readyAt.set(name, Date.now());
+        }
+        await sleep(250);
+      }
+    })();
+
+    // Offers resume: the first booking made after the broker answered is offered.
+    const deadline = backAt + 120_000;
+    const firstAfter = () => booked.find((b) => b.at >= backAt);
+    while (Date.now() < deadline) {
+      const first = firstAfter();
+      if (first && offeredAt.has(first.id)) break;
+      await sleep(50);
+    }
+    await sleep(5_000);
+    booking = false;
+    await bookingLoop;
+    await watchReady;
+    const first = firstAfter();
+    const resumedAt = Math.min(...[...offeredAt.values()].filter((t) => t >= backAt));
+    const resumeMs = resumedAt - backAt;
+    console.info(
+      `offers: first offer after the broker answered at +${resumeMs} ms; first booking made after it (at +${first ? first.at - backAt : '?'} ms) ` +
+        `offered at +${first && offeredAt.has(first.id) ? offeredAt.get(first.id)! - backAt : 'never'} ms; ` +
+        `ready at ${[...readyAt].map(([n, t]) => `${n} +${t - backAt} ms`).join(', ')}`,
+    );
+    if (resumeMs > 5_000) {
+      console.error(`dispatch readiness after the restart:\n${dispatchReadiness.join('\n')}`);
+      for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) {
+        console.error(`--- ${name} output ---\n${system.processes.get(name)?.output().slice(-6_000)}`);
+      }
+    }
+    expect(bookingErrors).toEqual([]);
+    expect(resumeMs).toBeLessThanOrEqual(5_000);
+    // No booking lost: every one, including those made while the broker was down, is offered.
+    const offerDeadline = Date.now() + 30_000;
+    while (booked.some((b) => !offeredAt.has(b.id)) && Date.now() < offerDeadline) await sleep(200);
+    expect(booked.filter((b) => !offeredAt.has(b.id)).map((b) => b.id)).toEqual([]);
+    const statuses = new Map<string, string>();
+    for (const { id } of booked) statuses.set(id, await actors.statusOf(rider, id));
+    await expectEventsExactlyOnce(system, statuses);
+    expect(exitedProcesses(system)).toEqual([]);
+  });
+
   it('PostgreSQL stopped and restarted: booking-service answers 503 meanwhile, then recovers by itself', { timeout: 150_000 }, async () => {
     const dir = await tempDir('rideline-e2e-pg-');
     const dataDir = path.join(dir, 'pg');

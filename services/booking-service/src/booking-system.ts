@@ -89,7 +89,11 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
         pendingTimeoutSeconds: config.lifecycle.pendingTimeoutSeconds,
         now,
       },
-      kafkaReady: kafka.ready,
+      // Down too while the offers reader rejoins its group after a broker outage: accepts wait on it.
+      kafkaReady: async () => {
+        await kafka.ready();
+        if (!offerConsumer.live) throw new Error('not consuming: the offers reader is joining its group');
+      },
       databaseReady: databaseReadinessCheck(prisma),
     });
     const outboxWait = new Histogram({

@@ -10,6 +10,8 @@ export interface DispatchDeps {
     /** booking-service's signing keys are loaded. */
     readonly auth: ReadinessCheck;
     /** The picture is rebuilt from the topics. */
+    /** The consumers are in their groups (down while they rejoin after a broker outage). */
+    readonly feed: ReadinessCheck;
     readonly state: ReadinessCheck;
   };
   readonly drivers: DriverRoutesDeps;

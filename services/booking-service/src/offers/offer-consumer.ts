@@ -1,5 +1,5 @@
 import type { TopicNames } from '@rideline/contracts';
-import { TypedConsumer, type KafkaRuntime, type Logger, type TopicPublisher } from '@rideline/kafka';
+import { GROUP_TIMING, GroupLiveness, TypedConsumer, type KafkaRuntime, type Logger, type TopicPublisher } from '@rideline/kafka';
 import type { OfferStore } from './offer-store.ts';
 
 export interface OfferConsumerOptions {
@@ -19,6 +19,7 @@ export interface OfferConsumerOptions {
  */
 export class OfferConsumer {
   readonly #consumer: TypedConsumer<'dispatchOffers'>;
+  readonly #liveness: GroupLiveness;
 
   constructor(options: OfferConsumerOptions) {
     const topic = options.names.dispatchOffers;
@@ -33,9 +34,16 @@ export class OfferConsumer {
       // A parked record was read all the same: an accept must not wait for it forever.
       onParked: (at) => options.store.skip({ topic, partition: at.partition, offset: at.offset }),
       // An idle fetch returns within 1 s, so stopping does not wait kafkajs' 5 s; a crashed
-      // instance's partitions move after 10 s (until then, accepts without an offer answer 503).
-      consumerConfig: { maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 2_000 },
+      // instance's partitions move after 10 s (until then, accepts without an offer answer 503);
+      // after a broker restart the join waits at most GROUP_TIMING's rebalance timeout.
+      consumerConfig: { maxWaitTimeInMs: 1_000, ...GROUP_TIMING },
     });
+    this.#liveness = new GroupLiveness(this.#consumer.consumer, { rebalanceIsDown: false });
+  }
+
+  /** In its group (false from a crash until it has joined again; a rebalance does not count). */
+  get live(): boolean {
+    return this.#liveness.live;
   }
 
   start(): Promise<void> {

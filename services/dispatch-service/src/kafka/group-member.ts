@@ -1,5 +1,5 @@
 import type { TopicNames } from '@rideline/contracts';
-import { TypedConsumer, type Logger, type TopicPublisher } from '@rideline/kafka';
+import { GROUP_TIMING, GroupLiveness, TypedConsumer, type Logger, type TopicPublisher } from '@rideline/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Ownership } from './ownership.ts';
 import { IDLE_FETCH_WAIT_MS } from './picture-consumer.ts';
@@ -25,6 +25,7 @@ export interface GroupMemberOptions {
 export class GroupMember {
   readonly #options: GroupMemberOptions;
   readonly #consumer: TypedConsumer<'bookingEvents' | 'driverLocations' | 'dispatchOffers'>;
+  readonly #liveness: GroupLiveness;
 
   constructor(options: GroupMemberOptions) {
     this.#options = options;
@@ -36,9 +37,16 @@ export class GroupMember {
       deadLetter: options.deadLetter,
       logger: options.logger,
       handle: async () => {},
-      // A crashed instance's partitions move after 10 s rather than kafkajs' 30.
-      consumerConfig: { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, sessionTimeout: 10_000, heartbeatInterval: 2_000 },
+      // A crashed instance's partitions move after 10 s rather than kafkajs' 30; after a broker
+      // restart the join waits at most the short rebalance timeout for the dead member.
+      consumerConfig: { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, ...GROUP_TIMING },
     });
+    this.#liveness = new GroupLiveness(this.#consumer.consumer, { rebalanceIsDown: false });
+  }
+
+  /** In the group (false from a crash until it has joined again; a rebalance does not count). */
+  get live(): boolean {
+    return this.#liveness.live;
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeMessage, type TopicNames } from '@rideline/contracts';
-import type { Logger } from '@rideline/kafka';
+import { GROUP_TIMING, GroupLiveness, type Logger } from '@rideline/kafka';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { LogRecord } from '../domain/index.ts';
 import { CatchUp, type PartitionEnd } from './catch-up.ts';
@@ -38,6 +38,7 @@ export class PictureConsumer {
   readonly #consumer: Consumer;
   readonly #idByName: ReadonlyMap<string, PictureTopic>;
   readonly #groupId: string;
+  readonly #liveness: GroupLiveness;
   #catchUp: CatchUp | null = null;
 
   constructor(options: PictureConsumerOptions) {
@@ -47,8 +48,16 @@ export class PictureConsumer {
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
+      // A group of one: after a broker restart its join waits only for its own dead predecessor.
+      ...GROUP_TIMING,
     });
+    this.#liveness = new GroupLiveness(this.#consumer);
     this.#idByName = new Map(PICTURE_TOPICS.map((id) => [options.names[id], id]));
+  }
+
+  /** In its group and fetching (false while it rejoins after losing the broker). */
+  get live(): boolean {
+    return this.#liveness.live;
   }
 
   get caughtUp(): boolean {

@@ -1,9 +1,6 @@
 import { decodeMessage, type TopicMessage, type TopicNames } from '@rideline/contracts';
-import type { Logger } from '@rideline/kafka';
+import { GROUP_TIMING, type Logger } from '@rideline/kafka';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-
-/** The feed's consumer session (see the constructor). */
-const FEED_SESSION_TIMEOUT_MS = 10_000;
 
 /** The topics the projection is folded from. */
 export const BOOKING_FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
@@ -74,11 +71,10 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
       allowAutoTopicCreation: false,
       minBytes: options.fetch.minBytes,
       maxWaitTimeInMs: options.fetch.maxWaitMs,
-      // After a broker restart kafkajs rejoins as a new member, and the coordinator first waits
-      // for the old one's session to expire: the group's only member waited 30 s (the default)
-      // before delivering again. A group of one has no rebalance to protect.
-      sessionTimeout: FEED_SESSION_TIMEOUT_MS,
-      heartbeatInterval: FEED_SESSION_TIMEOUT_MS / 10,
+      // After a broker restart kafkajs rejoins as a new member, and the coordinator holds the
+      // join for the old one (30 s with kafkajs' defaults): see GROUP_TIMING. A group of one has
+      // no rebalance to protect.
+      ...GROUP_TIMING,
     });
     this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
