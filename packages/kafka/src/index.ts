@@ -8,3 +8,4 @@ export * from './topic-provisioning.ts';
 export * from './kafka-runtime.ts';
 export * from './key-partition.ts';
 export * from './group-timing.ts';
+export * from './consumer-lag.ts';

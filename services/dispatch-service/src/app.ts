@@ -12,6 +12,8 @@ export interface DispatchDeps {
     /** The picture is rebuilt from the topics. */
     /** The consumers are in their groups (down while they rejoin after a broker outage). */
     readonly feed: ReadinessCheck;
+    /** No consumer is more than KAFKA_READY_MAX_LAG records behind. */
+    readonly lag: ReadinessCheck;
     readonly state: ReadinessCheck;
   };
   readonly drivers: DriverRoutesDeps;

@@ -1,4 +1,5 @@
-import { startKafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
@@ -63,6 +64,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
           if (!picture?.live) throw new Error('not consuming: the picture consumer is joining its group');
           if (!member?.live) throw new Error('not consuming: the dispatch group member is joining its group');
         },
+        lag: lagReadinessCheck(() => [picture?.lag, member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
         state: async () => {
           if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
         },
@@ -79,6 +81,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       },
     });
     const metrics = dispatchMetrics(registry, state);
+    registerConsumerLagGauge(registry, () => [picture, member].flatMap((c) => c?.lag.partitions ?? []));
 
     const dispatcher = new Dispatcher({
       state,
@@ -127,6 +130,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     });
     member = new GroupMember({
       kafka: kafka.kafka,
+      admin: kafka.admin,
       names: config.topics,
       groupId: config.consumerGroup,
       deadLetter: kafka.publisher,
