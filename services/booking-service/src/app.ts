@@ -12,6 +12,8 @@ export interface BookingDeps {
   readonly bookings: BookingRoutesDeps;
   readonly kafkaReady: ReadinessCheck;
   readonly databaseReady: ReadinessCheck;
+  /** The offers reader is no more than KAFKA_READY_MAX_LAG records behind. */
+  readonly lagReady: ReadinessCheck;
 }
 
 /** The booking-service HTTP app: identity and bookings, on the shared service kit. */
@@ -19,7 +21,7 @@ export async function buildApp(deps: BookingDeps) {
   const { app, metrics } = await createServiceApp({
     service: 'booking-service',
     logger: deps.logger,
-    readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
+    readiness: { kafka: deps.kafkaReady, database: deps.databaseReady, lag: deps.lagReady },
   });
   await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity });
   await app.register(bookingRoutes, deps.bookings);

@@ -1,9 +1,10 @@
 import type { TopicNames } from '@rideline/contracts';
-import { GROUP_TIMING, GroupLiveness, TypedConsumer, type KafkaRuntime, type Logger, type TopicPublisher } from '@rideline/kafka';
+import { ConsumerLag, GROUP_TIMING, GroupLiveness, TypedConsumer, type KafkaRuntime, type Logger, type TopicPublisher } from '@rideline/kafka';
 import type { OfferStore } from './offer-store.ts';
 
 export interface OfferConsumerOptions {
   readonly kafka: KafkaRuntime['kafka'];
+  readonly admin: KafkaRuntime['admin'];
   readonly names: TopicNames;
   /** BOOKING_OFFERS_CONSUMER_GROUP: shared by the instances, which share one database. */
   readonly groupId: string;
@@ -20,6 +21,8 @@ export interface OfferConsumerOptions {
 export class OfferConsumer {
   readonly #consumer: TypedConsumer<'dispatchOffers'>;
   readonly #liveness: GroupLiveness;
+  /** How far behind it is on the partitions assigned to this instance. */
+  readonly lag: ConsumerLag;
 
   constructor(options: OfferConsumerOptions) {
     const topic = options.names.dispatchOffers;
@@ -39,6 +42,7 @@ export class OfferConsumer {
       consumerConfig: { maxWaitTimeInMs: 1_000, ...GROUP_TIMING },
     });
     this.#liveness = new GroupLiveness(this.#consumer.consumer, { rebalanceIsDown: false });
+    this.lag = new ConsumerLag({ consumer: this.#consumer.consumer, admin: options.admin, group: options.groupId, topics: [topic], commits: true });
   }
 
   /** In its group (false from a crash until it has joined again; a rebalance does not count). */
@@ -47,11 +51,13 @@ export class OfferConsumer {
   }
 
   start(): Promise<void> {
+    this.lag.start();
     return this.#consumer.start();
   }
 
   /** Leaves the group after the record in hand is stored and its offset committed. */
   stop(): Promise<void> {
+    this.lag.stop();
     return this.#consumer.stop();
   }
 }

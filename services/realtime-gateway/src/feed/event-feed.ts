@@ -1,5 +1,5 @@
 import { decodeMessage, type TopicMessage, type TopicNames } from '@rideline/contracts';
-import { GROUP_TIMING, type Logger } from '@rideline/kafka';
+import { ConsumerLag, GROUP_TIMING, type Logger } from '@rideline/kafka';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 /** The topics the projection is folded from. */
@@ -63,6 +63,8 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
   #live = false;
   #resolveCaughtUp: () => void = () => {};
   readonly caughtUp: Promise<void>;
+  /** How far behind it is, per partition (it never commits: a rejoin reads from the start again). */
+  readonly lag: ConsumerLag;
 
   constructor(options: EventFeedOptions<T>) {
     this.#options = options;
@@ -78,6 +80,14 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
     });
     this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
+    this.lag = new ConsumerLag({
+      consumer: this.#consumer,
+      admin: options.admin,
+      group: options.groupId,
+      topics: [...this.#idByName.keys()],
+      commits: false,
+      startAt: (topic, partition) => this.#startAt.get(`${topic}:${partition}`),
+    });
   }
 
   get isCaughtUp(): boolean {
@@ -114,6 +124,7 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
       this.#live = false;
       this.#options.logger.warn({ err: payload.error, restart: payload.restart }, 'the feed consumer crashed; it rejoins its group');
     });
+    this.lag.start();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
@@ -126,6 +137,7 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
 
   /** Leaves the group and deletes it (it holds no offsets anyone needs). */
   async stop(): Promise<void> {
+    this.lag.stop();
     await this.#consumer.disconnect();
     await this.#options.admin.deleteGroups([this.#options.groupId]).catch(() => {});
   }
