@@ -19,11 +19,17 @@ import type { Consumer } from 'kafkajs';
  */
 export const GROUP_REBALANCE_TIMEOUT_MS = 3_000;
 
-/** For every consumer: its session (how soon a dead instance's partitions move) and heartbeat. */
+/**
+ * For every consumer: its session (how soon a dead instance's partitions move), heartbeat, the
+ * rebalance timeout above, and retries at most 1 s apart: a consumer that crashed while the
+ * broker was away restarts after its last retry's wait, so a long wait (the client's is up to
+ * 5 s) would be added whole to the time it takes to come back.
+ */
 export const GROUP_TIMING = {
   sessionTimeout: 10_000,
   heartbeatInterval: 1_000,
   rebalanceTimeout: GROUP_REBALANCE_TIMEOUT_MS,
+  retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 1_000 },
 } as const;
 
 /**

@@ -40,7 +40,10 @@ it.each([
   await consumer.subscribe({ topic: name, fromBeginning: true });
   let processed = 0;
   await consumer.run({ eachMessage: async () => void processed++ });
-  await until('joined', async () => (lag.partitions.length === 0 ? (await lag.refresh(), lag.partitions.length === 2 || undefined) : true));
+  await until('joined', async () => {
+    await lag.refresh();
+    return lag.partitions.length === 2 ? true : undefined;
+  });
 
   // Partition 0 falls 20 records behind while its reading is paused; partition 1 gets 3.
   consumer.pause([{ topic: name, partitions: [0] }]);
