@@ -212,6 +212,19 @@ describe('the OpenAPI document', () => {
 });
 
 describe('readiness and the signing keys', () => {
+  it('exports each consumer\'s lag per partition it reads (picture and group member)', async () => {
+    const deadline = Date.now() + 15_000;
+    let groups = new Set<string>();
+    while (groups.size < 2 && Date.now() < deadline) {
+      const text = (await h.system.app.inject({ url: '/metrics' })).body;
+      groups = new Set([...text.matchAll(/^kafka_consumer_lag\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(groups.size).toBe(2);
+    expect(groups.has(h.group)).toBe(true);
+    expect([...groups].some((group) => group.startsWith(`${h.group}.picture.`))).toBe(true);
+  });
+
   it('reports kafka, feed, auth, lag and state up', async () => {
     const response = await h.system.app.inject({ url: '/health/ready' });
     expect(response.statusCode).toBe(200);
