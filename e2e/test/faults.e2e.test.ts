@@ -1,6 +1,8 @@
 /**
  * Fault tests, loopback only and bounded in time, each with a RunningSystem of its own:
  * - the broker stopped for ~5 s in the middle of rides and restarted (a private broker);
+ * - the broker killed with SIGKILL under 2 bookings/s (a private broker): offers resume within
+ *   5 s of it answering again, and every booking is offered;
  * - PostgreSQL stopped and restarted (a private server): booking-service answers 503 meanwhile,
  *   then recovers without a restart;
  * - each service killed with SIGKILL under a light load of rides, then started again.
@@ -12,7 +14,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getFreePort, startEmbeddedPostgres, startKafkaBroker, type EmbeddedPostgresHandle, type RunningKafkaBroker } from '@rideline/dev-infra';
-import { TOPICS } from '@rideline/contracts';
+import { decodeServerMessage, TOPICS } from '@rideline/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, type Account, type Inbox, type Message } from '../src/client.ts';
 import {
@@ -133,7 +135,7 @@ describe('faults', () => {
     console.info(`outbox flushed to the topic ${Date.now() - flushStarted} ms after every service was ready`);
     // ...and the sockets that stayed connected (the gateway's consumer resumed).
     try {
-      // Bound: a consumer group whose broker restarted waits out the old session (10 s) first.
+      // Bound: a consumer group whose broker restarted first waits out the old member (3 s, GROUP_TIMING).
       await r2.inbox.waitFor(about(b2, 'booking_status', { status: 'accepted' }), 60_000);
       console.info(`sockets got the outage's updates ${Date.now() - brokerBackAt} ms after the broker restarted`);
     } catch (error) {
@@ -165,6 +167,106 @@ describe('faults', () => {
       expect({ id, driver: statusesOf(driver.rides, id) }).toEqual({ id, driver: DRIVER_STATUSES['completed'] });
     }
     await expectEventsExactlyOnce(system, new Map(rides.map(([, , id]) => [id, 'completed'])));
+    expect(exitedProcesses(system)).toEqual([]);
+  });
+
+  it('the broker killed with SIGKILL under 2 bookings/s: offers resume within 5 s of it answering, no booking lost', { timeout: 240_000 }, async () => {
+    const dataDir = await tempDir('rideline-e2e-broker-crash-');
+    const [port, controllerPort] = [await getFreePort(), await getFreePort()];
+    let broker: RunningKafkaBroker = await startKafkaBroker({ dataDir, port, controllerPort });
+    cleanups.push(() => broker.stop());
+    // One rider books twice a second and never waits for a driver; drivers keep their places.
+    const { system, actors } = await startSystem({
+      KAFKA_BROKERS: broker.brokers.join(','),
+      RIDER_MAX_ACTIVE_BOOKINGS: '10000',
+      DISPATCH_DRIVER_STALE_MS: '600000',
+    });
+    const drivers = await Promise.all([0, 1].map((i) => actors.driverAt({ lat: CENTER.lat + 0.001 * i, lng: CENTER.lng })));
+    const rider = await actors.rider();
+    // When each booking was first offered to a driver (on the socket), by booking id.
+    const offeredAt = new Map<string, number>();
+    for (const driver of drivers) {
+      driver.offers.socket.on('message', (data: Buffer) => {
+        const message = decodeServerMessage(data.toString());
+        if (message?.type === 'available_booking' && !offeredAt.has(message.booking_id)) offeredAt.set(message.booking_id, Date.now());
+      });
+    }
+    const booked: Array<{ id: string; at: number }> = [];
+    const bookingErrors: string[] = [];
+    let booking = true;
+    const bookingLoop = (async () => {
+      while (booking) {
+        const started = Date.now();
+        try {
+          booked.push({ id: await actors.book(rider), at: started });
+        } catch (error) {
+          bookingErrors.push(String(error).slice(0, 300));
+        }
+        await sleep(Math.max(0, 500 - (Date.now() - started)));
+      }
+    })();
+
+    await sleep(5_000);
+    const killedAt = Date.now();
+    process.kill(broker.pid, 'SIGKILL');
+    await broker.stop(); // reaps the killed process
+    await sleep(3_000);
+    broker = await startKafkaBroker({ dataDir, port, controllerPort });
+    const backAt = Date.now();
+    console.info(`broker: SIGKILL, answering again ${backAt - killedAt} ms later`);
+    // Readiness while recovering: when each service first answered ready after the restart.
+    const readyAt = new Map<ServiceName, number>();
+    const dispatchReadiness: string[] = [];
+    const watchReady = (async () => {
+      while (readyAt.size < 3 && Date.now() - backAt < 120_000) {
+        for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) {
+          if (readyAt.has(name)) continue;
+          const answer = await fetch(`${system.url(name)}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+            async (r) => ({ ok: r.ok, body: await r.text() }),
+            (e: unknown) => ({ ok: false, body: String(e) }),
+          );
+          if (name === 'dispatch-service') dispatchReadiness.push(`${Date.now() - backAt} ms: ${answer.body.slice(0, 200)}`);
+          if (answer.ok) readyAt.set(name, Date.now());
+        }
+        await sleep(250);
+      }
+    })();
+
+    // Offers resume: the first booking made after the broker answered is offered.
+    const deadline = backAt + 120_000;
+    const firstAfter = () => booked.find((b) => b.at >= backAt);
+    while (Date.now() < deadline) {
+      const first = firstAfter();
+      if (first && offeredAt.has(first.id)) break;
+      await sleep(50);
+    }
+    await sleep(5_000);
+    booking = false;
+    await bookingLoop;
+    await watchReady;
+    const first = firstAfter();
+    const resumedAt = Math.min(...[...offeredAt.values()].filter((t) => t >= backAt));
+    const resumeMs = resumedAt - backAt;
+    console.info(
+      `offers: first offer after the broker answered at +${resumeMs} ms; first booking made after it (at +${first ? first.at - backAt : '?'} ms) ` +
+        `offered at +${first && offeredAt.has(first.id) ? offeredAt.get(first.id)! - backAt : 'never'} ms; ` +
+        `ready at ${[...readyAt].map(([n, t]) => `${n} +${t - backAt} ms`).join(', ')}`,
+    );
+    if (resumeMs > 5_000) {
+      console.error(`dispatch readiness after the restart:\n${dispatchReadiness.join('\n')}`);
+      for (const name of ['booking-service', 'dispatch-service', 'realtime-gateway'] as const) {
+        console.error(`--- ${name} output ---\n${system.processes.get(name)?.output().slice(-6_000)}`);
+      }
+    }
+    expect(bookingErrors).toEqual([]);
+    expect(resumeMs).toBeLessThanOrEqual(5_000);
+    // No booking lost: every one, including those made while the broker was down, is offered.
+    const offerDeadline = Date.now() + 30_000;
+    while (booked.some((b) => !offeredAt.has(b.id)) && Date.now() < offerDeadline) await sleep(200);
+    expect(booked.filter((b) => !offeredAt.has(b.id)).map((b) => b.id)).toEqual([]);
+    const statuses = new Map<string, string>();
+    for (const { id } of booked) statuses.set(id, await actors.statusOf(rider, id));
+    await expectEventsExactlyOnce(system, statuses);
     expect(exitedProcesses(system)).toEqual([]);
   });
 

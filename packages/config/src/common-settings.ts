@@ -39,6 +39,12 @@ export const kafkaSettings = {
     default: '',
     description: "This service's Kafka password (with KAFKA_SASL_MECHANISM); never logged",
   }),
+  readyMaxLag: integer('KAFKA_READY_MAX_LAG', {
+    default: 10_000,
+    min: 0,
+    description:
+      'A consumer more than this many records behind the end of a partition it reads makes /health/ready answer 503 naming `lag`, until it catches up',
+  }),
   ssl: boolean('KAFKA_SSL', {
     default: false,
     description: "TLS to the brokers, verified against the system's certificate authorities",

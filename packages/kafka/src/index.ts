@@ -7,3 +7,5 @@ export * from './readiness.ts';
 export * from './topic-provisioning.ts';
 export * from './kafka-runtime.ts';
 export * from './key-partition.ts';
+export * from './group-timing.ts';
+export * from './consumer-lag.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * A registry per app rather than prom-client's global one, so tests can build several apps in
@@ -30,4 +30,29 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
     reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;
+}
+
+/** One partition a consumer reads, and how many records it is behind there. */
+export interface ConsumerLagSample {
+  readonly group: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly lag: number;
+}
+
+/**
+ * `kafka_consumer_lag{group,topic,partition}`: read from `samples` at each scrape, so that a
+ * partition no longer assigned (a rebalance) disappears rather than keeping its last value.
+ */
+export function registerConsumerLagGauge(registry: Registry, samples: () => Iterable<ConsumerLagSample>): void {
+  new Gauge({
+    name: 'kafka_consumer_lag',
+    help: 'Records between where a consumer has processed to and the end of a partition it reads',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { group, topic, partition, lag } of samples()) this.set({ group, topic, partition: String(partition) }, lag);
+    },
+  });
 }

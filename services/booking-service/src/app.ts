@@ -14,6 +14,8 @@ export interface BookingDeps {
   readonly kafkaReady: ReadinessCheck;
   readonly databaseReady: ReadinessCheck;
   readonly cors: CorsPolicy;
+  /** The offers reader is no more than KAFKA_READY_MAX_LAG records behind. */
+  readonly lagReady: ReadinessCheck;
 }
 
 /** The booking-service HTTP app: identity and bookings, on the shared service kit. */
@@ -22,7 +24,7 @@ export async function buildApp(deps: BookingDeps) {
     service: 'booking-service',
     logger: deps.logger,
     cors: deps.cors,
-    readiness: { kafka: deps.kafkaReady, database: deps.databaseReady },
+    readiness: { kafka: deps.kafkaReady, database: deps.databaseReady, lag: deps.lagReady },
   });
   await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations, metrics });
   await app.register(bookingRoutes, deps.bookings);

@@ -1,4 +1,5 @@
-import { keyPartitionEnd, startKafkaRuntime } from '@rideline/kafka';
+import { keyPartitionEnd, lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { buildApp } from './app.ts';
@@ -57,6 +58,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     });
     const offerConsumer = new OfferConsumer({
       kafka: kafka.kafka,
+      admin: kafka.admin,
       names: config.topics,
       groupId: config.lifecycle.offersConsumerGroup,
       store: offerStore,
@@ -90,10 +92,16 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
         pendingTimeoutSeconds: config.lifecycle.pendingTimeoutSeconds,
         now,
       },
-      kafkaReady: kafka.ready,
+      // Down too while the offers reader rejoins its group after a broker outage: accepts wait on it.
+      kafkaReady: async () => {
+        await kafka.ready();
+        if (!offerConsumer.live) throw new Error('not consuming: the offers reader is joining its group');
+      },
       databaseReady: databaseReadinessCheck(prisma),
       cors: { allowedOrigins: config.corsAllowedOrigins },
+      lagReady: lagReadinessCheck(() => [offerConsumer.lag], config.kafka.readyMaxLag),
     });
+    registerConsumerLagGauge(metrics, () => offerConsumer.lag.partitions);
     const outboxWait = new Histogram({
       name: 'outbox_wait_seconds',
       help: 'Time from the oldest row of a published batch being written to the broker acknowledging it',

@@ -10,6 +10,10 @@ export interface DispatchDeps {
     /** booking-service's signing keys are loaded. */
     readonly auth: ReadinessCheck;
     /** The picture is rebuilt from the topics. */
+    /** The consumers are in their groups (down while they rejoin after a broker outage). */
+    readonly feed: ReadinessCheck;
+    /** No consumer is more than KAFKA_READY_MAX_LAG records behind. */
+    readonly lag: ReadinessCheck;
     readonly state: ReadinessCheck;
   };
   readonly drivers: DriverRoutesDeps;

@@ -1,4 +1,5 @@
-import { startKafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
@@ -50,6 +51,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     const publish = (records: Parameters<typeof kafka.publisher.publish>[0]) => kafka.publisher.publish(records);
     const intake = new DriverIntake({ state, publish, now });
     let picture: PictureConsumer | undefined;
+    let member: GroupMember | undefined;
 
     const { app, metrics: registry } = await buildApp({
       logger,
@@ -58,6 +60,12 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
         kafka: kafka.ready,
         auth: keys.ready,
         // Not the group assignment: every rebalance would make every instance unready at once.
+        // The consumers rejoining after the broker came back: nothing read is acted on meanwhile.
+        feed: async () => {
+          if (!picture?.live) throw new Error('not consuming: the picture consumer is joining its group');
+          if (!member?.live) throw new Error('not consuming: the dispatch group member is joining its group');
+        },
+        lag: lagReadinessCheck(() => [picture?.lag, member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
         state: async () => {
           if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
         },
@@ -74,6 +82,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       },
     });
     const metrics = dispatchMetrics(registry, state);
+    registerConsumerLagGauge(registry, () => [picture, member].flatMap((c) => c?.lag.partitions ?? []));
 
     const dispatcher = new Dispatcher({
       state,
@@ -120,8 +129,9 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       onUndecodable: (topic) => metrics.skippedRecords.inc({ topic: config.topics[topic] }),
       onCaughtUp: activate,
     });
-    const member = new GroupMember({
+    member = new GroupMember({
       kafka: kafka.kafka,
+      admin: kafka.admin,
       names: config.topics,
       groupId: config.consumerGroup,
       deadLetter: kafka.publisher,
@@ -137,7 +147,8 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
 
     const started = picture;
     // The group member commits and leaves; the picture consumer has nothing to commit.
-    closers.push({ name: 'consumers', close: () => Promise.all([member.stop(), started.stop()]) });
+    const joined = member;
+    closers.push({ name: 'consumers', close: () => Promise.all([joined.stop(), started.stop()]) });
     closers.push({ name: 'state keeper', close: () => keeper.stop() });
     closers.push({ name: 'dispatcher', close: () => dispatcher.stop() });
     closers.push({ name: 'housekeeping', close: async () => clearInterval(housekeeping) });

@@ -212,10 +212,23 @@ describe('the OpenAPI document', () => {
 });
 
 describe('readiness and the signing keys', () => {
-  it('reports kafka, auth and state up', async () => {
+  it('exports each consumer\'s lag per partition it reads (picture and group member)', async () => {
+    const deadline = Date.now() + 15_000;
+    let groups = new Set<string>();
+    while (groups.size < 2 && Date.now() < deadline) {
+      const text = (await h.system.app.inject({ url: '/metrics' })).body;
+      groups = new Set([...text.matchAll(/^kafka_consumer_lag\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(groups.size).toBe(2);
+    expect(groups.has(h.group)).toBe(true);
+    expect([...groups].some((group) => group.startsWith(`${h.group}.picture.`))).toBe(true);
+  });
+
+  it('reports kafka, feed, auth, lag and state up', async () => {
     const response = await h.system.app.inject({ url: '/health/ready' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready', checks: { kafka: 'up', auth: 'up', state: 'up' } });
+    expect(response.json()).toEqual({ status: 'ready', checks: { kafka: 'up', feed: 'up', auth: 'up', lag: 'up', state: 'up' } });
   });
 
   it('starts before booking-service serves its keys, reports auth down until it does, then admits tokens', async () => {
@@ -231,7 +244,7 @@ describe('readiness and the signing keys', () => {
       expect((await system.app.inject({ url: '/health/live' })).statusCode).toBe(200);
       const notReady = await system.app.inject({ url: '/health/ready' });
       expect(notReady.statusCode).toBe(503);
-      expect(notReady.json().checks).toEqual({ kafka: 'up', auth: 'down', state: 'up' });
+      expect(notReady.json().checks).toEqual({ kafka: 'up', feed: 'up', auth: 'down', lag: 'up', state: 'up' });
       const token = jwks.token('driver');
       const refused = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
       expect(refused.statusCode).toBe(503);

@@ -1,4 +1,11 @@
-import { createServiceApp, type CorsPolicy, type ReadinessCheck, type ServiceApp } from '@rideline/service-kit';
+import {
+  createServiceApp,
+  registerConsumerLagGauge,
+  type ConsumerLagSample,
+  type CorsPolicy,
+  type ReadinessCheck,
+  type ServiceApp,
+} from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StartableVerifier } from './auth/key-loading.ts';
 import { authReadiness } from './auth/key-loading.ts';
@@ -23,6 +30,10 @@ export interface GatewayDeps {
   readonly projectionReady: () => boolean;
   /** Whether the feed is consuming (false while it rejoins its group after a broker outage). */
   readonly feedLive: () => boolean;
+  /** The feeds are no more than KAFKA_READY_MAX_LAG records behind. */
+  readonly lagReady: ReadinessCheck;
+  /** Each feed's lag per partition, for the `kafka_consumer_lag` gauge. */
+  readonly lagSamples: () => Iterable<ConsumerLagSample>;
   /** Whether the revocations still in force have been read at start (upgrades wait for it). */
   readonly revocationsReady: () => boolean;
   /** Opens the sealed OTP of a notice (`openOtpNotice` with OTP_NOTICE_KEY); null if it does not open. */
@@ -74,10 +85,12 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
       feed: async () => {
         if (!deps.feedLive()) throw new Error('not consuming: the feed is rejoining its consumer group');
       },
+      lag: deps.lagReady,
     },
   });
   const metrics = createGatewayMetrics(registry);
   installAsyncApiRoutes(app);
+  registerConsumerLagGauge(registry, deps.lagSamples);
   const service = new SocketService({
     projection,
     verifier: deps.verifier,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { JwksClient, NoticeSeal } from '@rideline/auth';
-import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
 import { listenOn } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
@@ -63,6 +63,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     locations,
     projectionReady: () => feed?.isCaughtUp ?? false,
     feedLive: () => (feed?.isLive ?? false) && (revocationFeed?.isLive ?? false),
+    lagSamples: () => [feed, revocationFeed].flatMap((f) => f?.lag.partitions ?? []),
+    lagReady: lagReadinessCheck(() => [feed?.lag, revocationFeed?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
     revocationsReady: () => revocationFeed?.isCaughtUp ?? false,
     openNotice: (notice) => openOtpNotice(seal, notice),
     sockets: config.sockets,

@@ -1,11 +1,12 @@
 import type { TopicNames } from '@rideline/contracts';
-import { TypedConsumer, type Logger, type TopicPublisher } from '@rideline/kafka';
-import type { Kafka } from 'kafkajs';
+import { ConsumerLag, GROUP_TIMING, GroupLiveness, TypedConsumer, type Logger, type TopicPublisher } from '@rideline/kafka';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Ownership } from './ownership.ts';
 import { IDLE_FETCH_WAIT_MS } from './picture-consumer.ts';
 
 export interface GroupMemberOptions {
   readonly kafka: Kafka;
+  readonly admin: Admin;
   readonly names: TopicNames;
   readonly groupId: string;
   readonly deadLetter: TopicPublisher;
@@ -25,6 +26,9 @@ export interface GroupMemberOptions {
 export class GroupMember {
   readonly #options: GroupMemberOptions;
   readonly #consumer: TypedConsumer<'bookingEvents' | 'driverLocations' | 'dispatchOffers'>;
+  readonly #liveness: GroupLiveness;
+  /** How far behind it is on the partitions assigned to this instance. */
+  readonly lag: ConsumerLag;
 
   constructor(options: GroupMemberOptions) {
     this.#options = options;
@@ -36,9 +40,18 @@ export class GroupMember {
       deadLetter: options.deadLetter,
       logger: options.logger,
       handle: async () => {},
-      // A crashed instance's partitions move after 10 s rather than kafkajs' 30.
-      consumerConfig: { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, sessionTimeout: 10_000, heartbeatInterval: 2_000 },
+      // A crashed instance's partitions move after 10 s rather than kafkajs' 30; after a broker
+      // restart the join waits at most the short rebalance timeout for the dead member.
+      consumerConfig: { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, ...GROUP_TIMING },
     });
+    this.#liveness = new GroupLiveness(this.#consumer.consumer, { rebalanceIsDown: false });
+    const topics = (['bookingEvents', 'driverLocations', 'dispatchOffers'] as const).map((id) => options.names[id]);
+    this.lag = new ConsumerLag({ consumer: this.#consumer.consumer, admin: options.admin, group: options.groupId, topics, commits: true });
+  }
+
+  /** In the group (false from a crash until it has joined again; a rebalance does not count). */
+  get live(): boolean {
+    return this.#liveness.live;
   }
 
   async start(): Promise<void> {
@@ -56,11 +69,13 @@ export class GroupMember {
       this.#options.logger.info({ group: payload.groupId, assignment: payload.memberAssignment }, 'joined the dispatch group');
       this.#options.onAssigned();
     });
+    this.lag.start();
     await this.#consumer.start();
   }
 
   /** Commits what was handled and leaves the group, so its partitions move at once. */
   stop(): Promise<void> {
+    this.lag.stop();
     this.#options.ownership.revoke();
     return this.#consumer.stop();
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeMessage, type TopicNames } from '@rideline/contracts';
-import type { Logger } from '@rideline/kafka';
+import { ConsumerLag, GROUP_TIMING, GroupLiveness, type Logger } from '@rideline/kafka';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { LogRecord } from '../domain/index.ts';
 import { CatchUp, type PartitionEnd } from './catch-up.ts';
@@ -38,6 +38,9 @@ export class PictureConsumer {
   readonly #consumer: Consumer;
   readonly #idByName: ReadonlyMap<string, PictureTopic>;
   readonly #groupId: string;
+  readonly #liveness: GroupLiveness;
+  /** How far behind it is, per partition (it never commits: a rejoin reads from the start again). */
+  readonly lag: ConsumerLag;
   #catchUp: CatchUp | null = null;
 
   constructor(options: PictureConsumerOptions) {
@@ -47,8 +50,17 @@ export class PictureConsumer {
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
+      // A group of one: after a broker restart its join waits only for its own dead predecessor.
+      ...GROUP_TIMING,
     });
+    this.#liveness = new GroupLiveness(this.#consumer);
     this.#idByName = new Map(PICTURE_TOPICS.map((id) => [options.names[id], id]));
+    this.lag = new ConsumerLag({ consumer: this.#consumer, admin: options.admin, group: this.#groupId, topics: [...this.#idByName.keys()], commits: false });
+  }
+
+  /** In its group and fetching (false while it rejoins after losing the broker). */
+  get live(): boolean {
+    return this.#liveness.live;
   }
 
   get caughtUp(): boolean {
@@ -76,6 +88,7 @@ export class PictureConsumer {
     });
     const { END_BATCH_PROCESS } = this.#consumer.events;
     this.#consumer.on(END_BATCH_PROCESS, ({ payload }) => catchUp.advance(payload.topic, payload.partition, payload.lastOffset));
+    this.lag.start();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({
@@ -104,6 +117,7 @@ export class PictureConsumer {
 
   /** Leaves, and deletes the group (it holds nothing worth keeping). */
   async stop(): Promise<void> {
+    this.lag.stop();
     await this.#consumer.disconnect();
     await this.#options.admin.deleteGroups([this.#groupId]).catch(() => {});
   }

@@ -1,9 +1,6 @@
 import { decodeMessage, type TopicMessage, type TopicNames } from '@rideline/contracts';
-import type { Logger } from '@rideline/kafka';
+import { ConsumerLag, GROUP_TIMING, type Logger } from '@rideline/kafka';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-
-/** The feed's consumer session (see the constructor). */
-const FEED_SESSION_TIMEOUT_MS = 10_000;
 
 /** The topics the projection is folded from. */
 export const BOOKING_FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
@@ -66,6 +63,8 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
   #live = false;
   #resolveCaughtUp: () => void = () => {};
   readonly caughtUp: Promise<void>;
+  /** How far behind it is, per partition (it never commits: a rejoin reads from the start again). */
+  readonly lag: ConsumerLag;
 
   constructor(options: EventFeedOptions<T>) {
     this.#options = options;
@@ -74,14 +73,21 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
       allowAutoTopicCreation: false,
       minBytes: options.fetch.minBytes,
       maxWaitTimeInMs: options.fetch.maxWaitMs,
-      // After a broker restart kafkajs rejoins as a new member, and the coordinator first waits
-      // for the old one's session to expire: the group's only member waited 30 s (the default)
-      // before delivering again. A group of one has no rebalance to protect.
-      sessionTimeout: FEED_SESSION_TIMEOUT_MS,
-      heartbeatInterval: FEED_SESSION_TIMEOUT_MS / 10,
+      // After a broker restart kafkajs rejoins as a new member, and the coordinator holds the
+      // join for the old one (30 s with kafkajs' defaults): see GROUP_TIMING. A group of one has
+      // no rebalance to protect.
+      ...GROUP_TIMING,
     });
     this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
     this.caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
+    this.lag = new ConsumerLag({
+      consumer: this.#consumer,
+      admin: options.admin,
+      group: options.groupId,
+      topics: [...this.#idByName.keys()],
+      commits: false,
+      startAt: (topic, partition) => this.#startAt.get(`${topic}:${partition}`),
+    });
   }
 
   get isCaughtUp(): boolean {
@@ -118,6 +124,7 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
       this.#live = false;
       this.#options.logger.warn({ err: payload.error, restart: payload.restart }, 'the feed consumer crashed; it rejoins its group');
     });
+    this.lag.start();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
@@ -130,6 +137,7 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
 
   /** Leaves the group and deletes it (it holds no offsets anyone needs). */
   async stop(): Promise<void> {
+    this.lag.stop();
     await this.#consumer.disconnect();
     await this.#options.admin.deleteGroups([this.#options.groupId]).catch(() => {});
   }
