@@ -1,4 +1,3 @@
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -15,7 +14,8 @@ import { installMetrics } from './metrics.ts';
 import { installBodyParsers } from './body-parsers.ts';
 import { installCors, type CorsPolicy } from './cors.ts';
 import { installTextGuard } from './text-guard.ts';
-import { installValidation } from './validation.ts';
+import { installOpenApi } from './openapi.ts';
+import { validationController } from './validation.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -29,6 +29,8 @@ export interface ServiceAppOptions {
   readonly cors?: CorsPolicy;
   /** One line for the OpenAPI document's description. */
   readonly description?: string;
+  /** The OpenAPI tags of the service's own routes (`health` is added for the shared ones). */
+  readonly tags?: readonly { readonly name: string; readonly description: string }[];
 }
 
 export type ServiceApp = FastifyInstance<
@@ -41,8 +43,8 @@ export type ServiceApp = FastifyInstance<
 
 /**
  * The Fastify instance every service starts from: typed routes (TypeBox), the API.md error
- * body, CORS, health, metrics, and an OpenAPI document of every route at `/openapi.json`. Services
- * add their routes and metrics to it.
+ * body, CORS, health, metrics, an OpenAPI document of every route at `/openapi.json` and its
+ * interactive page at `/docs`. Services add their routes and metrics to it.
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<{ app: ServiceApp; metrics: Registry }> {
   const app = Fastify({
@@ -55,21 +57,12 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
       void reply.code(error.statusCode ?? 400).send({ success: false, message: 'The request is malformed.', code: error.code ?? 'BAD_REQUEST' });
     },
     forceCloseConnections: 'idle',
+    schemaController: validationController,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Before any route: its preflight route and onRequest hook then cover them all.
   await installCors(app, options.cors ?? { allowedOrigins: [] });
   // Registered (and awaited) before any route, so that it sees them all.
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: options.service, version: '1.0.0', description: options.description ?? '' },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      },
-    },
-  });
-  app.get('/openapi.json', { logLevel: 'warn' }, async () => app.swagger());
-  installValidation(app);
+  await installOpenApi(app, { service: options.service, description: options.description ?? '', tags: options.tags ?? [] });
   installBodyParsers(app);
   installTextGuard(app);
   installErrorHandler(app);

@@ -9,3 +9,4 @@ export * from './listen.ts';
 export * from './dependency-errors.ts';
 export * from './well-formed-text.ts';
 export * from './cors.ts';
+export * from './openapi.ts';

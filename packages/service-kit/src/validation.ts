@@ -1,20 +1,33 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type AnySchema, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 const base: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
 
+type SchemaController = NonNullable<FastifyServerOptions['schemaController']>;
+
 /**
  * Bodies are validated as sent: `"12"` is not a number. Query strings and path parameters can
  * only be text, so there a number or boolean the schema asks for is read from its text.
+ *
+ * A schema controller rather than `setValidatorCompiler`, because only the controller's factory
+ * is handed the schemas added with `app.addSchema` (the named components that routes `$ref`).
  */
-export function installValidation(app: FastifyInstance): void {
-  const strict = addFormats(new Ajv({ ...base, coerceTypes: false }));
-  const coercing = addFormats(new Ajv({ ...base, coerceTypes: true }));
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers' ? coercing : strict).compile(schema),
-  );
-}
+export const validationController: SchemaController = {
+  compilersFactory: {
+    buildValidator: (externalSchemas: unknown) => {
+      const build = (coerceTypes: boolean) => {
+        const ajv = addFormats(new Ajv({ ...base, coerceTypes }));
+        for (const schema of Object.values((externalSchemas ?? {}) as Record<string, AnySchema>)) ajv.addSchema(schema);
+        return ajv;
+      };
+      const strict = build(false);
+      const coercing = build(true);
+      return ({ schema, httpPart }) =>
+        (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers' ? coercing : strict).compile(schema);
+    },
+  },
+};

@@ -1,5 +1,6 @@
 import { createServiceApp, type CorsPolicy, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
+import { bookingSchemas } from './bookings/booking-view.ts';
 import { bookingRoutes, type BookingRoutesDeps } from './bookings/routes.ts';
 import type { PrismaClient } from './db/client.ts';
 import { identityRoutes, type IdentityConfig, type IdentityDeps, type SigningKeys } from './identity/index.ts';
@@ -25,7 +26,14 @@ export async function buildApp(deps: BookingDeps) {
     logger: deps.logger,
     cors: deps.cors,
     readiness: { kafka: deps.kafkaReady, database: deps.databaseReady, lag: deps.lagReady },
+    description: 'Identity (riders, drivers, sessions) and bookings: the event-sourced booking lifecycle',
+    tags: [
+      { name: 'identity', description: 'Registration, login, token refresh, logout and the keys that verify access tokens.' },
+      { name: 'bookings', description: 'A ride from request to completion: place, accept, start with the OTP, complete, cancel.' },
+    ],
   });
+  // On the app itself, not inside the encapsulated booking routes, so the OpenAPI document names them.
+  for (const schema of bookingSchemas) app.addSchema(schema);
   await app.register(identityRoutes, { prisma: deps.prisma, keys: deps.keys, config: deps.identity, revocations: deps.revocations, metrics });
   await app.register(bookingRoutes, deps.bookings);
   return { app, metrics };

@@ -28,6 +28,7 @@ export async function buildApp(deps: DispatchDeps) {
     cors: deps.cors,
     readiness: deps.readiness,
     description: 'Where available drivers are; offers each new booking to the nearby ones',
+    tags: [{ name: 'drivers', description: "Drivers' positions and availability, and who is near a point." }],
   });
   app.decorateRequest('principal', null);
   await installRateLimit(app); // before the routes, which it hooks as they are added

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ServiceError } from '@rideline/service-kit';
+import { bearerAuth, schemaRef, ServiceError } from '@rideline/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { estimateFare, type Tariff } from '../domain/fare.ts';
 import { authenticate, principalOf } from '../identity/index.ts';
-import { ErrorReply } from '../identity/schemas.ts';
 import type { BookingCommands } from './booking-commands.ts';
 import type { BookingQueries } from './booking-queries.ts';
-import { BookingStatusSchema, BookingView, PlaceBody, bookingView } from './booking-view.ts';
+import { BookingList, BookingStatusSchema, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
+import { bookingReplies } from './refusals.ts';
 import { generateOtp, type OtpHasher } from './otp.ts';
 
 export interface BookingRoutesDeps {
@@ -21,7 +21,9 @@ export interface BookingRoutesDeps {
 }
 
 const BookingParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply };
+const booking = (description: string) => schemaRef(BookingView, { description });
+/** OpenAPI metadata every booking route shares. */
+const doc = { tags: ['bookings'], security: bearerAuth };
 
 export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (instance, deps) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -31,8 +33,14 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     {
       onRequest: authenticate('user'),
       schema: {
-        body: Type.Object({ pickup: PlaceBody, dropoff: PlaceBody }, { additionalProperties: false }),
-        response: { 201: BookingView, ...errors },
+        ...doc,
+        operationId: 'createBooking',
+        summary: 'Request a ride',
+        description:
+          'A rider books a ride from pickup to dropoff; the booking is `pending` with an estimated cost until a driver accepts or it expires. ' +
+          '409 `RIDER_HAS_ACTIVE_BOOKING` while the rider holds as many active bookings as allowed. Riders only (a driver token: 403).',
+        body: schemaRef(PlaceBookingBody),
+        response: { 201: booking('The booking, `pending`.'), ...bookingReplies.place },
       },
     },
     async (request, reply) => {
@@ -55,7 +63,17 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
 
   app.get(
     '/bookings/:id',
-    { onRequest: authenticate(), schema: { params: BookingParams, response: { 200: BookingView, ...errors } } },
+    {
+      onRequest: authenticate(),
+      schema: {
+        ...doc,
+        operationId: 'getBooking',
+        summary: 'One booking',
+        description: 'Its rider or its driver only (anyone else: 403 `NOT_YOUR_BOOKING`).',
+        params: BookingParams,
+        response: { 200: booking('The booking.'), ...bookingReplies.get },
+      },
+    },
     async (request) => {
       const booking = await deps.queries.byId(request.params.id);
       if (!booking) throw new ServiceError(404, 'BOOKING_NOT_FOUND', 'Booking not found.');
@@ -71,6 +89,10 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     {
       onRequest: authenticate(),
       schema: {
+        ...doc,
+        operationId: 'listBookings',
+        summary: 'My bookings',
+        description: "A rider's own bookings, or those assigned to a driver, newest first, optionally of one status.",
         querystring: Type.Object(
           {
             status: Type.Optional(BookingStatusSchema),
@@ -78,7 +100,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ bookings: Type.Array(BookingView) }), ...errors },
+        response: { 200: schemaRef(BookingList, { description: 'The bookings.' }), ...bookingReplies.list },
       },
     },
     async (request) => ({
@@ -93,7 +115,17 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     {
       onRequest: authenticate('driver'),
       // 503 OFFERS_LAGGING: dispatch's offers could not be read up to date in time (retry).
-      schema: { params: BookingParams, response: { 200: BookingView, 503: ErrorReply, ...errors } },
+      schema: {
+        ...doc,
+        operationId: 'acceptBooking',
+        summary: 'Accept a booking (driver)',
+        description:
+          'The first driver to accept a pending booking that dispatch offered them gets it; the rider receives the OTP on its socket. ' +
+          '403 `NOT_OFFERED` if it was never offered to this driver; 409 `BOOKING_TAKEN`, `BOOKING_NOT_PENDING` or `DRIVER_BUSY`; ' +
+          '503 `OFFERS_LAGGING` (retry) when the offer could not be confirmed in time. No body.',
+        params: BookingParams,
+        response: { 200: booking('The booking, `accepted`, with `driver_id` set.'), ...bookingReplies.accept },
+      },
     },
     async (request) => {
       const bookingId = request.params.id;
@@ -108,9 +140,13 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     {
       onRequest: authenticate('driver'),
       schema: {
+        ...doc,
+        operationId: 'startTrip',
+        summary: 'Start the trip with the rider\'s OTP (driver)',
+        description: 'Its driver only. 422 `WRONG_OTP`; after 5 wrong tries 429 `OTP_ATTEMPTS_EXHAUSTED`.',
         params: BookingParams,
-        body: Type.Object({ otp: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
-        response: { 200: BookingView, 422: ErrorReply, 429: ErrorReply, ...errors },
+        body: schemaRef(StartTripBody),
+        response: { 200: booking('The booking, `on_trip`.'), ...bookingReplies.start },
       },
     },
     async (request) => {
@@ -127,7 +163,17 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
 
   app.post(
     '/bookings/:id/complete',
-    { onRequest: authenticate('driver'), schema: { params: BookingParams, response: { 200: BookingView, ...errors } } },
+    {
+      onRequest: authenticate('driver'),
+      schema: {
+        ...doc,
+        operationId: 'completeTrip',
+        summary: 'Complete the trip (driver)',
+        description: 'Its driver only, once the trip is on. No body.',
+        params: BookingParams,
+        response: { 200: booking('The booking, `completed`.'), ...bookingReplies.complete },
+      },
+    },
     async (request) =>
       bookingView(
         await deps.commands.execute(request.params.id, { type: 'CompleteTrip', driverId: principalOf(request).id, now: now() }),
@@ -143,9 +189,13 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
         request.body ??= {};
       },
       schema: {
+        ...doc,
+        operationId: 'cancelBooking',
+        summary: 'Cancel a booking',
+        description: 'Its rider, or its driver before the trip starts; the body (a reason) is optional.',
         params: BookingParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-        response: { 200: BookingView, ...errors },
+        body: { ...schemaRef(CancelBody), description: 'Optional: a bare POST cancels without a reason.' },
+        response: { 200: booking('The booking, `cancelled`.'), ...bookingReplies.cancel },
       },
     },
     async (request) => {

@@ -6,9 +6,11 @@ import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
 import type { OutboxWake } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
+import { schemaRef } from '@rideline/service-kit';
+import { identityReplies } from './refusals.ts';
 import {
   DriverSessionReply,
-  ErrorReply,
+  identitySchemas,
   JwksReply,
   LoginBody,
   RefreshBody,
@@ -40,7 +42,10 @@ export interface IdentityDeps {
   readonly metrics?: Registry;
 }
 
-const loginRefusals = { 400: ErrorReply, 401: ErrorReply, 429: ErrorReply, 503: ErrorReply };
+const loginDescription =
+  'Throttled per account and per client address: after repeated failures the account or address is locked ' +
+  '(2 s, doubling up to 15 min) and answers 429 `TOO_MANY_ATTEMPTS` with `Retry-After`, even for the right password. ' +
+  'While password hashing is saturated: 503 `SERVICE_BUSY` with `Retry-After: 1`.';
 
 const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -67,7 +72,16 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
   app.post(
     '/auth/users/register',
-    { schema: { body: RegisterUserBody, response: { 201: UserSessionReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply } } },
+    {
+      schema: {
+        operationId: 'registerUser',
+        tags: ['identity'],
+        summary: 'Register a rider',
+        description: 'Creates a rider account and starts a login session. 409 `EMAIL_TAKEN` when the email has an account.',
+        body: schemaRef(RegisterUserBody),
+        response: { 201: schemaRef(UserSessionReply, { description: 'Registered and logged in.' }), ...identityReplies.register },
+      },
+    },
     async (request, reply) => {
       const user = await registerUser(prisma, request.body, registration);
       return reply.code(201).send({ user, ...(await startSession(deps, { kind: 'user', id: user.id })) });
@@ -76,7 +90,16 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
   app.post(
     '/auth/users/login',
-    { schema: { body: LoginBody, response: { 200: UserSessionReply, ...loginRefusals } } },
+    {
+      schema: {
+        operationId: 'loginUser',
+        tags: ['identity'],
+        summary: 'Log a rider in',
+        description: `Checks a rider's email and password and starts a login session. ${loginDescription}`,
+        body: schemaRef(LoginBody),
+        response: { 200: schemaRef(UserSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
+      },
+    },
     async (request) => {
       const account = `user:${normalizeEmail(request.body.email)}`;
       const user = await guard.attempt(account, addressOf(request), (inSlot) => loginUser(prisma, request.body, inSlot));
@@ -86,7 +109,16 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
   app.post(
     '/auth/drivers/register',
-    { schema: { body: RegisterDriverBody, response: { 201: DriverSessionReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply } } },
+    {
+      schema: {
+        operationId: 'registerDriver',
+        tags: ['identity'],
+        summary: 'Register a driver',
+        description: 'Creates a driver account with its vehicle and starts a login session. 409 `EMAIL_TAKEN` when the email has a driver account.',
+        body: schemaRef(RegisterDriverBody),
+        response: { 201: schemaRef(DriverSessionReply, { description: 'Registered and logged in.' }), ...identityReplies.register },
+      },
+    },
     async (request, reply) => {
       const driver = await registerDriver(prisma, request.body, registration);
       return reply.code(201).send({ driver, ...(await startSession(deps, { kind: 'driver', id: driver.id })) });
@@ -95,7 +127,16 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
   app.post(
     '/auth/drivers/login',
-    { schema: { body: LoginBody, response: { 200: DriverSessionReply, ...loginRefusals } } },
+    {
+      schema: {
+        operationId: 'loginDriver',
+        tags: ['identity'],
+        summary: 'Log a driver in',
+        description: `Checks a driver's email and password and starts a login session. ${loginDescription}`,
+        body: schemaRef(LoginBody),
+        response: { 200: schemaRef(DriverSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
+      },
+    },
     async (request) => {
       const account = `driver:${normalizeEmail(request.body.email)}`;
       const driver = await guard.attempt(account, addressOf(request), (inSlot) => loginDriver(prisma, request.body, inSlot));
@@ -105,24 +146,57 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
   app.post(
     '/auth/refresh',
-    { schema: { body: RefreshBody, response: { 200: TokenPairReply, 400: ErrorReply, 401: ErrorReply } } },
+    {
+      schema: {
+        operationId: 'refreshSession',
+        tags: ['identity'],
+        summary: 'Exchange a refresh token for a new token pair',
+        description:
+          'Rotation: the refresh token sent stops working. Presenting an already rotated token again ends its whole session (401), as logout does.',
+        body: schemaRef(RefreshBody),
+        response: { 200: schemaRef(TokenPairReply, { description: 'A new access and refresh token.' }), ...identityReplies.refresh },
+      },
+    },
     async (request) => refreshSession(deps, request.body.refresh_token, request.log),
   );
 
   app.post(
     '/auth/logout',
-    { schema: { body: RefreshBody, response: { 204: Type.Null(), 400: ErrorReply } } },
+    {
+      schema: {
+        operationId: 'logout',
+        tags: ['identity'],
+        summary: 'End a login session',
+        description:
+          "Ends the session the refresh token belongs to, everywhere: its refresh tokens stop working and the gateway closes the session's sockets (4001). " +
+          'Also 204 when the token is unknown or the session already ended, so the answer reveals nothing.',
+        body: schemaRef(RefreshBody),
+        response: { 204: Type.Null({ description: 'Session ended (or there was none); no body.' }), ...identityReplies.logout },
+      },
+    },
     async (request, reply) => {
       await endSession(deps, request.body.refresh_token, request.log);
       return reply.code(204).send(null);
     },
   );
 
-  app.get('/.well-known/jwks.json', { schema: { response: { 200: JwksReply } } }, async (_request, reply) => {
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        operationId: 'getJwks',
+        tags: ['identity'],
+        summary: 'Public keys that verify access tokens',
+        description: 'A JSON Web Key Set; verifiers may cache it for 5 minutes (it changes only with `JWT_PRIVATE_KEY`).',
+        response: { 200: schemaRef(JwksReply, { description: 'The key set.' }) },
+      },
+    },
+    async (_request, reply) => {
     // Verifiers may cache it for a while; the key only changes with JWT_PRIVATE_KEY.
     void reply.header('cache-control', 'public, max-age=300');
     return { keys: [...identity.keys.jwks.keys] };
-  });
+    },
+  );
 };
 
 /**
@@ -133,6 +207,8 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
  */
 export const identityRoutes = fp<IdentityDeps>(
   async (app, deps) => {
+    // On the app itself (this plugin is not encapsulated), so the OpenAPI document names them.
+    for (const schema of identitySchemas) app.addSchema(schema);
     app.decorate('accessTokenKeys', deps.keys.verification);
     app.decorateRequest('principal', null);
     await app.register(routes, deps);

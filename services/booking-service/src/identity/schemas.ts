@@ -21,47 +21,88 @@ const Vehicle = Type.Object(
   closed,
 );
 
-export const RegisterUserBody = Type.Object({ name: Name, email: Email, password: NewPassword }, closed);
+const exampleTokens = {
+  access_token: 'eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl',
+  refresh_token: 'rt_6f1c2d0e9b8a4c7d8e9f0a1b2c3d4e5f',
+  token_type: 'Bearer',
+  expires_in: 900,
+};
+const exampleVehicle = { plate: 'KA01AB1234', model: 'Toyota Etios' };
+
+export const RegisterUserBody = Type.Object(
+  { name: Name, email: Email, password: NewPassword },
+  { ...closed, $id: 'RegisterUserRequest', examples: [{ name: 'Asha Rao', email: 'asha@example.com', password: 'correct horse battery' }] },
+);
 export const RegisterDriverBody = Type.Object(
   { name: Name, email: Email, password: NewPassword, vehicle: Vehicle },
-  closed,
+  {
+    ...closed,
+    $id: 'RegisterDriverRequest',
+    examples: [{ name: 'Ravi Kumar', email: 'ravi@example.com', password: 'correct horse battery', vehicle: exampleVehicle }],
+  },
 );
-export const LoginBody = Type.Object({ email: Email, password: Password }, closed);
-export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) }, closed);
+export const LoginBody = Type.Object(
+  { email: Email, password: Password },
+  { ...closed, $id: 'LoginRequest', examples: [{ email: 'asha@example.com', password: 'correct horse battery' }] },
+);
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1, maxLength: 512 }) },
+  { ...closed, $id: 'RefreshRequest', examples: [{ refresh_token: exampleTokens.refresh_token }] },
+);
 
 const tokenFields = {
-  access_token: Type.String(),
-  refresh_token: Type.String(),
+  access_token: Type.String({ description: 'A JWT for `Authorization: Bearer`; short-lived (`expires_in` seconds).' }),
+  refresh_token: Type.String({ description: 'Exchanged at `/auth/refresh` for a new pair; single use (rotated).' }),
   token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer(),
+  expires_in: Type.Integer({ description: "Seconds until the access token expires." }),
 };
-export const TokenPairReply = Type.Object(tokenFields);
-export const UserSessionReply = Type.Object({
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-  ...tokenFields,
-});
-export const DriverSessionReply = Type.Object({
-  driver: Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    email: Type.String(),
-    vehicle: Type.Object({ plate: Type.String(), model: Type.String() }),
-  }),
-  ...tokenFields,
-});
-
-export const JwksReply = Type.Object({
-  keys: Type.Array(
-    Type.Object({
-      kty: Type.String(),
-      crv: Type.String(),
-      x: Type.String(),
-      kid: Type.String(),
-      alg: Type.String(),
-      use: Type.String(),
+export const TokenPairReply = Type.Object(tokenFields, { $id: 'TokenPair', examples: [exampleTokens] });
+export const UserSessionReply = Type.Object(
+  { user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }), ...tokenFields },
+  {
+    $id: 'AuthSession',
+    description: "A rider's login session: who they are and their tokens.",
+    examples: [{ user: { id: '5b0f7c1e-2a4d-4f3b-9c8e-1d2e3f4a5b6c', name: 'Asha Rao', email: 'asha@example.com' }, ...exampleTokens }],
+  },
+);
+export const DriverSessionReply = Type.Object(
+  {
+    driver: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      email: Type.String(),
+      vehicle: Type.Object({ plate: Type.String(), model: Type.String() }),
     }),
-  ),
-});
+    ...tokenFields,
+  },
+  {
+    $id: 'DriverAuthSession',
+    description: "A driver's login session: who they are, their vehicle, and their tokens.",
+    examples: [
+      { driver: { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'Ravi Kumar', email: 'ravi@example.com', vehicle: exampleVehicle }, ...exampleTokens },
+    ],
+  },
+);
 
-/** API.md's error body. */
-export const ErrorReply = Type.Object({ success: Type.Literal(false), message: Type.String(), code: Type.String() });
+export const JwksReply = Type.Object(
+  {
+    keys: Type.Array(
+      Type.Object({
+        kty: Type.String(),
+        crv: Type.String(),
+        x: Type.String(),
+        kid: Type.String(),
+        alg: Type.String(),
+        use: Type.String(),
+      }),
+    ),
+  },
+  {
+    $id: 'Jwks',
+    description: 'The public keys (Ed25519) that verify access tokens.',
+    examples: [{ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1', alg: 'EdDSA', use: 'sig' }] }],
+  },
+);
+
+/** The named components of the identity routes, added once to the app (`app.addSchema`). */
+export const identitySchemas = [RegisterUserBody, RegisterDriverBody, LoginBody, RefreshBody, TokenPairReply, UserSessionReply, DriverSessionReply, JwksReply];

@@ -1,4 +1,4 @@
-import type { ServiceApp } from '@rideline/service-kit';
+import { bearerAuth, commonRefusals, errorReplies, schemaRef, withRetryAfter, type Refusal, type ServiceApp } from '@rideline/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/signing-keys.ts';
 import type { NearbyDriver } from '../domain/index.ts';
@@ -6,7 +6,7 @@ import type { DriverReport } from '../drivers/intake.ts';
 import { authenticate, principalOf } from './authenticate.ts';
 import { dispatchErrors } from './errors.ts';
 import { perPrincipal } from './rate-limit.ts';
-import { AvailabilityBody, ErrorReply, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
+import { AvailabilityBody, driverSchemas, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
 
 export interface DriverRoutesDeps {
   readonly verifier: TokenVerifier;
@@ -28,11 +28,27 @@ export interface DriverRoutesDeps {
  */
 export const NEARBY_DISTANCE_STEP_M = 100;
 
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply };
-const bearer = [{ bearer: [] }];
+const shown = (factory: () => { code: string; message: string }): Refusal => {
+  const { code, message } = factory();
+  return { code, message };
+};
+const keysNotLoaded = shown(dispatchErrors.KEYS_NOT_LOADED);
+/** The refusals of a driver's report (location or availability), then of the nearby query. */
+const reportReplies = errorReplies({
+  400: [commonRefusals.validation],
+  401: [commonRefusals.unauthorized],
+  403: [{ code: 'FORBIDDEN', message: 'Only drivers can do this.' }],
+  503: [shown(dispatchErrors.NOT_RECORDED), keysNotLoaded],
+});
+const nearbyReplies = {
+  ...errorReplies({ 400: [commonRefusals.validation], 401: [commonRefusals.unauthorized], 503: [keysNotLoaded] }),
+  429: withRetryAfter(errorReplies({ 429: [{ code: 'TOO_MANY_REQUESTS', message: 'Too many requests; retry in 12 s.' }] })[429]),
+};
+const doc = { tags: ['drivers'], security: bearerAuth };
 
 /** PUT /drivers/me/location, PUT /drivers/me/availability and GET /drivers/nearby (API.md, Drivers). */
 export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): void {
+  for (const schema of driverSchemas) app.addSchema(schema);
   const record = async (driverId: string, report: DriverReport) => {
     try {
       await deps.report(driverId, report);
@@ -44,7 +60,19 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
 
   app.put(
     '/drivers/me/location',
-    { onRequest: authenticate(deps.verifier, 'driver'), schema: { security: bearer, body: LocationBody, response: { 204: NoContent, ...errors } } },
+    {
+      onRequest: authenticate(deps.verifier, 'driver'),
+      schema: {
+        ...doc,
+        operationId: 'updateDriverLocation',
+        summary: "Report the driver's position",
+        description:
+          'Drivers only. Offers go to available drivers that reported a location in the last 60 s; ' +
+          'a driver may also send it over its open socket as `{"type": "location", "lat", "lng"}`.',
+        body: schemaRef(LocationBody),
+        response: { 204: NoContent, ...reportReplies },
+      },
+    },
     async (request, reply) => {
       await record(principalOf(request).id, { location: { lat: request.body.lat, lng: request.body.lng } });
       return reply.code(204).send(null);
@@ -53,7 +81,17 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
 
   app.put(
     '/drivers/me/availability',
-    { onRequest: authenticate(deps.verifier, 'driver'), schema: { security: bearer, body: AvailabilityBody, response: { 204: NoContent, ...errors } } },
+    {
+      onRequest: authenticate(deps.verifier, 'driver'),
+      schema: {
+        ...doc,
+        operationId: 'updateDriverAvailability',
+        summary: 'Go online or offline',
+        description: 'Drivers only. Only available drivers are offered bookings.',
+        body: schemaRef(AvailabilityBody),
+        response: { 204: NoContent, ...reportReplies },
+      },
+    },
     async (request, reply) => {
       await record(principalOf(request).id, { available: request.body.available });
       return reply.code(204).send(null);
@@ -66,7 +104,16 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
       onRequest: authenticate(deps.verifier),
       preValidation: async (request) => numbersFromQuery(request, ['lat', 'lng', 'radius_m']),
       config: perPrincipal(deps.nearbyPerMinute),
-      schema: { security: bearer, querystring: NearbyQuery, response: { 200: NearbyReply, 429: ErrorReply, ...errors } },
+      schema: {
+        ...doc,
+        operationId: 'listNearbyDrivers',
+        summary: 'Available drivers near a point',
+        description:
+          "Any authenticated rider or driver. Distances are to the centre of each driver's ~200 m grid cell, so no exact position is revealed. " +
+          'Limited per principal (429 `TOO_MANY_REQUESTS` with `Retry-After`); answers carry `x-ratelimit-limit`, `x-ratelimit-remaining`, `x-ratelimit-reset`.',
+        querystring: NearbyQuery,
+        response: { 200: schemaRef(NearbyReply, { description: 'The nearest available drivers.' }), ...nearbyReplies },
+      },
     },
     async (request) => {
       const { lat, lng, radius_m: radiusM = deps.defaultRadiusM } = request.query;

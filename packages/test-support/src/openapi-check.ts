@@ -1,0 +1,54 @@
+import { validate } from '@readme/openapi-parser';
+import { expect } from 'vitest';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+const ERROR_BODY = '#/components/schemas/ErrorBody';
+
+interface Operation {
+  readonly operationId?: string;
+  readonly tags?: readonly string[];
+  readonly summary?: string;
+  readonly description?: string;
+  readonly parameters?: readonly unknown[];
+  readonly requestBody?: unknown;
+  readonly security?: readonly unknown[];
+  readonly responses?: Record<string, { readonly content?: Record<string, { readonly schema?: { readonly $ref?: string } }> }>;
+}
+
+/** Every operation of an OpenAPI document, as `GET /path` and the operation. */
+export function operationsOf(document: unknown): [string, Operation][] {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  return Object.entries(paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => item[method] !== undefined).map((method): [string, Operation] => [`${method.toUpperCase()} ${path}`, item[method]!]),
+  );
+}
+
+/**
+ * What a code generator and a reader need from a service's OpenAPI document: it is valid
+ * OpenAPI 3.1 (checked by @readme/openapi-parser, offline), and every operation has a unique
+ * operationId, tags, a summary and a description; every operation that takes input or a token
+ * documents at least one 4xx answer, each 4xx and 5xx answer with the shared ErrorBody component.
+ */
+export async function expectUsableOpenApi(document: unknown): Promise<void> {
+  // validate() dereferences in place: give it a copy.
+  const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
+  expect(result.valid ? [] : result.errors).toEqual([]);
+  expect((document as { openapi?: string }).openapi).toBe('3.1.0');
+
+  const operations = operationsOf(document);
+  expect(operations.length).toBeGreaterThan(0);
+  const ids = operations.map(([, operation]) => operation.operationId);
+  expect(new Set(ids).size, 'operationIds are unique').toBe(ids.length);
+  for (const [name, operation] of operations) {
+    expect(operation.operationId, `${name} operationId`).toMatch(/^[a-z][A-Za-z0-9]+$/);
+    expect(operation.tags?.length, `${name} tags`).toBeGreaterThan(0);
+    expect(operation.summary, `${name} summary`).toBeTruthy();
+    expect(operation.description, `${name} description`).toBeTruthy();
+    const statuses = Object.keys(operation.responses ?? {});
+    const takesInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined || (operation.security?.length ?? 0) > 0;
+    if (takesInput) expect(statuses.filter((status) => status.startsWith('4')), `${name} documents a 4xx`).not.toEqual([]);
+    for (const status of statuses.filter((s) => /^[45]/.test(s) && operation.operationId !== 'getReadiness')) {
+      expect(operation.responses?.[status]?.content?.['application/json']?.schema?.$ref, `${name} ${status} body`).toBe(ERROR_BODY);
+    }
+  }
+}
