@@ -1,7 +1,7 @@
-import type { BookingStatusValue, LocationFrame } from '@rideline/contracts';
-import type WebSocket from 'ws';
-import type { RidelineClient } from '@rideline/client';
-import { describe, openSocket, register, type Account, type SocketMessage } from './api.ts';
+import { setMaxListeners } from 'node:events';
+import type { BookingStatusValue } from '@rideline/contracts';
+import { availableBookingsSocket, driverBookingsSocket, riderSocket, type RidelineClient, type SocketWarning } from '@rideline/client';
+import { describe, register, socketOptions, whenOpen, type Account } from './api.ts';
 import { between, drift, randomPoint, sleep, type Point } from './city.ts';
 import type { DemoOptions } from './options.ts';
 import { Stats } from './stats.ts';
@@ -19,14 +19,19 @@ class Ledger {
 export class Simulation {
   readonly stats = new Stats();
   readonly #ledger = new Ledger();
-  readonly #sockets: WebSocket[] = [];
+  /** Stops every socket client at the end. */
+  readonly #sockets = new AbortController();
   readonly #timers: NodeJS.Timeout[] = [];
   #booking = true;
   readonly #activeRides = new Set<string>();
   /** Bookings not yet accepted, with their rider's client. */
   readonly #pendingOwners = new Map<string, RidelineClient>();
 
-  constructor(private readonly options: DemoOptions) {}
+  constructor(private readonly options: DemoOptions) {
+    // Every socket client (two per driver, one per rider) listens on this one signal: Node's
+    // leak warning at 10 listeners does not apply to a signal shared on purpose.
+    setMaxListeners(0, this.#sockets.signal);
+  }
 
   get activeRides(): number {
     return this.#activeRides.size;
@@ -57,7 +62,7 @@ export class Simulation {
 
   close(): void {
     for (const timer of this.#timers) clearInterval(timer);
-    for (const socket of this.#sockets) socket.close(1000);
+    this.#sockets.abort();
   }
 
   async #startDriver(driver: Account): Promise<void> {
@@ -78,13 +83,10 @@ export class Simulation {
     for (const result of [await driver.client.drivers.setAvailability(true), await driver.client.drivers.setLocation(position)]) {
       if (!result.ok) throw new Error(`driver ${driver.id}: ${describe(result.error)}`);
     }
-    const offers = await openSocket(gatewayUrl, '/ws/driver/available_bookings/', driver.token, (message) => {
-      if (message.type === 'booking_unavailable') {
-        const index = open.indexOf(message.booking_id);
-        if (index >= 0) open.splice(index, 1);
-        return;
-      }
-      if (message.type !== 'available_booking') return;
+    const options = socketOptions(gatewayUrl, driver, this.#sockets.signal);
+    const offers = availableBookingsSocket(options);
+    // The client passes an offer on once while it is open, however often the gateway re-sends it.
+    offers.on('available_booking', (message) => {
       const bookingId = message.booking_id;
       // Bookings left pending by an earlier demo run may still be offered; their riders are gone.
       if (!this.#ledger.createdAt.has(bookingId)) return;
@@ -96,15 +98,21 @@ export class Simulation {
       }
       if (!open.includes(bookingId)) open.push(bookingId);
       takeNext();
-    }, this.#onInvalid);
-    const assigned = await openSocket(gatewayUrl, '/ws/driver/bookings/', driver.token, () => {}, this.#onInvalid);
-    this.#sockets.push(offers, assigned);
-    // Location pings over the socket, as the app sends them while driving around.
+    });
+    offers.on('booking_unavailable', (message) => {
+      const index = open.indexOf(message.booking_id);
+      if (index >= 0) open.splice(index, 1);
+    });
+    offers.on('warning', this.#onWarning);
+    const assigned = driverBookingsSocket(options);
+    assigned.on('warning', this.#onWarning);
+    await Promise.all([whenOpen(offers, `driver ${driver.id} offers`), whenOpen(assigned, `driver ${driver.id} bookings`)]);
+    // Location pings over the socket, as the app sends them while driving around (the client
+    // throttles them and sends the latest once the socket is open again after a drop).
     this.#timers.push(
       setInterval(() => {
         position = drift(position);
-        const frame: LocationFrame = { type: 'location', lat: position.lat, lng: position.lng };
-        if (offers.readyState === offers.OPEN) offers.send(JSON.stringify(frame));
+        offers.reportLocation(position.lat, position.lng);
       }, 5_000),
     );
   }
@@ -142,14 +150,16 @@ export class Simulation {
 
   async #startRider(rider: Account): Promise<void> {
     let active: string | null = null;
-    const socket = await openSocket(this.options.gatewayUrl, '/ws/bookings/', rider.token, (message) => {
-      if (message.type === 'otp') {
-        this.#ledger.otps.set(message.booking_id, message.otp);
-        const accepted = this.#ledger.acceptedAt.get(message.booking_id);
-        if (accepted !== undefined) this.stats.otpLatencyMs.push(Date.now() - accepted);
-      } else if (message.type === 'booking_status') this.#onStatus(message.booking_id, message.status, () => (active = null));
-    }, this.#onInvalid);
-    this.#sockets.push(socket);
+    const socket = riderSocket(socketOptions(this.options.gatewayUrl, rider, this.#sockets.signal));
+    // The client passes each OTP and each status on once per booking.
+    socket.on('otp', (message) => {
+      this.#ledger.otps.set(message.booking_id, message.otp);
+      const accepted = this.#ledger.acceptedAt.get(message.booking_id);
+      if (accepted !== undefined) this.stats.otpLatencyMs.push(Date.now() - accepted);
+    });
+    socket.on('booking_status', (message) => this.#onStatus(message.booking_id, message.status, () => (active = null)));
+    socket.on('warning', this.#onWarning);
+    await whenOpen(socket, `rider ${rider.id}`);
     void (async () => {
       while (this.#booking) {
         await sleep(between(1_000, 6_000));
@@ -174,7 +184,11 @@ export class Simulation {
     })();
   }
 
-  readonly #onInvalid = (text: string): void => this.stats.error(`a socket message outside the contract: ${text.slice(0, 200)}`);
+  /** A message outside the contract, or a token the client could not get, counts as an error rather than be guessed at. */
+  readonly #onWarning = (warning: SocketWarning): void => {
+    if (warning.kind === 'invalid_message') this.stats.error(`a socket message outside the contract: ${String(warning.data).slice(0, 200)}`);
+    else if (warning.kind === 'token_error') this.stats.error(`socket token: ${String(warning.error)}`);
+  };
 
   #onStatus(bookingId: string, status: BookingStatusValue, release: () => void): void {
     if (status !== 'pending') this.#pendingOwners.delete(bookingId);
@@ -191,5 +205,3 @@ export class Simulation {
     }
   }
 }
-
-export type { SocketMessage };
