@@ -69,7 +69,10 @@ describe('a BookingRequested', () => {
   it('frees a driver again when the trip completes', async () => {
     const pickup = nextArea();
     const d = await driver(north(pickup, 500));
+    // Each step is awaited: a driver not yet seen as busy also has no active booking, so waiting
+    // only for "freed" could pass before the accept was folded (CI saw that race).
     await h.publish('bookingEvents', 'trip', bookingAccepted('trip', d));
+    await h.reader.waitFor(() => h.system.state.drivers.get(d)?.activeBookingIds.length === 1);
     await h.publish('bookingEvents', 'trip', tripCompleted('trip', d));
     await h.reader.waitFor(() => h.system.state.drivers.get(d)?.activeBookingIds.length === 0 && h.system.state.drivers.get(d)?.available);
     const bookingId = randomUUID();
