@@ -1,4 +1,4 @@
-import type { BookingEvent, BookingNotification, DispatchOffer } from '@rideline/contracts';
+import { RecentEventIds, type BookingEvent, type BookingNotification, type DispatchOffer } from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 import {
   availableBookingMessage,
@@ -9,7 +9,6 @@ import {
   type Canceller,
   type OutboundMessage,
 } from './messages.ts';
-import { RecentIds } from './recent-ids.ts';
 
 /** One booking as the gateway needs it: who may see it, where it stands, and its OTP while accepted. */
 export interface BookingView {
@@ -98,10 +97,10 @@ export class Projection {
   readonly #offersByDriver = new Map<string, Map<string, OfferView>>();
   /** OTPs that arrived before the acceptance they belong to (they travel on another topic). */
   readonly #heldOtps = new Map<string, HeldOtp>();
-  readonly #seen: RecentIds;
+  readonly #seen: RecentEventIds;
 
   constructor(options: ProjectionOptions = {}) {
-    this.#seen = new RecentIds(options.recentEventIds ?? 50_000);
+    this.#seen = new RecentEventIds(options.recentEventIds ?? 50_000);
   }
 
   get stats(): { bookings: number; driversWithOffers: number; heldOtps: number } {
