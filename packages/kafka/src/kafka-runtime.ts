@@ -51,7 +51,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     });
     if (report.created.length > 0) options.logger.info({ topics: report.created }, 'created topics');
     if (report.reconfigured.length > 0) {
-      options.logger.warn({ topics: report.reconfigured }, 'reset cleanup.policy of topics');
+      options.logger.warn({ topics: report.reconfigured }, 'reset the cleanup settings (cleanup.policy, min.compaction.lag.ms) of topics');
     }
     await publisher.connect();
   } catch (error) {

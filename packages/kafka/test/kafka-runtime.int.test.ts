@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contracts';
+import { TOPIC_IDS, TOPICS, type TopicMessage, type TopicNames } from '@rideline/contracts';
 import { testKafkaBrokers } from '@rideline/test-support';
 import type { KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
@@ -53,16 +53,17 @@ describe('topic provisioning', () => {
       resources: [names.driverLocations, names.bookingEvents].map((name) => ({
         type: ConfigResourceTypes.TOPIC,
         name,
-        configNames: ['cleanup.policy'],
+        configNames: ['cleanup.policy', 'min.compaction.lag.ms'],
       })),
     });
-    const policy = (name: string) =>
-      resources.find((r) => r.resourceName === name)?.configEntries[0]?.configValue;
-    expect(policy(names.driverLocations)).toBe('compact');
-    expect(policy(names.bookingEvents)).toBe('delete');
+    const setting = (name: string, key: string) =>
+      resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === key)?.configValue;
+    expect(setting(names.driverLocations, 'cleanup.policy')).toBe('compact');
+    expect(setting(names.driverLocations, 'min.compaction.lag.ms')).toBe(String(TOPICS.driverLocations.minCompactionLagMs));
+    expect(setting(names.bookingEvents, 'cleanup.policy')).toBe('delete');
   });
 
-  it('is idempotent, and restores a cleanup policy someone changed', async () => {
+  it('is idempotent, and restores a cleanup policy and compaction lag someone changed', async () => {
     await runtime.admin.alterConfigs({
       validateOnly: false,
       resources: [

@@ -98,6 +98,8 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       publish,
       owns: (partition) => ownership.owns('driverLocations', partition),
       intervalMs: config.stateCheckpointMs,
+      refreshAfterMs: config.availabilityRefreshMs,
+      now,
       logger,
       onRepublished: (count) => metrics.statesRepublished.inc(count),
     });

@@ -15,7 +15,7 @@ const NEARBY_PER_MINUTE = 5;
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
 
 beforeAll(async () => {
-  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
+  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_AVAILABILITY_REFRESH_MS: '1500', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
 });
 afterAll(async () => {
   await h?.close();
@@ -49,10 +49,11 @@ describe('PUT /drivers/me/location and /availability', () => {
     ]);
   });
 
-  it("keep the driver's availability on the compacted topic: the last record carries it again after a location ping", async () => {
+  it("keep the driver's availability on the compacted topic: once the record carrying it ages (DISPATCH_AVAILABILITY_REFRESH_MS), the last record carries it again", async () => {
     const driverId = randomUUID();
     const token = h.jwks.token('driver', driverId);
     const at = north(nextArea(), 0);
+    const availableSentAt = Date.now();
     expect((await put('/drivers/me/availability', token, { available: true })).statusCode).toBe(204);
     expect((await put('/drivers/me/location', token, at)).statusCode).toBe(204);
     const last = await h.reader.waitFor(() => {
@@ -60,6 +61,9 @@ describe('PUT /drivers/me/location and /availability', () => {
       return statuses.length >= 3 && statuses.at(-1);
     });
     expect(last).toMatchObject({ driver_id: driverId, available: true, location: at });
+    // Not before the availability record was 1.5 s old: a ping alone does not make dispatch re-publish.
+    const republished = h.reader.records.filter((r) => r.topic === h.topics.driverLocations && r.key === driverId).at(-1)!.value as { occurred_at: string };
+    expect(Date.parse(republished.occurred_at) - availableSentAt).toBeGreaterThanOrEqual(1500);
   });
 
   it.each([
