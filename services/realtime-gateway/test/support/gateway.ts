@@ -41,7 +41,7 @@ export async function startTestGateway(topics: TopicNames, jwksUrl: string, env:
 
 /** Resolves once the gateway is ready (keys loaded, projection rebuilt). */
 export async function untilReady(gateway: TestGateway, timeoutMs = 20_000): Promise<void> {
-  await until(async () => (await fetch(`${gateway.httpBase}/health/ready`)).ok, timeoutMs);
+  await until(async () => (await fetch(`${gateway.httpBase}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok, timeoutMs, 'ready');
 }
 
 /** A producer for the test's topics (and an admin to clean them up). */
@@ -64,12 +64,27 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (await predicate()) return;
+      // Bounded too: a probe that never settles (a fetch on a dead keep-alive socket) must end in
+      // this error, not in the test's timeout with no word of what it was waiting for.
+      if (await within(Math.max(deadline - Date.now(), 1), what, Promise.resolve(predicate()))) return;
     } catch {
       // not yet
     }
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** `promise`, or an error naming `what` once `ms` have passed. */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
