@@ -63,10 +63,10 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   const app = record(client, ['booking_status', 'otp', 'error']);
   await until(() => client.state === 'open', 10_000, 'open');
 
-  await publish.booking(kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed));
+  await within(20_000, 'publishing the first statuses', publish.booking(kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed)));
   await until(() => app.messages.length === 3, 10_000, 'the live statuses');
   // The OTP travels on another topic: published after the statuses arrived, for a fixed order.
-  await publish.notice(kafka, events.otp(unchanged, '111222'));
+  await within(20_000, 'publishing the first OTP', publish.notice(kafka, events.otp(unchanged, '111222')));
   await until(() => app.messages.length === 4, 10_000, 'the live OTP');
 
   const port = new URL(gateway.httpBase).port;
@@ -75,13 +75,13 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   expect(app.states.find((s) => s.state === 'closed')).toMatchObject({ code: 1001, action: 'reconnect' });
 
   // While no gateway runs: the second booking is accepted and its OTP issued.
-  await publish.booking(kafka, events.accepted(changed, driverId, 2));
-  await publish.notice(kafka, events.otp(changed, '333444'));
+  await within(20_000, 'publishing while no gateway runs', publish.booking(kafka, events.accepted(changed, driverId, 2)));
+  await within(20_000, 'publishing the OTP while no gateway runs', publish.notice(kafka, events.otp(changed, '333444')));
   await sleep(600); // a few failed attempts, each backed off
   gateway = await within(30_000, 'starting the second gateway', startGateway({ PORT: port }));
   await untilReady(gateway);
   await until(() => app.messages.length === 6, 15_000, 'the snapshot after the restart');
-  await publish.booking(kafka, events.started(changed, driverId, 4));
+  await within(20_000, 'publishing after the restart', publish.booking(kafka, events.started(changed, driverId, 4)));
   await until(() => app.messages.length === 7, 10_000, 'the live message after the restart');
   await sleep(300);
 
@@ -108,6 +108,6 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   expect(app.states.filter((s) => s.state === 'connecting').length).toBeGreaterThan(2);
 
   controller.abort();
-  await expect(client.stopped).resolves.toEqual({ reason: 'aborted', code: null });
+  await expect(within(5_000, 'the client stopping after abort', client.stopped)).resolves.toEqual({ reason: 'aborted', code: null });
   expect(app.states.at(-1)).toEqual({ state: 'stopped', reason: 'aborted', code: null });
 });

@@ -1,8 +1,9 @@
+import { connect as connectTcp } from 'node:net';
 import type { Principal } from '@rideline/auth';
 import type { KafkaRuntime } from '@rideline/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, within, type TestGateway } from './support/gateway.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect } from './support/ws-client.ts';
 
@@ -115,5 +116,40 @@ describe('shutdown', () => {
     expect((await available.waitForClose()).code).toBe(1001);
     expect(available.messages).toEqual([DISCONNECTED]);
     expect(userSocket.messages).toHaveLength(1);
+  });
+
+  it('finishes even when an upgrade arrives while it is closing the sockets (it used to wait for that one forever)', async () => {
+    const draining = await startTestGateway(topics, issuer.url, { SHUTDOWN_TIMEOUT_MS: '3000' });
+    await untilReady(draining);
+    // A peer that never answers the close frame keeps the sockets closing until the deadline.
+    const deaf = await connect(`${draining.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    deaf.ws.pause();
+    const closing = draining.close();
+    await until(() => deaf.ws.readyState !== deaf.ws.OPEN || draining.gateway.service.hub.size === 1, 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // closing has begun; the port still listens
+    const { port } = new URL(draining.httpBase);
+    const late = connectTcp(Number(port), '127.0.0.1');
+    let answer = '';
+    late.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise<void>((resolve) => late.once('end', () => resolve()));
+    late.on('error', () => {});
+    late.write(
+      [
+        'GET /ws/bookings/ HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        `Authorization: Bearer ${issuer.token(user())}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    await within(10_000, 'the gateway closing', closing);
+    await within(2_000, 'the late upgrade connection ended by the server', ended);
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    late.destroy();
+    deaf.close();
   });
 });

@@ -33,6 +33,12 @@ export class SocketHub {
   readonly #options: HubOptions;
   #size = 0;
   /**
+   * Set when shutdown starts. An upgrade already past its checks then (its token verified while
+   * the socket was still listening) completes after the sockets were closed; left open, it held
+   * the HTTP server's close forever. Such a newcomer is closed with 1001 at once.
+   */
+  #shuttingDown = false;
+  /**
    * Connections written to in the current turn of the event loop, their streams corked: a Kafka
    * batch often holds several messages for one socket, and each uncorked `ws.send` is a syscall
    * of its own, the largest cost of a delivery. They are uncorked once the turn's synchronous
@@ -57,6 +63,7 @@ export class SocketHub {
     sockets.add(connection);
     this.#size++;
     this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+    if (this.#shuttingDown) this.close(connection, CLOSE.goingAway, 'server shutting down');
   }
 
   /**
@@ -181,6 +188,7 @@ export class SocketHub {
 
   /** Shutdown: every socket is closed with 1001; resolves when all are gone or at the deadline. */
   async closeAll(deadlineMs: number): Promise<void> {
+    this.#shuttingDown = true;
     for (const connection of this.connections()) this.close(connection, CLOSE.goingAway, 'server shutting down');
     const deadline = Date.now() + deadlineMs;
     while (this.#size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

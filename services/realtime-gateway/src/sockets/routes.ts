@@ -64,6 +64,12 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
     },
     errorHandler: (_error, socket) => socket.terminate(),
     preClose: async () => {
+      // No more upgrades, as @fastify/websocket's own preClose does (this one replaces it).
+      // Fastify keeps listening while preClose runs and answers a request that arrives meanwhile
+      // with 503, but on an upgrade that 503 goes to a response not bound to the server, whose
+      // socket is then never closed: the server's close waited for it forever. Without an
+      // 'upgrade' listener, Node answers such a request as plain HTTP and closes it.
+      app.server.removeAllListeners('upgrade');
       await options.service.shutdown(options.shutdownDeadlineMs);
     },
   });
