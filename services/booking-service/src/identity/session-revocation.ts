@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { principalKey, type TopicMessage } from '@rideline/contracts';
+import { principalKey, type SessionRevocationReason, type TopicMessage } from '@rideline/contracts';
 import type { Principal } from '@rideline/auth';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { queueInOutbox, type OutboxWake } from '../outbox/outbox-writer.ts';
-
-export type RevocationReason = 'logout' | 'refresh_token_reuse';
 
 /** Where revocations go: the `identity.revocations` topic, through the outbox. */
 export interface RevocationOutbox {
@@ -23,7 +21,7 @@ export interface RevocationOutbox {
 export function sessionRevoked(
   principal: Principal,
   sessionId: string,
-  reason: RevocationReason,
+  reason: SessionRevocationReason,
   revokedAt: Date,
   lastIssuedAt: Date,
   accessTokenTtlSeconds: number,
@@ -53,7 +51,7 @@ export function sessionRevoked(
 export async function revokeFamily(
   tx: Prisma.TransactionClient,
   family: { readonly familyId: string; readonly principal: Principal },
-  reason: RevocationReason,
+  reason: SessionRevocationReason,
   now: Date,
   outbox: RevocationOutbox,
 ): Promise<boolean> {
