@@ -1,21 +1,15 @@
+import type { TopicNames } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
+import { outboxRow, type OutboxEntry } from '../outbox/outbox-entry.ts';
 
 /** An event as read back from the store, with its position in the booking's stream. */
 export interface RecordedEvent {
   readonly eventId: string;
   readonly version: number;
   readonly event: BookingDomainEvent;
-}
-
-/** A message to publish once the append commits. Exactly one of the payloads is set. */
-export interface OutboxEntry {
-  readonly topic: string;
-  readonly key: string;
-  readonly payload: unknown;
-  readonly sealedPayload?: string;
 }
 
 /** Another writer appended to the stream first: reload and decide again. */
@@ -58,7 +52,11 @@ interface EventRow {
  * messages and the booking's read-model row in ONE statement (so one round trip, atomically).
  */
 export class BookingEventStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The names the outbox rows are published under. */
+    private readonly topics: TopicNames,
+  ) {}
 
   /** Runs `work` in one transaction (READ COMMITTED), for an append guarded by earlier statements. */
   transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
@@ -98,13 +96,10 @@ export class BookingEventStore {
       payload: record.event.data,
       occurred_at: record.event.occurredAt,
     }));
-    const messages = outbox.map((entry, ord) => ({
-      ord,
-      topic: entry.topic,
-      message_key: entry.key,
-      payload: entry.sealedPayload === undefined ? entry.payload : null,
-      sealed_payload: entry.sealedPayload ?? null,
-    }));
+    const messages = outbox.map((entry, ord) => {
+      const row = outboxRow(entry, this.topics);
+      return { ord, topic: row.topic, message_key: row.key, payload: row.payload };
+    });
     const version = records.at(-1)?.version ?? 0;
     try {
       await db.$executeRaw`
@@ -115,10 +110,10 @@ export class BookingEventStore {
             AS e(stream_id text, stream_version int, event_id uuid, event_type text, payload jsonb, occurred_at timestamptz)
           RETURNING 1
         ), queued AS (
-          INSERT INTO outbox_messages (topic, message_key, payload, sealed_payload)
-          SELECT m.topic, m.message_key, m.payload, m.sealed_payload
+          INSERT INTO outbox_messages (topic, message_key, payload)
+          SELECT m.topic, m.message_key, m.payload
           FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
-            AS m(ord int, topic text, message_key text, payload jsonb, sealed_payload text)
+            AS m(ord int, topic text, message_key text, payload jsonb)
           ORDER BY m.ord
           RETURNING 1
         ), projected AS (
