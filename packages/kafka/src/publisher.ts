@@ -64,7 +64,8 @@ export class TopicPublisher {
     await this.#producer.disconnect();
   }
 
-  publish(records: readonly OutgoingRecord[]): Promise<void> {
+  /** Generic so that a caller generic in its topic can pass its records on (see `OutgoingRecord`). */
+  publish<T extends MessageTopicId = MessageTopicId>(records: readonly OutgoingRecord<T>[]): Promise<void> {
     return this.sendRaw(
       records.map((record) => ({
         topic: this.#names[record.topic],
