@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
 import { outboxRow, type OutboxEntry } from '../outbox/outbox-entry.ts';
+import { decodeStoredEvents } from './stored-events.ts';
 
 /** An event as read back from the store, with its position in the booking's stream. */
 export interface RecordedEvent {
@@ -63,15 +64,19 @@ export class BookingEventStore {
     return this.prisma.$transaction(work);
   }
 
+  /**
+   * The booking's stream, each row decoded into today's event shapes (older shapes upgraded);
+   * throws `UnreadableStoredEvent` on a row of no known shape.
+   */
   async load(bookingId: string): Promise<RecordedEvent[]> {
     const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT event_id::text, stream_version, event_type, payload, occurred_at
       FROM stored_events WHERE stream_id = ${bookingId} ORDER BY stream_version`;
-    return rows.map((row) => ({
-      eventId: row.event_id,
-      version: row.stream_version,
-      event: { type: row.event_type, data: row.payload, occurredAt: row.occurred_at.toISOString() } as BookingDomainEvent,
-    }));
+    const events = decodeStoredEvents(
+      bookingId,
+      rows.map((row) => ({ streamVersion: row.stream_version, eventType: row.event_type, payload: row.payload, occurredAt: row.occurred_at.toISOString() })),
+    );
+    return rows.map((row, index) => ({ eventId: row.event_id, version: row.stream_version, event: events[index]! }));
   }
 
   /**
