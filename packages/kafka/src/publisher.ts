@@ -2,13 +2,20 @@ import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contrac
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
 
-export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
+interface TopicRecord<T extends MessageTopicId> {
   readonly topic: T;
   /** The aggregate id the topic is keyed by (API.md): one key's records stay in order. */
   readonly key: string;
   readonly message: TopicMessage<T>;
   readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A record for one of the topics `T`, its message of that topic's kind. Distributed over the
+ * topics (one member per topic) rather than `{ topic: T; message: TopicMessage<T> }` with `T`
+ * the union of topics, which would pair any topic with any topic's message.
+ */
+export type OutgoingRecord<T extends MessageTopicId = MessageTopicId> = { readonly [K in T]: TopicRecord<K> }[T];
 
 /**
  * Sends typed envelopes to the topics of API.md, with acks=all and one request in flight, so
@@ -57,7 +64,8 @@ export class TopicPublisher {
     await this.#producer.disconnect();
   }
 
-  publish(records: readonly OutgoingRecord[]): Promise<void> {
+  /** Generic so that a caller generic in its topic can pass its records on (see `OutgoingRecord`). */
+  publish<T extends MessageTopicId = MessageTopicId>(records: readonly OutgoingRecord<T>[]): Promise<void> {
     return this.sendRaw(
       records.map((record) => ({
         topic: this.#names[record.topic],

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase } from '@rideline/postgres/testing';
 import { startServiceProcess, testKafkaBrokers, waitUntilReady } from '@rideline/test-support';
+import { median, percentile } from '@rideline/stats';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
@@ -70,8 +71,6 @@ const configurations: { readonly name: string; readonly env: Record<string, stri
   },
 ];
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const randomAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 interface Sample {

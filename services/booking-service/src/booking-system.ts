@@ -48,7 +48,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
 
     const sealer = otpNoticeSeal(config.lifecycle.otpNoticeKey, logger);
     const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, logger });
-    const store = new BookingEventStore(prisma);
+    const store = new BookingEventStore(prisma, config.topics);
     const offerStore = new OfferStore(prisma);
     const offers = new OfferGate({
       store: offerStore,
@@ -67,7 +67,6 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     });
     const commands = new BookingCommands({
       store,
-      topics: config.topics,
       sealer,
       relay,
       active: new ActiveBookings(prisma),
@@ -83,7 +82,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       prisma,
       keys,
       identity: config.identity,
-      revocations: { topic: config.topics.identityRevocations, wake: relay },
+      revocations: { topics: config.topics, wake: relay },
       bookings: {
         commands,
         queries,

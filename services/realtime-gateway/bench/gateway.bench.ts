@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TopicMessage } from '@rideline/contracts';
 import { freePort, processCpuSeconds, testKafkaBrokers } from '@rideline/test-support';
+import { percentile } from '@rideline/stats';
 import WebSocket from 'ws';
 import { deleteTopics, startTestKafka, topicEnv, uniqueTopics } from '../test/support/gateway.ts';
 import { startTestIssuer } from '../test/support/jwks-server.ts';
@@ -51,7 +52,6 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 if (sockets < requested) log(`fd limit is ${fdLimit}: opening ${sockets} sockets instead of ${requested}`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 
 async function metricsOf(base: string): Promise<{ rss: number; heap: number; delivered: number }> {

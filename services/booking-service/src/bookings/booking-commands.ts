@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { NoticeSeal } from '@rideline/auth';
-import type { TopicNames } from '@rideline/contracts';
 import { evolve, fold, type Booking, type BookingState } from '../domain/booking.ts';
 import type { AcceptBooking, BookingCommand, RequestBooking } from '../domain/commands.ts';
 import { decide, type Decision } from '../domain/decide.ts';
@@ -23,7 +22,6 @@ export interface OfferCheck {
 
 export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
-  readonly topics: TopicNames;
   /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
   readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
@@ -140,7 +138,7 @@ export class BookingCommands {
     if (after === null) throw new Error('a decision produced events but no booking');
     const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
     const published = history.filter((recorded) => isPublic(recorded.event)).length;
-    const entries = outboxEntriesFor(records, published, after, this.deps.topics, otp);
+    const entries = outboxEntriesFor(records, published, after, otp);
     await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader, db);
     return after;
   }

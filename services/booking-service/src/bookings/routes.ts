@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { BookingStatus } from '@rideline/contracts';
 import { bearerAuth, schemaRef, ServiceError } from '@rideline/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -7,7 +8,7 @@ import { estimateFare, type Tariff } from '../domain/fare.ts';
 import { authenticate, principalOf } from '../identity/index.ts';
 import type { BookingCommands } from './booking-commands.ts';
 import type { BookingQueries } from './booking-queries.ts';
-import { BookingList, BookingStatusSchema, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
+import { BookingList, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
 import { bookingReplies } from './refusals.ts';
 import { generateOtp, type OtpHasher } from './otp.ts';
 
@@ -95,7 +96,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
         description: "A rider's own bookings, or those assigned to a driver, newest first, optionally of one status.",
         querystring: Type.Object(
           {
-            status: Type.Optional(BookingStatusSchema),
+            status: Type.Optional(BookingStatus),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           },
           { additionalProperties: false },

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import Type from 'typebox';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
-import type { OutboxWake } from '../outbox/outbox-writer.ts';
+import type { OutboxTarget } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import { schemaRef } from '@rideline/service-kit';
 import { identityReplies } from './refusals.ts';
@@ -36,8 +36,8 @@ export interface IdentityDeps {
   /** From loadSigningKeys, once at start-up. */
   readonly keys: SigningKeys;
   readonly config: Omit<IdentityConfig, 'jwtPrivateKey'>;
-  /** Session revocations are published on this topic through the outbox. */
-  readonly revocations: { readonly topic: string; readonly wake: OutboxWake };
+  /** Session revocations are published on `identity.revocations` through the outbox. */
+  readonly revocations: OutboxTarget;
   /** The app's metrics registry, for the hashing and throttling metrics. */
   readonly metrics?: Registry;
 }

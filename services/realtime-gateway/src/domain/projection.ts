@@ -1,12 +1,19 @@
-import { RecentEventIds, type BookingEvent, type BookingNotification, type DispatchOffer } from '@rideline/contracts';
+import {
+  isActiveStatus,
+  RecentEventIds,
+  STATUS_AFTER_EVENT,
+  type BookingEvent,
+  type BookingNotification,
+  type BookingStatus,
+  type Canceller,
+  type DispatchOffer,
+} from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 import {
   availableBookingMessage,
   bookingStatusMessage,
   bookingUnavailableMessage,
   otpMessage,
-  type BookingStatus,
-  type Canceller,
   type OutboundMessage,
 } from './messages.ts';
 
@@ -62,18 +69,6 @@ export interface Applied {
   readonly ignored?: string;
 }
 
-const STATUS_AFTER: Record<BookingEvent['type'], BookingStatus> = {
-  BookingRequested: 'pending',
-  BookingAccepted: 'accepted',
-  TripStarted: 'on_trip',
-  TripCompleted: 'completed',
-  BookingCancelled: 'cancelled',
-  BookingExpired: 'expired',
-};
-
-const ACTIVE: ReadonlySet<BookingStatus> = new Set(['pending', 'accepted', 'on_trip']);
-export const isActive = (status: BookingStatus): boolean => ACTIVE.has(status);
-
 const ignored = (why: string): Applied => ({ deliveries: [], ignored: why });
 
 export interface ProjectionOptions {
@@ -124,7 +119,7 @@ export class Projection {
     }
     view.version = event.version;
     view.updatedAtMs = Date.parse(event.occurred_at);
-    view.status = STATUS_AFTER[event.type];
+    view.status = STATUS_AFTER_EVENT[event.type];
     switch (event.type) {
       case 'BookingRequested':
       case 'BookingExpired':
@@ -273,7 +268,7 @@ export class Projection {
     const views: BookingView[] = [];
     for (const id of ids) {
       const view = this.#bookings.get(id);
-      if (view && (isActive(view.status) || view.updatedAtMs >= endedSinceMs)) views.push(view);
+      if (view && (isActiveStatus(view.status) || view.updatedAtMs >= endedSinceMs)) views.push(view);
     }
     return views.sort((a, b) => a.updatedAtMs - b.updatedAtMs);
   }
