@@ -57,6 +57,7 @@ export class SocketHub {
     sockets.add(connection);
     this.#size++;
     this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+    this.#options.metrics.opened.inc({ endpoint: connection.endpoint });
   }
 
   /**
