@@ -140,6 +140,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       logger,
       ownership,
       onAssigned: activate,
+      onDeadLettered: (parked) => metrics.deadLettered(parked),
     });
     const housekeeping = setInterval(() => {
       state.drivers.evictStale(now());

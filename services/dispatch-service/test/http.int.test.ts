@@ -221,7 +221,7 @@ describe('readiness and the signing keys', () => {
     let groups = new Set<string>();
     while (groups.size < 2 && Date.now() < deadline) {
       const text = (await h.system.app.inject({ url: '/metrics' })).body;
-      groups = new Set([...text.matchAll(/^kafka_consumer_lag\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
+      groups = new Set([...text.matchAll(/^rideline_kafka_consumer_lag_records\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(groups.size).toBe(2);

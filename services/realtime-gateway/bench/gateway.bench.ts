@@ -57,7 +57,7 @@ const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 async function metricsOf(base: string): Promise<{ rss: number; heap: number; delivered: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const pick = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const delivered = [...text.matchAll(/^gateway_messages_delivered_total\{[^}]*\} ([0-9.e+]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const delivered = [...text.matchAll(/^rideline_gateway_messages_delivered_total\{[^}]*\} ([0-9.e+]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   return { rss: pick('process_resident_memory_bytes'), heap: pick('nodejs_heap_size_used_bytes'), delivered };
 }
 

@@ -32,7 +32,7 @@ export interface GatewayDeps {
   readonly feedLive: () => boolean;
   /** The feeds are no more than KAFKA_READY_MAX_LAG records behind. */
   readonly lagReady: ReadinessCheck;
-  /** Each feed's lag per partition, for the `kafka_consumer_lag` gauge. */
+  /** Each feed's lag per partition, for the `rideline_kafka_consumer_lag_records` gauge. */
   readonly lagSamples: () => Iterable<ConsumerLagSample>;
   /** Whether the revocations still in force have been read at start (upgrades wait for it). */
   readonly revocationsReady: () => boolean;

@@ -67,16 +67,16 @@ describe('slow clients', () => {
     const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(slowDriver) });
     const healthy = await connect(`${bounded.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
     socket.ws.pause();
-    const before = await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
+    const before = await metric(bounded, /rideline_gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
     const address = `${'Long Street '.repeat(40)}, City`;
     // Kernel socket buffers absorb an unknown amount first: keep offering until the gateway gives up.
     for (let round = 0; round < 40; round++) {
       await publish.offer(kafka, ...Array.from({ length: 500 }, () => events.offered(newId(), slowDriver.id, address)));
-      const closes = await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
+      const closes = await metric(bounded, /rideline_gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
       if (closes > before) break;
     }
     await until(
-      async () => (await metric(bounded, /gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/)) > before,
+      async () => (await metric(bounded, /rideline_gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/)) > before,
       10_000,
       'a slow-client close',
     );

@@ -87,8 +87,8 @@ describe('session revocation (logout)', () => {
     const other = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
     expect(other.closed).toBeNull();
     const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
-    expect(metrics).toMatch(/gateway_rejected_upgrades_total\{reason="revoked_token"[^}]*\} 1/);
-    expect(metrics).toMatch(/gateway_session_revocation_closes_total\{endpoint="bookings"[^}]*\} 2/);
+    expect(metrics).toMatch(/rideline_gateway_rejected_upgrades_total\{reason="revoked_token"[^}]*\} 1/);
+    expect(metrics).toMatch(/rideline_gateway_session_revocation_closes_total\{endpoint="bookings"[^}]*\} 2/);
   });
 
   it('refuses an in-band refresh to a token of the revoked session like an invalid token; the socket stays', async () => {

@@ -152,7 +152,7 @@ describe('upgrade authentication', () => {
   it('counts rejected upgrades by reason', async () => {
     const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
     for (const reason of ['missing_token', 'invalid_token', 'expired_token', 'wrong_kind', 'malformed_request']) {
-      expect(text).toMatch(new RegExp(`gateway_rejected_upgrades_total\\{reason="${reason}"[^}]*\\} [1-9]`));
+      expect(text).toMatch(new RegExp(`rideline_gateway_rejected_upgrades_total\\{reason="${reason}"[^}]*\\} [1-9]`));
     }
   });
 });

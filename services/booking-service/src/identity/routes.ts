@@ -25,7 +25,7 @@ import { RetryLater } from './errors.ts';
 import { HashingGate } from './hashing-gate.ts';
 import { LoginGuard, slotIn } from './login-guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { registerIdentityMetrics } from './metrics.ts';
+import { registerIdentityMetrics } from '../metrics.ts';
 import { endSession, refreshSession, startSession, type SessionDeps } from './sessions.ts';
 import type { IdentityConfig } from './settings.ts';
 import type { SigningKeys } from './signing-key-store.ts';

@@ -11,6 +11,8 @@ export interface OfferConsumerOptions {
   readonly store: OfferStore;
   readonly deadLetter: TopicPublisher;
   readonly logger: Logger;
+  /** Told of each record parked on the dead-letter topic (the dead-letter metric). */
+  readonly onDeadLettered?: (parked: { readonly group: string; readonly topic: string }) => void;
 }
 
 /**
@@ -35,7 +37,10 @@ export class OfferConsumer {
       logger: options.logger,
       handle: (record) => options.store.record(record.message, { topic, partition: record.partition, offset: record.offset }),
       // A parked record was read all the same: an accept must not wait for it forever.
-      onParked: (at) => options.store.skip({ topic, partition: at.partition, offset: at.offset }),
+      onParked: (at) => {
+        options.onDeadLettered?.({ group: options.groupId, topic });
+        return options.store.skip({ topic, partition: at.partition, offset: at.offset });
+      },
       // An idle fetch returns within 1 s, so stopping does not wait kafkajs' 5 s; a crashed
       // instance's partitions move after 10 s (until then, accepts without an offer answer 503);
       // after a broker restart the join waits at most GROUP_TIMING's rebalance timeout.

@@ -14,6 +14,8 @@ export interface GroupMemberOptions {
   readonly ownership: Ownership;
   /** After each assignment (the first one and every rebalance). */
   readonly onAssigned: () => void;
+  /** Told of each record it parked on the dead-letter topic (the dead-letter metric). */
+  readonly onDeadLettered?: (parked: { readonly group: string; readonly topic: string }) => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export class GroupMember {
       deadLetter: options.deadLetter,
       logger: options.logger,
       handle: async () => {},
+      onParked: async (at) => options.onDeadLettered?.({ group: options.groupId, topic: options.names[at.topic] }),
       // A crashed instance's partitions move after 10 s rather than kafkajs' 30; after a broker
       // restart the join waits at most the short rebalance timeout for the dead member.
       consumerConfig: { maxWaitTimeInMs: IDLE_FETCH_WAIT_MS, ...GROUP_TIMING },

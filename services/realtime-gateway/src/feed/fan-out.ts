@@ -19,7 +19,7 @@ export interface FanOutDeps {
  * serialised once, and only if a socket of its principal is open on this instance.
  *
  * An OTP notice that does not open (another key, tampered) is counted
- * (`gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
+ * (`rideline_gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
  * parked on the dead-letter topic, for the reason undecodable records are not (see EventFeed):
  * every instance replays the topics at every start and would park it again each time.
  */

@@ -63,6 +63,7 @@ export class SocketHub {
     sockets.add(connection);
     this.#size++;
     this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+    this.#options.metrics.opened.inc({ endpoint: connection.endpoint });
     if (this.#shuttingDown) this.close(connection, CLOSE.goingAway, 'server shutting down');
   }
 
