@@ -31,7 +31,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings',
     {
-      onRequest: authenticate('user'),
+      onRequest: authenticate({ kinds: ['user'] }),
       schema: {
         ...doc,
         operationId: 'createBooking',
@@ -113,7 +113,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/accept',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       // 503 OFFERS_LAGGING: dispatch's offers could not be read up to date in time (retry).
       schema: {
         ...doc,
@@ -138,7 +138,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/start',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'startTrip',
@@ -164,7 +164,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/complete',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'completeTrip',

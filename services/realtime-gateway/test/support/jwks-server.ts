@@ -1,19 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateSigningKey, signAccessToken, type Principal, type SigningKey } from '@rideline/auth';
+import type { Clock } from '@rideline/service-kit';
 
 /** booking-service's JWKS endpoint, stood in for by a tiny local server, and a token mint. */
 export interface TestIssuer {
   readonly url: string;
   readonly key: SigningKey;
-  /** `sessionId` becomes the `sid` claim (the login session, which a logout revokes). */
+  /**
+   * `now` (ms) is when the token is issued: default the issuer's clock. `sessionId` becomes the
+   * `sid` claim (the login session, which a logout revokes).
+   */
   token(principal: Principal, ttlSeconds?: number, now?: number, sessionId?: string): string;
   /** While false the JWKS answers 503 (booking-service down). */
   setAvailable(available: boolean): void;
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(options: { available?: boolean; port?: number } = {}): Promise<TestIssuer> {
+/** `clock`: the gateway's, when a test drives time, so that tokens are issued at its `now`. */
+export async function startTestIssuer(options: { available?: boolean; port?: number; clock?: Clock } = {}): Promise<TestIssuer> {
   const key = generateSigningKey();
   let available = options.available ?? true;
   const server: Server = createServer((_request, response) => {
@@ -33,7 +38,7 @@ export async function startTestIssuer(options: { available?: boolean; port?: num
     token: (principal, ttlSeconds = 300, now, sessionId) =>
       signAccessToken(key, principal, {
         ttlSeconds,
-        ...(now === undefined ? {} : { now }),
+        ...(now === undefined && options.clock === undefined ? {} : { now: now ?? options.clock?.now() }),
         ...(sessionId === undefined ? {} : { sessionId }),
       }),
     setAvailable: (value) => (available = value),
