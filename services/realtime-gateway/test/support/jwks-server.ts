@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { generateSigningKey, signAccessToken, type Principal, type SigningKey } from '@rideline/auth';
+import type { Principal, SigningKey } from '@rideline/auth';
+import { TestIssuer as Issuer } from '@rideline/auth/testing';
 import type { Clock } from '@rideline/service-kit';
 
-/** booking-service's JWKS endpoint, stood in for by a tiny local server, and a token mint. */
+/** booking-service's JWKS endpoint and token mint (`@rideline/auth/testing`), in the gateway tests' shorthand. */
 export interface TestIssuer {
   readonly url: string;
   readonly key: SigningKey;
@@ -19,33 +18,15 @@ export interface TestIssuer {
 
 /** `clock`: the gateway's, when a test drives time, so that tokens are issued at its `now`. */
 export async function startTestIssuer(options: { available?: boolean; port?: number; clock?: Clock } = {}): Promise<TestIssuer> {
-  const key = generateSigningKey();
-  let available = options.available ?? true;
-  const server: Server = createServer((_request, response) => {
-    if (!available) {
-      response.statusCode = 503;
-      response.end();
-      return;
-    }
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ keys: [key.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const issuer = new Issuer(options.clock === undefined ? {} : { clock: options.clock });
+  issuer.available = options.available ?? true;
+  await issuer.start(options.port);
   return {
-    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    key,
+    url: issuer.url,
+    key: issuer.key,
     token: (principal, ttlSeconds = 300, now, sessionId) =>
-      signAccessToken(key, principal, {
-        ttlSeconds,
-        ...(now === undefined && options.clock === undefined ? {} : { now: now ?? options.clock?.now() }),
-        ...(sessionId === undefined ? {} : { sessionId }),
-      }),
-    setAvailable: (value) => (available = value),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      issuer.token(principal, { ttlSeconds, ...(now === undefined ? {} : { now }), ...(sessionId === undefined ? {} : { sessionId }) }),
+    setAvailable: (value) => (issuer.available = value),
+    close: () => issuer.stop(),
   };
 }
