@@ -34,8 +34,8 @@ declare module 'fastify' {
 
 export interface AccessTokenAuthOptions {
   readonly keys: KeySource;
-  /** Expiry is checked against this clock; default the system clock. */
-  readonly clock?: Clock;
+  /** Expiry is checked against this clock's `now`; default the system clock. */
+  readonly clock?: Pick<Clock, 'now'>;
   /** Where a request carries its token; default `Authorization: Bearer <token>`. */
   readonly tokenOf?: (request: FastifyRequest) => string | undefined;
   /** Whether a login session (`sid`) has been revoked (logout): its tokens are refused. */
