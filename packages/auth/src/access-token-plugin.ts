@@ -120,7 +120,8 @@ export const accessTokenAuth = fp<AccessTokenAuthOptions>(
         try {
           const decoded = app.jwt.decode(token);
           if (decoded === null) return refused('malformed');
-          return admit(app.jwt.verify(token, { key: await keyFor(decoded) }));
+          // A verifier made for this one call (@fastify/jwt caches only its request path's): no cache to fill.
+          return admit(app.jwt.verify(token, { key: await keyFor(decoded), cache: false }));
         } catch (error) {
           return refused(reasonOf(error));
         }
