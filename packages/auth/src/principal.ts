@@ -1,4 +1,4 @@
-/** The two kinds of principal (API.md, Identity): riders ("users") and drivers. */
+/** The kinds of principal (API.md, Identity): riders ("users") and drivers. */
 export const PRINCIPAL_KINDS = ['user', 'driver'] as const;
 
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
@@ -11,4 +11,4 @@ export interface Principal {
 }
 
 export const isPrincipalKind = (value: unknown): value is PrincipalKind =>
-  value === 'user' || value === 'driver';
+  (PRINCIPAL_KINDS as readonly unknown[]).includes(value);

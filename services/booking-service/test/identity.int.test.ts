@@ -46,8 +46,8 @@ beforeAll(async () => {
   await app.register(identityRoutes, { prisma, keys, config, revocations });
   // Stand-ins for booking's own routes.
   app.get('/test/anyone', { preHandler: authenticate() }, async (request) => principalOf(request));
-  app.get('/test/drivers-only', { preHandler: authenticate('driver') }, async (request) => principalOf(request));
-  app.get('/test/users-only', { preHandler: authenticate('user') }, async (request) => principalOf(request));
+  app.get('/test/drivers-only', { preHandler: authenticate({ kinds: ['driver'] }) }, async (request) => principalOf(request));
+  app.get('/test/users-only', { preHandler: authenticate({ kinds: ['user'] }) }, async (request) => principalOf(request));
   await app.ready();
 });
 

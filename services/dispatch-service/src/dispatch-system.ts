@@ -1,8 +1,8 @@
+import { JwksKeys } from '@rideline/auth';
 import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
 import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
-import { SigningKeys } from './auth/signing-keys.ts';
 import type { DispatchConfig } from './config.ts';
 import { DispatchState, type OfferPolicy } from './domain/index.ts';
 import { DriverIntake } from './drivers/intake.ts';
@@ -41,7 +41,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     }
   };
   try {
-    const keys = new SigningKeys({ url: config.jwksUrl, logger });
+    const keys = new JwksKeys({ url: config.jwksUrl, logger });
     keys.start();
     closers.push({ name: 'signing keys', close: async () => keys.stop() });
 
@@ -70,8 +70,8 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
           if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
         },
       },
+      keys,
       drivers: {
-        verifier: keys,
         report: async (driverId, report) => {
           await intake.report(driverId, report);
           if ('location' in report) metrics.locationUpdates.inc({ source: 'http' });

@@ -1,5 +1,8 @@
+import { accessTokenAuth, type KeySource } from '@rideline/auth';
 import {
   createServiceApp,
+  systemClock,
+  type Clock,
   registerConsumerLagGauge,
   type ConsumerLagSample,
   type CorsPolicy,
@@ -7,8 +10,6 @@ import {
   type ServiceApp,
 } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
-import type { StartableVerifier } from './auth/key-loading.ts';
-import { authReadiness } from './auth/key-loading.ts';
 import { installAsyncApiRoutes } from './asyncapi/routes.ts';
 import type { SocketSettings } from './config.ts';
 import type { BookingNotification } from '@rideline/contracts';
@@ -18,13 +19,14 @@ import { fanOut } from './feed/fan-out.ts';
 import type { FeedRecord } from './feed/event-feed.ts';
 import { revocationIntake } from './feed/revocation-intake.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
-import { installSocketRoutes } from './sockets/routes.ts';
+import { installSocketRoutes, upgradeToken } from './sockets/routes.ts';
 import { SocketService, type LocationSink } from './sockets/socket-service.ts';
 
 export interface GatewayDeps {
   readonly logger: FastifyBaseLogger;
   readonly kafkaReady: ReadinessCheck;
-  readonly verifier: StartableVerifier;
+  /** booking-service's public keys (`JwksKeys`), which access tokens are checked with. */
+  readonly keys: KeySource;
   readonly locations: LocationSink;
   /** Whether the projection has been rebuilt from the topics (upgrades wait for it). */
   readonly projectionReady: () => boolean;
@@ -42,8 +44,8 @@ export interface GatewayDeps {
   readonly shutdownDeadlineMs: number;
   /** CORS of the HTTP routes (health, metrics, OpenAPI); WebSocket upgrades are not CORS requests. */
   readonly cors: CorsPolicy;
-  /** The clock, ms since the epoch; default `Date.now`. */
-  readonly now?: () => number;
+  /** Decides token expiry, heartbeats, rate budgets and revocations; default the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface GatewayApp {
@@ -62,7 +64,8 @@ export interface GatewayApp {
 export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   const projection = new Projection();
   const revoked = new RevokedSessions();
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const isSessionRevoked = (sessionId: string | undefined) => revoked.isRevoked(sessionId, now());
   const isReady = () => deps.projectionReady() && deps.revocationsReady();
   const { app, metrics: registry } = await createServiceApp({
@@ -72,7 +75,9 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     description: 'WebSocket gateway: /ws/bookings/, /ws/driver/bookings/, /ws/driver/available_bookings/',
     readiness: {
       kafka: deps.kafkaReady,
-      auth: authReadiness(deps.verifier),
+      auth: async () => {
+        if (!deps.keys.loaded) throw new Error('signing keys not loaded');
+      },
       projection: async () => {
         if (!deps.projectionReady()) throw new Error('projection still being rebuilt');
       },
@@ -88,12 +93,13 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
       lag: deps.lagReady,
     },
   });
+  await app.register(accessTokenAuth, { keys: deps.keys, clock, tokenOf: upgradeToken, isSessionRevoked });
   const metrics = createGatewayMetrics(registry);
   installAsyncApiRoutes(app);
   registerConsumerLagGauge(registry, deps.lagSamples);
   const service = new SocketService({
     projection,
-    verifier: deps.verifier,
+    verify: (token) => app.accessTokens.verify(token),
     locations: deps.locations,
     metrics,
     maxBufferedBytes: deps.sockets.maxBufferedBytes,
@@ -102,16 +108,13 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     snapshotEndedWithinMs: deps.sockets.snapshotEndedWithinSeconds * 1000,
     maxSocketsPerPrincipal: deps.sockets.maxPerPrincipal,
     isSessionRevoked,
-    now,
+    clock,
   });
   await installSocketRoutes(app, {
     service,
-    verifier: deps.verifier,
     metrics,
     maxFrameBytes: deps.sockets.maxFrameBytes,
     isReady,
-    isSessionRevoked,
-    now,
     shutdownDeadlineMs: deps.shutdownDeadlineMs,
   });
   return {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { JwksClient, NoticeSeal } from '@rideline/auth';
+import { JwksKeys, NoticeSeal } from '@rideline/auth';
 import { lagReadinessCheck, startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
-import { listenOn } from '@rideline/service-kit';
+import { every, listenOn, systemClock, type Clock } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
-import { loadKeysInBackground } from './auth/key-loading.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
 import { BOOKING_FEED_TOPICS, EventFeed, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
@@ -36,15 +35,16 @@ const REVOCATION_LOOKBACK_MARGIN_MS = 60_000;
  * the app, the feed that rebuilds the projection and then keeps it live, and the periodic
  * eviction of what is older than the retention window. `main.ts` and the tests both start it.
  */
-export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger, clock: Clock = systemClock): Promise<RunningGateway> {
   const kafka = await startKafkaRuntime({
     ...config.kafka,
     clientId: `${config.kafka.clientId}-gateway`,
     topics: config.topics,
     logger,
   });
-  const verifier = new JwksClient({ url: config.auth.jwksUrl, logger });
-  const stopKeys = loadKeysInBackground(verifier, { logger });
+  const keys = new JwksKeys({ url: config.auth.jwksUrl, logger });
+  keys.start();
+  const stopKeys = () => keys.stop();
   if (usesDevelopmentNoticeKey(config)) {
     logger.warn({}, 'OTP_NOTICE_KEY is not set: opening OTP notices with the public development key, which protects nothing');
   }
@@ -59,7 +59,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
   const gateway = await buildApp({
     logger,
     kafkaReady: kafka.ready,
-    verifier,
+    keys,
+    clock,
     locations,
     projectionReady: () => feed?.isCaughtUp ?? false,
     feedLive: () => (feed?.isLive ?? false) && (revocationFeed?.isLive ?? false),
@@ -91,21 +92,20 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     names: config.topics,
     topics: REVOCATION_FEED_TOPICS,
     groupId: `${groupId}-revocations`,
-    fromTimestampMs: Date.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS,
+    fromTimestampMs: clock.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS,
     logger,
     handle: gateway.ingestRevocation,
     fetch: { minBytes: 1, maxWaitMs: config.feed.fetchMaxWaitMs },
     onUndecodable,
   });
   const retentionMs = config.projection.retentionSeconds * 1000;
-  const eviction = setInterval(() => {
-    gateway.projection.evict(Date.now() - retentionMs);
-    gateway.revoked.evict(Date.now());
-  }, EVICTION_INTERVAL_MS);
-  eviction.unref();
+  const stopEviction = every(clock, EVICTION_INTERVAL_MS, () => {
+    gateway.projection.evict(clock.now() - retentionMs);
+    gateway.revoked.evict(clock.now());
+  });
 
   const abandon = async () => {
-    clearInterval(eviction);
+    stopEviction();
     stopKeys();
     await gateway.app.close().catch(() => {});
     await feed?.stop().catch(() => {});
@@ -128,7 +128,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     address,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     async close() {
-      clearInterval(eviction);
+      stopEviction();
       await gateway.app.close();
       await feed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the consumer group failed'));
       await revocationFeed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the revocations consumer group failed'));

@@ -32,7 +32,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings',
     {
-      onRequest: authenticate('user'),
+      onRequest: authenticate({ kinds: ['user'] }),
       schema: {
         ...doc,
         operationId: 'createBooking',
@@ -114,7 +114,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/accept',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       // 503 OFFERS_LAGGING: dispatch's offers could not be read up to date in time (retry).
       schema: {
         ...doc,
@@ -139,7 +139,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/start',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'startTrip',
@@ -165,7 +165,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/complete',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'completeTrip',

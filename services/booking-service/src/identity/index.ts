@@ -1,15 +1,8 @@
 /** Identity of booking-service: riders and drivers, their tokens, and the guard for routes. */
 export { identityRoutes, type IdentityDeps } from './routes.ts';
-export { authenticate, authenticateWith, bearerToken, principalOf, type AuthenticateHook } from './authenticate.ts';
+export { authenticate, bearerToken, principalOf, type AuthenticateHook } from '@rideline/auth';
 export { loadSigningKeys, signingKeysOf, type KeyLogger, type SigningKeys } from './signing-key-store.ts';
-export {
-  accessTokenKeys,
-  signAccessToken,
-  verifyAccessToken,
-  type AccessTokenClaims,
-  type AccessTokenKeys,
-  type AccessTokenVerification,
-} from '@rideline/auth';
+export { signAccessToken, type AccessTokenClaims, type AccessTokenVerification } from '@rideline/auth';
 export {
   ACCESS_TOKEN_ALGORITHM,
   generateSigningKey,

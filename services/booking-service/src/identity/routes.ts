@@ -7,6 +7,7 @@ import type { PrismaClient } from '../db/client.ts';
 import type { OutboxTarget } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import { schemaRef } from '@rideline/service-kit';
+import { accessTokenAuth } from '@rideline/auth';
 import { identityReplies } from './refusals.ts';
 import {
   DriverSessionReply,
@@ -202,15 +203,14 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 /**
  * Identity: registration, login (throttled per account and address, hashing bounded), refresh
  * and logout for riders and drivers, and the JWKS. Decorates
- * the app (not just its own routes) with `accessTokenKeys` and `request.principal`, so
- * `authenticate()` works on every route of the app.
+ * the app (not just its own routes) with the access-token plugin (`accessTokens` and
+ * `request.principal`), so `authenticate()` works on every route of the app.
  */
 export const identityRoutes = fp<IdentityDeps>(
   async (app, deps) => {
     // On the app itself (this plugin is not encapsulated), so the OpenAPI document names them.
     for (const schema of identitySchemas) app.addSchema(schema);
-    app.decorate('accessTokenKeys', deps.keys.verification);
-    app.decorateRequest('principal', null);
+    await app.register(accessTokenAuth, { keys: deps.keys.verification });
     await app.register(routes, deps);
   },
   { name: 'rideline-identity', fastify: '5.x' },

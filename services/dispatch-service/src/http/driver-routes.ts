@@ -1,15 +1,13 @@
 import { bearerAuth, commonRefusals, errorReplies, schemaRef, withRetryAfter, type Refusal, type ServiceApp } from '@rideline/service-kit';
 import type { FastifyRequest } from 'fastify';
-import type { TokenVerifier } from '../auth/signing-keys.ts';
 import type { NearbyDriver } from '../domain/index.ts';
 import type { DriverReport } from '../drivers/intake.ts';
-import { authenticate, principalOf } from './authenticate.ts';
+import { authenticate, principalOf } from '@rideline/auth';
 import { dispatchErrors } from './errors.ts';
 import { perPrincipal } from './rate-limit.ts';
 import { AvailabilityBody, driverSchemas, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
 
 export interface DriverRoutesDeps {
-  readonly verifier: TokenVerifier;
   /** Publishes a driver's report and folds it into the picture. */
   readonly report: (driverId: string, report: DriverReport) => Promise<void>;
   /**
@@ -45,6 +43,7 @@ const nearbyReplies = {
   429: withRetryAfter(errorReplies({ 429: [{ code: 'TOO_MANY_REQUESTS', message: 'Too many requests; retry in 12 s.' }] })[429]),
 };
 const doc = { tags: ['drivers'], security: bearerAuth };
+const driversOnly = authenticate({ kinds: ['driver'], forbidden: 'Only drivers can do this.' });
 
 /** PUT /drivers/me/location, PUT /drivers/me/availability and GET /drivers/nearby (API.md, Drivers). */
 export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): void {
@@ -61,7 +60,7 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
   app.put(
     '/drivers/me/location',
     {
-      onRequest: authenticate(deps.verifier, 'driver'),
+      onRequest: driversOnly,
       schema: {
         ...doc,
         operationId: 'updateDriverLocation',
@@ -82,7 +81,7 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
   app.put(
     '/drivers/me/availability',
     {
-      onRequest: authenticate(deps.verifier, 'driver'),
+      onRequest: driversOnly,
       schema: {
         ...doc,
         operationId: 'updateDriverAvailability',
@@ -101,7 +100,7 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
   app.get(
     '/drivers/nearby',
     {
-      onRequest: authenticate(deps.verifier),
+      onRequest: authenticate(),
       preValidation: async (request) => numbersFromQuery(request, ['lat', 'lng', 'radius_m']),
       config: perPrincipal(deps.nearbyPerMinute),
       schema: {

@@ -184,6 +184,7 @@ export class SocketHub {
     if (before !== undefined) socket.send(before);
     if (announcesDisconnection(connection.endpoint)) socket.send(DISCONNECTED_JSON);
     socket.close(code, reason);
+    // Real time, not the injected clock: this bounds a wait on a real peer's I/O.
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 

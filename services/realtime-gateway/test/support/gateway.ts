@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
-import { createLogger } from '@rideline/service-kit';
+import { createLogger, type Clock } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
 import { readGatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gateway.ts';
@@ -22,8 +22,16 @@ export interface TestGateway extends RunningGateway {
   readonly httpBase: string;
 }
 
-/** A gateway in this process, on a free port, against the test broker and the given topics. */
-export async function startTestGateway(topics: TopicNames, jwksUrl: string, env: Record<string, string> = {}): Promise<TestGateway> {
+/**
+ * A gateway in this process, on a free port, against the test broker and the given topics;
+ * `clock` (a ManualClock) drives its socket expiry, heartbeats and rate budgets.
+ */
+export async function startTestGateway(
+  topics: TopicNames,
+  jwksUrl: string,
+  env: Record<string, string> = {},
+  clock?: Clock,
+): Promise<TestGateway> {
   const config = readGatewayConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
     KAFKA_TOPIC_PARTITIONS: '3',
@@ -35,7 +43,7 @@ export async function startTestGateway(topics: TopicNames, jwksUrl: string, env:
     ...topicEnv(topics),
     ...env,
   });
-  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel));
+  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel), clock);
   return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
 }
 
@@ -86,6 +94,11 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The gateway's record of the open socket of `principalId`, if it has one. */
+export function connectionOf(gateway: TestGateway, principalId: string) {
+  return [...gateway.gateway.service.hub.connections()].find((connection) => connection.principalId === principalId);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

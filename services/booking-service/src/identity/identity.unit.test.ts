@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken } from './authenticate.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
 import { normalizeEmail } from './email.ts';
-
-describe('bearerToken', () => {
-  it.each([
-    ['Bearer abc.def.ghi', 'abc.def.ghi'],
-    ['bearer abc.def.ghi', 'abc.def.ghi'],
-    ['Bearer  a-b_c.d ', 'a-b_c.d'],
-    ['Basic dXNlcjpwYXNz', undefined],
-    ['Bearer', undefined],
-    ['Bearer a b', undefined],
-    ['abc.def.ghi', undefined],
-  ])('%j gives %j', (header, token) => {
-    expect(bearerToken(header)).toBe(token);
-  });
-
-  it('gives nothing without a header', () => {
-    expect(bearerToken(undefined)).toBeUndefined();
-  });
-});
 
 describe('refresh tokens', () => {
   it('are 256 random bits, base64url, stored as a SHA-256 hex digest', () => {
