@@ -56,15 +56,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       partitionEnd: (driverId) => keyPartitionEnd(kafka.admin, config.topics.dispatchOffers, driverId),
       timeoutMs: config.lifecycle.offerSyncTimeoutMs,
     });
-    const offerConsumer = new OfferConsumer({
-      kafka: kafka.kafka,
-      admin: kafka.admin,
-      names: config.topics,
-      groupId: config.lifecycle.offersConsumerGroup,
-      store: offerStore,
-      deadLetter: kafka.publisher,
-      logger,
-    });
+    const offerConsumer = new OfferConsumer({ runtime: kafka, groupId: config.lifecycle.offersConsumerGroup, store: offerStore, logger });
     const commands = new BookingCommands({
       store,
       topics: config.topics,
