@@ -3,6 +3,7 @@ import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
 import { createLogger } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
+import type { FastifyBaseLogger } from 'fastify';
 import { readGatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gateway.ts';
 
@@ -22,8 +23,11 @@ export interface TestGateway extends RunningGateway {
   readonly httpBase: string;
 }
 
-/** A gateway in this process, on a free port, against the test broker and the given topics. */
-export async function startTestGateway(topics: TopicNames, jwksUrl: string, env: Record<string, string> = {}): Promise<TestGateway> {
+/**
+ * A gateway in this process, on a free port, against the test broker and the given topics
+ * (logging to `logger` when given, e.g. one whose calls a test inspects).
+ */
+export async function startTestGateway(topics: TopicNames, jwksUrl: string, env: Record<string, string> = {}, logger?: FastifyBaseLogger): Promise<TestGateway> {
   const config = readGatewayConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
     KAFKA_TOPIC_PARTITIONS: '3',
@@ -35,7 +39,7 @@ export async function startTestGateway(topics: TopicNames, jwksUrl: string, env:
     ...topicEnv(topics),
     ...env,
   });
-  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel));
+  const running = await startGateway(config, logger ?? createLogger('realtime-gateway', config.logLevel));
   return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
 }
 
