@@ -55,11 +55,16 @@ it('after a SIGKILL of the broker, a group of one and a shared group deliver aga
   await start('shared', sharedGroup, { kind: 'shared' });
   await start('shared', sharedGroup, { kind: 'shared' });
 
+  // A producer that retries at most 1 s apart, so what is measured is the consumers' comeback,
+  // not the publisher's back-off (up to 2 s).
+  const producer = runtime.kafka.producer({ retry: { retries: 1_000, maxRetryTime: 1_000 } });
+  await producer.connect();
+  cleanups.push(() => producer.disconnect());
   let producing = true;
   const produce = (async () => {
     for (let i = 0; producing; i++) {
-      const message = { event_id: randomUUID(), type: 'OfferRevoked', version: 2, occurred_at: new Date().toISOString(), data: { booking_id: `b-${i}`, driver_id: `d-${i % 7}`, reason: 'accepted' } } as const;
-      await runtime.publisher.publish([{ topic: 'dispatchOffers', key: `d-${i % 7}`, message }]).catch(() => undefined);
+      const message = { event_id: randomUUID(), type: 'OfferRevoked', version: 2, occurred_at: new Date().toISOString(), data: { booking_id: `b-${i}`, driver_id: `d-${i % 7}`, reason: 'accepted' } };
+      await producer.send({ topic: names.dispatchOffers, messages: [{ key: `d-${i % 7}`, value: JSON.stringify(message) }] }).catch(() => undefined);
       await sleep(100);
     }
   })();
