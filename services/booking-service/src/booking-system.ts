@@ -1,4 +1,4 @@
-import { keyPartitionEnd, lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
 import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
@@ -53,7 +53,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     const offers = new OfferGate({
       store: offerStore,
       topic: config.topics.dispatchOffers,
-      partitionEnd: (driverId) => keyPartitionEnd(kafka.admin, config.topics.dispatchOffers, driverId),
+      partitionEnd: (driverId) => kafka.partitionEnd(config.topics.dispatchOffers, driverId),
       timeoutMs: config.lifecycle.offerSyncTimeoutMs,
     });
     const offerConsumer = new OfferConsumer({ runtime: kafka, groupId: config.lifecycle.offersConsumerGroup, store: offerStore, logger });
