@@ -1,6 +1,7 @@
 import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
+import { splitBySize } from './request-size.ts';
 
 interface TopicRecord<T extends MessageTopicId> {
   readonly topic: T;
@@ -78,9 +79,15 @@ export class TopicPublisher {
 
   /**
    * Records whose values are already serialised (the outbox relay's rows, dead-lettered bytes),
-   * to topics by name, in the order given within each topic.
+   * to topics by name, in the order given within each topic. A call larger than one request may
+   * carry (see `request-size.ts`) is sent as several, one after another; if one fails, those
+   * before it are delivered and the caller's retry sends them again (consumers de-duplicate).
    */
   async sendRaw(records: readonly RawRecord[]): Promise<void> {
+    for (const run of splitBySize(records)) await this.#send(run);
+  }
+
+  async #send(records: readonly RawRecord[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string> }[]>();
     for (const record of records) {

@@ -5,7 +5,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes } from '../src/kafkajs.ts';
-import { ensureTopics, startKafkaRuntime, TypedConsumer, type ConsumedRecord, type KafkaRuntime } from '../src/index.ts';
+import { ensureTopics, startKafkaRuntime, TopicConsumer, type ConsumedRecord, type KafkaRuntime } from '../src/index.ts';
 
 const logger = pino({ level: 'silent' });
 const runId = randomUUID().slice(0, 8);
@@ -106,15 +106,15 @@ describe('topic provisioning racing another service', () => {
   });
 });
 
-describe('publisher and typed consumer', () => {
+describe('publisher and a shared consumer', () => {
   it('delivers each key in order, and parks a poison record without blocking the partition', async () => {
     const received: ConsumedRecord<'dispatchOffers'>[] = [];
-    const consumer = new TypedConsumer({
-      kafka: runtime.kafka,
+    const consumer = new TopicConsumer({
+      runtime,
       groupId: `test-${runId}-offers`,
       topics: ['dispatchOffers'],
-      names,
-      deadLetter: runtime.publisher,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
       logger,
       handle: async (record) => {
         received.push(record);

@@ -1,4 +1,4 @@
-import { keyPartitionEnd, lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
 import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
@@ -54,16 +54,13 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     const offers = new OfferGate({
       store: offerStore,
       topic: config.topics.dispatchOffers,
-      partitionEnd: (driverId) => keyPartitionEnd(kafka.admin, config.topics.dispatchOffers, driverId),
+      partitionEnd: (driverId) => kafka.partitionEnd(config.topics.dispatchOffers, driverId),
       timeoutMs: config.lifecycle.offerSyncTimeoutMs,
     });
     const offerConsumer = new OfferConsumer({
-      kafka: kafka.kafka,
-      admin: kafka.admin,
-      names: config.topics,
+      runtime: kafka,
       groupId: config.lifecycle.offersConsumerGroup,
       store: offerStore,
-      deadLetter: kafka.publisher,
       logger,
       onDeadLettered: (parked) => metrics.deadLettered(parked),
     });

@@ -16,7 +16,7 @@ import type { BookingNotification } from '@rideline/contracts';
 import { Projection, type OtpNotice } from './domain/projection.ts';
 import { RevokedSessions } from './domain/revoked-sessions.ts';
 import { fanOut } from './feed/fan-out.ts';
-import type { FeedRecord } from './feed/event-feed.ts';
+import type { FeedRecord } from './feed/feed-topics.ts';
 import { revocationIntake } from './feed/revocation-intake.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { installSocketRoutes, upgradeToken } from './sockets/routes.ts';

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { JwksKeys, NoticeSeal } from '@rideline/auth';
-import { lagReadinessCheck, startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime, TopicConsumer, type KafkaRuntime } from '@rideline/kafka';
 import { every, listenOn, systemClock, type Clock } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
-import { BOOKING_FEED_TOPICS, EventFeed, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
+import { BOOKING_FEED_TOPICS, REVOCATION_FEED_TOPICS, type BookingFeedTopic } from './feed/feed-topics.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
 import { openOtpNotice } from './feed/otp-notices.ts';
 
 export interface RunningGateway {
   readonly gateway: GatewayApp;
   readonly kafka: KafkaRuntime;
-  readonly feed: EventFeed;
-  readonly revocationFeed: EventFeed<'identityRevocations'>;
+  readonly feed: TopicConsumer<BookingFeedTopic>;
+  readonly revocationFeed: TopicConsumer<'identityRevocations'>;
   /** `http://host:port` it listens on. */
   readonly address: string;
   readonly shutdownTimeoutMs: number;
@@ -49,8 +49,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     logger.warn({}, 'OTP_NOTICE_KEY is not set: opening OTP notices with the public development key, which protects nothing');
   }
   const seal = new NoticeSeal(config.notices.otpKey);
-  let feed: EventFeed | undefined;
-  let revocationFeed: EventFeed<'identityRevocations'> | undefined;
+  let feed: TopicConsumer<BookingFeedTopic> | undefined;
+  let revocationFeed: TopicConsumer<'identityRevocations'> | undefined;
   const locations = new LocationPublisher({
     publish: (records) => kafka.publisher.publish(records),
     logger,
@@ -62,37 +62,41 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     keys,
     clock,
     locations,
-    projectionReady: () => feed?.isCaughtUp ?? false,
-    feedLive: () => (feed?.isLive ?? false) && (revocationFeed?.isLive ?? false),
+    projectionReady: () => feed?.caughtUp ?? false,
+    feedLive: () => (feed?.live ?? false) && (revocationFeed?.live ?? false),
     lagSamples: () => [feed, revocationFeed].flatMap((f) => f?.lag.partitions ?? []),
     lagReady: lagReadinessCheck(() => [feed?.lag, revocationFeed?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
-    revocationsReady: () => revocationFeed?.isCaughtUp ?? false,
+    revocationsReady: () => revocationFeed?.caughtUp ?? false,
     openNotice: (notice) => openOtpNotice(seal, notice),
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
     cors: { allowedOrigins: config.corsAllowedOrigins },
   });
   const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const onUndecodable = (topic: string) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
-  feed = new EventFeed({
-    kafka: kafka.kafka,
-    admin: kafka.admin,
-    names: config.topics,
+  const onUndecodable = ({ topic }: { readonly topic: string }) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
+  // Every instance reads every partition (any event may be owed to a socket open here) and
+  // rebuilds its projection by replaying at every start: a replay group of its own per start,
+  // logging and skipping undecodable records (N instances replaying would park them again and again).
+  feed = new TopicConsumer({
+    runtime: kafka,
     topics: BOOKING_FEED_TOPICS,
     groupId,
+    mode: { kind: 'replay' },
+    undecodable: 'skip',
     logger,
     handle: gateway.ingest,
     fetch: { minBytes: config.feed.fetchMinBytes, maxWaitMs: config.feed.fetchMaxWaitMs },
     onUndecodable,
   });
-  // A group of its own as well: every instance must see every revocation.
-  revocationFeed = new EventFeed({
-    kafka: kafka.kafka,
-    admin: kafka.admin,
-    names: config.topics,
+  // A group of its own as well: every instance must see every revocation, and a backlog of
+  // booking events never delays one. What is older than the longest token lifetime names only
+  // expired tokens, so it starts there.
+  revocationFeed = new TopicConsumer({
+    runtime: kafka,
     topics: REVOCATION_FEED_TOPICS,
     groupId: `${groupId}-revocations`,
-    fromTimestampMs: clock.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS,
+    mode: { kind: 'replay', fromTimestampMs: clock.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS },
+    undecodable: 'skip',
     logger,
     handle: gateway.ingestRevocation,
     fetch: { minBytes: 1, maxWaitMs: config.feed.fetchMaxWaitMs },

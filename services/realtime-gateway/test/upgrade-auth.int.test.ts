@@ -162,7 +162,7 @@ describe('start-up before booking-service', () => {
     const late = await startTestIssuer({ available: false });
     const early = await startTestGateway(topics, late.url);
     try {
-      await until(() => early.feed.isCaughtUp, 15_000);
+      await until(() => early.feed.caughtUp, 15_000);
       const ready = await fetch(`${early.httpBase}/health/ready`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ checks: { auth: 'down', kafka: 'up', projection: 'up' } });

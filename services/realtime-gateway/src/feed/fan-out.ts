@@ -3,7 +3,7 @@ import type { Logger } from '@rideline/kafka';
 import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { FeedRecord } from './event-feed.ts';
+import type { FeedRecord } from './feed-topics.ts';
 
 export interface FanOutDeps {
   readonly projection: Projection;
@@ -20,7 +20,7 @@ export interface FanOutDeps {
  *
  * An OTP notice that does not open (another key, tampered) is counted
  * (`rideline_gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
- * parked on the dead-letter topic, for the reason undecodable records are not (see EventFeed):
+ * parked on the dead-letter topic, for the reason undecodable records are not (`UndecodablePolicy` in @rideline/kafka):
  * every instance replays the topics at every start and would park it again each time.
  */
 export function fanOut({ projection, hub, metrics, openNotice, logger }: FanOutDeps) {

@@ -3,6 +3,7 @@ import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
 import { createLogger, type Clock } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
+import type { FastifyBaseLogger } from 'fastify';
 import { readGatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gateway.ts';
 
@@ -24,13 +25,15 @@ export interface TestGateway extends RunningGateway {
 
 /**
  * A gateway in this process, on a free port, against the test broker and the given topics;
- * `clock` (a ManualClock) drives its socket expiry, heartbeats and rate budgets.
+ * `clock` (a ManualClock) drives its socket expiry, heartbeats and rate budgets, and `logger`,
+ * when given, receives its logs (e.g. one whose calls a test inspects).
  */
 export async function startTestGateway(
   topics: TopicNames,
   jwksUrl: string,
   env: Record<string, string> = {},
   clock?: Clock,
+  logger?: FastifyBaseLogger,
 ): Promise<TestGateway> {
   const config = readGatewayConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
@@ -43,7 +46,7 @@ export async function startTestGateway(
     ...topicEnv(topics),
     ...env,
   });
-  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel), clock);
+  const running = await startGateway(config, logger ?? createLogger('realtime-gateway', config.logLevel), clock);
   return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
 }
 
