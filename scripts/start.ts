@@ -51,7 +51,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function startService(spec: ServiceSpec): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(REPO_ROOT, 'services', spec.name),
     env: { ...process.env, ...sharedSecrets, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
     // Its own process group: Ctrl-C reaches this script only, which then stops services in order.

@@ -1,0 +1,34 @@
+/**
+ * Broker answers that kafkajs retries by itself and that clear up on their own: a topic just
+ * created whose leader is still being elected, a group coordinator still loading, metadata not
+ * yet propagated. A healthy first start meets several of them; logged as errors they look like
+ * failures, so each attempt is logged at debug level. When one persists, kafkajs gives up after
+ * its retries and that failure is logged (and surfaces in readiness) as an error.
+ * The texts are kafkajs 2's (src/protocol/error.js), keyed there by the Kafka error names below.
+ */
+const TRANSIENT_BROKER_ERRORS: ReadonlySet<string> = new Set([
+  // UNKNOWN_TOPIC_OR_PARTITION
+  'This server does not host this topic-partition',
+  // LEADER_NOT_AVAILABLE
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  // NOT_LEADER_FOR_PARTITION
+  'This server is not the leader for that topic-partition',
+  // GROUP_LOAD_IN_PROGRESS
+  "The coordinator is loading and hence can't process requests for this group",
+  // GROUP_COORDINATOR_NOT_AVAILABLE
+  'The group coordinator is not available',
+  // NOT_COORDINATOR_FOR_GROUP
+  'This is not the correct coordinator for this group',
+  // FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH
+  'The leader epoch in the request is older than the epoch on the broker',
+  'The leader epoch in the request is newer than the epoch on the broker',
+  // OFFSET_NOT_AVAILABLE
+  'The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing',
+  // NOT_CONTROLLER
+  'This is not the correct controller for this cluster',
+]);
+
+/** Whether a kafkajs log entry reports one of those self-resolving broker answers. */
+export function isTransientBrokerError(entry: { readonly error?: unknown }): boolean {
+  return typeof entry.error === 'string' && TRANSIENT_BROKER_ERRORS.has(entry.error);
+}
