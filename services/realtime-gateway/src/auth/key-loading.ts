@@ -41,7 +41,9 @@ export function loadKeysInBackground(verifier: StartableVerifier, options: KeyLo
     } catch (error) {
       if (stopped) return;
       if (!warned) {
-        options.logger.warn({ err: error }, 'signing keys not loaded yet; retrying in the background');
+        // The reason, not the stack: booking-service not listening yet is expected at start-up.
+        const reason = error instanceof Error ? error.message : String(error);
+        options.logger.warn({ reason }, 'signing keys not loaded yet; retrying in the background');
         warned = true;
       }
       timer = setTimeout(() => void attempt(), delay);
