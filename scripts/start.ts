@@ -43,9 +43,15 @@ const services: ServiceSpec[] = [
     port: Number(process.env['BOOKING_PORT'] ?? 3001),
     env: { DATABASE_URL: process.env['DATABASE_URL'] ?? withDatabase(infra.postgresServerUrl, 'rideline_booking') },
   },
-  { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002) },
-  { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000) },
+  { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002), env: verifierEnv() },
+  { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000), env: verifierEnv() },
 ];
+
+/** Dispatch and the gateway verify tokens with booking-service's keys, wherever BOOKING_PORT puts it. */
+function verifierEnv(): Record<string, string> {
+  const bookingPort = Number(process.env['BOOKING_PORT'] ?? 3001);
+  return { AUTH_JWKS_URL: process.env['AUTH_JWKS_URL'] ?? `http://127.0.0.1:${bookingPort}/.well-known/jwks.json` };
+}
 
 const sharedSecrets = localSharedSecrets(ridelineDataDir());
 // The services' stdout is a pipe to this script, so their LOG_FORMAT=auto would pick JSON: they

@@ -1,7 +1,7 @@
 /**
- * Broker answers that kafkajs retries by itself and that clear up on their own: a topic just
- * created whose leader is still being elected, a group coordinator still loading, metadata not
- * yet propagated. A healthy first start meets several of them; logged as errors they look like
+ * Broker answers that kafkajs retries (or re-joins the group after) by itself and that clear up
+ * on their own: a topic just created whose leader is still being elected, a group coordinator
+ * still loading, metadata not yet propagated, a rebalance. A healthy first start meets several of them; logged as errors they look like
  * failures, so each attempt is logged at debug level. When one persists, kafkajs gives up after
  * its retries and that failure is logged (and surfaces in readiness) as an error.
  * The texts are kafkajs 2's (src/protocol/error.js), keyed there by the Kafka error names below.
@@ -26,6 +26,9 @@ const TRANSIENT_BROKER_ERRORS: ReadonlySet<string> = new Set([
   'The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing',
   // NOT_CONTROLLER
   'This is not the correct controller for this cluster',
+  // REBALANCE_IN_PROGRESS: not retried but answered by re-joining the group (kafkajs logs that
+  // as a warning); every member sees it whenever another one joins or leaves.
+  'The group is rebalancing, so a rejoin is needed',
 ]);
 
 /** Whether a kafkajs log entry reports one of those self-resolving broker answers. */
