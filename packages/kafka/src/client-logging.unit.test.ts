@@ -20,6 +20,12 @@ describe("kafkajs's log lines", () => {
     kafkaLog.error('Response Produce(key: 0, version: 7)', { error: 'The record is larger than the maximum allowed' });
     kafkaLog.error('Connection error', { error: 'connect ECONNREFUSED 127.0.0.1:1' });
     kafkaLog.warn('The group is rebalancing, re-joining', {});
-    expect(lines.map((line) => line.level)).toEqual(['debug', 'debug', 'debug', 'error', 'error', 'warn']);
+    // A consumer's first attempt on a fresh broker: it crashes, kafkajs restarts it.
+    kafkaLog.error("Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group", { groupId: 'g' });
+    kafkaLog.error('Restarting the consumer in 200ms', { groupId: 'g', retryTime: 200 });
+    kafkaLog.error('Crash: KafkaJSConnectionClosedError: Closed connection', { groupId: 'g' });
+    // A crash that is not a passing broker condition stays an error.
+    kafkaLog.error('Crash: KafkaJSNonRetriableError: Consumer group was not initialized', { groupId: 'g' });
+    expect(lines.map((line) => line.level)).toEqual(['debug', 'debug', 'debug', 'error', 'error', 'warn', 'debug', 'warn', 'warn', 'error']);
   });
 });

@@ -117,7 +117,21 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
     }
     this.#checkCaughtUp();
     const { GROUP_JOIN, CRASH, REBALANCING, STOP } = this.#consumer.events;
-    this.#consumer.on(GROUP_JOIN, () => (this.#live = true));
+    // Where reading starts is set on the first join, not right after run(): on a broker whose
+    // group coordinator is still loading (a fresh one), the consumer's first attempt crashes
+    // and kafkajs restarts it, and a seek in between throws "Consumer group was not
+    // initialized". kafkajs emits the join before the first fetch, which the seeks then steer
+    // (the group holds no offsets).
+    let startsApplied = false;
+    this.#consumer.on(GROUP_JOIN, () => {
+      this.#live = true;
+      if (startsApplied) return;
+      startsApplied = true;
+      for (const [key, offset] of this.#startAt) {
+        const at = key.lastIndexOf(':');
+        this.#consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) });
+      }
+    });
     this.#consumer.on(REBALANCING, () => (this.#live = false));
     this.#consumer.on(STOP, () => (this.#live = false));
     this.#consumer.on(CRASH, ({ payload }) => {
@@ -128,11 +142,6 @@ export class EventFeed<T extends FeedTopic = BookingFeedTopic> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.#onBatch(payload) });
-    // Applied by kafkajs before the partition's first fetch (the group holds no offsets).
-    for (const [key, offset] of this.#startAt) {
-      const at = key.lastIndexOf(':');
-      this.#consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) });
-    }
   }
 
   /** Leaves the group and deletes it (it holds no offsets anyone needs). */
