@@ -155,6 +155,7 @@ export class TopicConsumer<T extends MessageTopicId> {
   async start(): Promise<void> {
     if (this.#replay) await this.#planReplay();
     this.lag.start();
+    this.#seekStartsOnFirstJoin();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({
@@ -163,11 +164,26 @@ export class TopicConsumer<T extends MessageTopicId> {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#onBatch(payload),
     });
-    // Applied by kafkajs before the partition's first fetch (the group holds no offsets).
-    for (const [at, offset] of this.#startAt) {
-      const [topic, partition] = at.split('\u0000') as [string, string];
-      this.#consumer.seek({ topic, partition: Number(partition), offset: String(offset) });
-    }
+  }
+
+  /**
+   * Where a replay from a timestamp starts is set on the first group join, not right after
+   * run(): on a broker whose group coordinator is still loading (a fresh one), the consumer's
+   * first attempt crashes and kafkajs restarts it, and a seek in between threw "Consumer group
+   * was not initialized" (the gateway exited on a fresh `pnpm start`). kafkajs emits the join
+   * before the first fetch, which the seeks then steer (the group holds no offsets).
+   */
+  #seekStartsOnFirstJoin(): void {
+    if (this.#startAt.size === 0) return;
+    let applied = false;
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+      if (applied) return;
+      applied = true;
+      for (const [at, offset] of this.#startAt) {
+        const [topic, partition] = at.split('\u0000') as [string, string];
+        this.#consumer.seek({ topic, partition: Number(partition), offset: String(offset) });
+      }
+    });
   }
 
   /** Leaves the group after the batch in hand (a shared group commits first; a replay group is deleted). */

@@ -11,3 +11,4 @@ export * from './well-formed-text.ts';
 export * from './cors.ts';
 export * from './openapi.ts';
 export * from './clock.ts';
+export * from './request-id.ts';

@@ -48,7 +48,7 @@ describe('CORS of the real dispatch-service', () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
     expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT');
-    expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, X-Request-Id');
     expect(allowed.headers.get('vary')).toContain('Origin');
 
     // The request the preflight was for: refused for want of a token, and readable by the page.

@@ -66,7 +66,7 @@ const topics = uniqueTopics('bench');
 const kafka = await startTestKafka(topics);
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const gateway = spawn(process.execPath, [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
+const gateway = spawn(process.execPath, [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--conditions=development', '--import', 'tsx', 'src/main.ts'], {
   cwd: serviceDir,
   env: {
     ...process.env,
