@@ -17,6 +17,7 @@ interface ServiceSpec {
 
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
 const READY_TIMEOUT_MS = 120_000;
+const DEV_OPERATOR_EMAIL = 'operator@rideline.local';
 
 // Generated code first (booking-service's Prisma client is not committed); turbo skips it when
 // its inputs have not changed since the last run.
@@ -92,6 +93,28 @@ async function waitUntilReady(spec: ServiceSpec): Promise<void> {
   throw new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/**
+ * A development operator for the console, created when none exists: its password is printed
+ * this once (the database keeps only a hash). Later starts find it and print nothing.
+ */
+function ensureDevelopmentOperator(): Promise<void> {
+  const booking = services.find((spec) => spec.name === 'booking-service')!;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/operator.ts', 'ensure-dev', DEV_OPERATOR_EMAIL], {
+      cwd: path.join(REPO_ROOT, 'services', 'booking-service'),
+      env: { ...process.env, ...booking.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('exit', (code) => {
+      if (code !== 0) log(`could not create the development operator (exit code ${code})`);
+      for (const line of output.split('\n').filter(Boolean)) log(line);
+      resolve();
+    });
+  });
+}
+
 async function shutdown(exitCode: number): Promise<never> {
   if (stopping) return new Promise<never>(() => {});
   stopping = true;
@@ -126,6 +149,7 @@ try {
   log(error instanceof Error ? error.message : String(error));
   await shutdown(1);
 }
+if (!stopping) await ensureDevelopmentOperator();
 if (!stopping) {
   log('all services ready:');
   for (const spec of services) log(`  ${spec.name.padEnd(17)} http://127.0.0.1:${spec.port}`);

@@ -100,7 +100,7 @@ const fail = (reason: string): AccessTokenVerification => ({ ok: false, reason }
 /**
  * Checks an access token: signature by one of `keys` with EdDSA (the header's `kid` picks the
  * key; any other `alg` is refused before any cryptography), then the claims: `sub` a UUID,
- * `kind` user|driver, `iat` and `exp` integers, and `now` (ms, default the clock) before
+ * `kind` user|driver|operator, `iat` and `exp` integers, and `now` (ms, default the clock) before
  * `exp`. Never throws; `reason` is for logs only (clients get `Invalid or expired token.`).
  */
 export function verifyAccessToken(token: string, keys: AccessTokenKeys, now: number = Date.now()): AccessTokenVerification {

@@ -1,5 +1,8 @@
-/** The two kinds of principal (API.md, Identity): riders ("users") and drivers. */
-export const PRINCIPAL_KINDS = ['user', 'driver'] as const;
+/**
+ * The kinds of principal (API.md, Identity): riders ("users"), drivers, and operators (the
+ * people who run the service; created from the command line, they log in on the ops console).
+ */
+export const PRINCIPAL_KINDS = ['user', 'driver', 'operator'] as const;
 
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
@@ -11,4 +14,10 @@ export interface Principal {
 }
 
 export const isPrincipalKind = (value: unknown): value is PrincipalKind =>
-  value === 'user' || value === 'driver';
+  value === 'user' || value === 'driver' || value === 'operator';
+
+/**
+ * The kinds a route of the rider and driver API admits when it names none: never an operator,
+ * whose token opens the operator endpoints only.
+ */
+export const RIDE_PRINCIPAL_KINDS: readonly PrincipalKind[] = ['user', 'driver'];

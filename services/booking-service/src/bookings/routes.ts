@@ -4,7 +4,7 @@ import { bearerAuth, schemaRef, ServiceError } from '@rideline/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { estimateFare, type Tariff } from '../domain/fare.ts';
-import { authenticate, principalOf } from '../identity/index.ts';
+import { authenticate, principalOf, ridePrincipalOf } from '../identity/index.ts';
 import type { BookingCommands } from './booking-commands.ts';
 import type { BookingQueries } from './booking-queries.ts';
 import { BookingList, BookingStatusSchema, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
@@ -77,7 +77,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     async (request) => {
       const booking = await deps.queries.byId(request.params.id);
       if (!booking) throw new ServiceError(404, 'BOOKING_NOT_FOUND', 'Booking not found.');
-      const principal = principalOf(request);
+      const principal = ridePrincipalOf(request);
       const owner = principal.kind === 'user' ? booking.user_id : booking.driver_id;
       if (owner !== principal.id) throw new ServiceError(403, 'NOT_YOUR_BOOKING', 'This booking is not yours.');
       return booking;
@@ -104,7 +104,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       },
     },
     async (request) => ({
-      bookings: await deps.queries.visibleTo(principalOf(request), request.query.status, request.query.limit ?? 50),
+      bookings: await deps.queries.visibleTo(ridePrincipalOf(request), request.query.status, request.query.limit ?? 50),
     }),
   );
 
@@ -199,7 +199,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       },
     },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = ridePrincipalOf(request);
       const command = {
         type: 'CancelBooking',
         actor: { kind: principal.kind, id: principal.id },

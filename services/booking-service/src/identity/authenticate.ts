@@ -1,6 +1,6 @@
 import { commonErrors } from '@rideline/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyAccessToken, type AccessTokenKeys, type Principal, type PrincipalKind } from '@rideline/auth';
+import { RIDE_PRINCIPAL_KINDS, verifyAccessToken, type AccessTokenKeys, type Principal, type PrincipalKind } from '@rideline/auth';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,7 +21,12 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function admit(request: FastifyRequest, reply: FastifyReply, keys: AccessTokenKeys, kind: PrincipalKind | undefined): void {
+/** Which kinds a route admits: one kind, or (by default) riders and drivers, never operators. */
+export type AdmittedKinds = PrincipalKind | readonly PrincipalKind[];
+
+const admits = (kinds: AdmittedKinds, kind: PrincipalKind): boolean => (typeof kinds === 'string' ? kinds === kind : kinds.includes(kind));
+
+function admit(request: FastifyRequest, reply: FastifyReply, keys: AccessTokenKeys, kinds: AdmittedKinds): void {
   const token = bearerToken(request.headers.authorization);
   const result = token === undefined ? undefined : verifyAccessToken(token, keys);
   if (!result?.ok) {
@@ -29,31 +34,44 @@ function admit(request: FastifyRequest, reply: FastifyReply, keys: AccessTokenKe
     void reply.header('www-authenticate', 'Bearer');
     throw commonErrors.UNAUTHORIZED();
   }
-  if (kind !== undefined && result.principal.kind !== kind) throw commonErrors.FORBIDDEN();
+  if (!admits(kinds, result.principal.kind)) throw commonErrors.FORBIDDEN();
   request.principal = result.principal;
 }
 
 /**
  * A preHandler that admits a request carrying a valid access token and sets
- * `request.principal`: `authenticate()` for any principal, `authenticate('driver')` for
- * drivers only. Missing, malformed, forged or expired token: 401 `Invalid or expired token.`;
+ * `request.principal`: `authenticate()` for riders and drivers, `authenticate('driver')` for
+ * drivers only, `authenticate('operator')` for operators only. Missing, malformed, forged or expired token: 401 `Invalid or expired token.`;
  * a valid token of another kind: 403. Uses the keys identityRoutes decorates the app with.
  */
-export function authenticate(kind?: PrincipalKind): AuthenticateHook {
+export function authenticate(kinds: AdmittedKinds = RIDE_PRINCIPAL_KINDS): AuthenticateHook {
   return async (request, reply) => {
     const keys = request.server.accessTokenKeys as AccessTokenKeys | undefined;
     if (!keys) throw new Error('authenticate() needs identityRoutes registered on the app');
-    admit(request, reply, keys, kind);
+    admit(request, reply, keys, kinds);
   };
 }
 
 /** The same preHandler with explicit keys, for an app without identityRoutes. */
-export function authenticateWith(keys: AccessTokenKeys, kind?: PrincipalKind): AuthenticateHook {
-  return async (request, reply) => admit(request, reply, keys, kind);
+export function authenticateWith(keys: AccessTokenKeys, kinds: AdmittedKinds = RIDE_PRINCIPAL_KINDS): AuthenticateHook {
+  return async (request, reply) => admit(request, reply, keys, kinds);
 }
 
 /** The principal of an authenticated request (a route behind `authenticate`). */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw commonErrors.UNAUTHORIZED();
   return request.principal;
+}
+
+/** A rider or a driver: who the booking routes act for. */
+export type RidePrincipal = Principal & { readonly kind: 'user' | 'driver' };
+
+/**
+ * The principal of a request behind `authenticate()` (riders and drivers), narrowed to those two
+ * kinds; anything else is a route wired without its guard, answered 403 rather than trusted.
+ */
+export function ridePrincipalOf(request: FastifyRequest): RidePrincipal {
+  const principal = principalOf(request);
+  if (principal.kind === 'operator') throw commonErrors.FORBIDDEN();
+  return { kind: principal.kind, id: principal.id };
 }

@@ -1,6 +1,15 @@
 /** Identity of booking-service: riders and drivers, their tokens, and the guard for routes. */
 export { identityRoutes, type IdentityDeps } from './routes.ts';
-export { authenticate, authenticateWith, bearerToken, principalOf, type AuthenticateHook } from './authenticate.ts';
+export {
+  authenticate,
+  authenticateWith,
+  bearerToken,
+  principalOf,
+  ridePrincipalOf,
+  type AdmittedKinds,
+  type AuthenticateHook,
+  type RidePrincipal,
+} from './authenticate.ts';
 export { loadSigningKeys, signingKeysOf, type KeyLogger, type SigningKeys } from './signing-key-store.ts';
 export {
   accessTokenKeys,

@@ -1,4 +1,4 @@
-import type { AccessTokenVerification, Principal, PrincipalKind } from '@rideline/auth';
+import { RIDE_PRINCIPAL_KINDS, type AccessTokenVerification, type Principal, type PrincipalKind } from '@rideline/auth';
 import { commonErrors } from '@rideline/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/signing-keys.ts';
@@ -17,28 +17,31 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * An onRequest hook admitting a request with a valid access token (any principal, or only
- * `kind`): missing, malformed, forged or expired token → 401 `Invalid or expired token.`; a valid
+ * An onRequest hook admitting a request with a valid access token (a rider or a driver, never an
+ * operator, or only `kind`): missing, malformed, forged or expired token → 401 `Invalid or expired token.`; a valid
  * token of another kind → 403; keys not loaded yet (booking-service not up) → 503.
  */
 export function authenticate(verifier: TokenVerifier, kind?: PrincipalKind) {
+  const kinds = kind === undefined ? RIDE_PRINCIPAL_KINDS : [kind];
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request.headers.authorization);
-    if (token === undefined) return admit(request, reply, { ok: false, reason: 'no bearer token' }, kind);
+    if (token === undefined) return admit(request, reply, { ok: false, reason: 'no bearer token' }, kinds);
     // verify() fetches the keys first when it has none.
     const result = await verifier.verify(token);
     if (!result.ok && !verifier.loaded) throw dispatchErrors.KEYS_NOT_LOADED();
-    admit(request, reply, result, kind);
+    admit(request, reply, result, kinds);
   };
 }
 
-function admit(request: FastifyRequest, reply: FastifyReply, result: AccessTokenVerification, kind: PrincipalKind | undefined): void {
+function admit(request: FastifyRequest, reply: FastifyReply, result: AccessTokenVerification, kinds: readonly PrincipalKind[]): void {
   if (!result.ok) {
     request.log.debug({ reason: result.reason }, 'access token refused');
     void reply.header('www-authenticate', 'Bearer');
     throw commonErrors.UNAUTHORIZED();
   }
-  if (kind !== undefined && result.principal.kind !== kind) throw commonErrors.FORBIDDEN(`Only ${kind}s can do this.`);
+  if (!kinds.includes(result.principal.kind)) {
+    throw commonErrors.FORBIDDEN(kinds.length === 1 ? `Only ${kinds[0]}s can do this.` : 'Only riders and drivers can do this.');
+  }
   request.principal = result.principal;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext } from '@rideline/auth';
+import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext, type PrincipalKind } from '@rideline/auth';
 import { principalKey, type TopicMessage } from '@rideline/contracts';
 import type { KafkaRuntime } from '@rideline/kafka';
 
@@ -80,7 +80,7 @@ export const events = {
     data: { booking_id: b.bookingId, user_id: b.userId, otp_sealed: seal.seal(otp, otpNoticeContext(b.bookingId, b.userId)) },
   }),
   sessionRevoked: (
-    principal: { readonly kind: 'user' | 'driver'; readonly id: string },
+    principal: { readonly kind: PrincipalKind; readonly id: string },
     sessionId: string,
     tokensValidUntil: Date = new Date(Date.now() + 15 * 60_000),
   ): TopicMessage<'identityRevocations'> => ({
