@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
 import { loadKeysInBackground } from './auth/key-loading.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
-import { BOOKING_FEED_TOPICS, EventFeed, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
+import { BOOKING_FEED_TOPICS, EventFeed, OPS_FEED_TOPICS, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
 import { openOtpNotice } from './feed/otp-notices.ts';
 
@@ -70,6 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
     cors: { allowedOrigins: config.corsAllowedOrigins },
+    ops: config.ops,
   });
   const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const onUndecodable = (topic: string) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
@@ -77,7 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     kafka: kafka.kafka,
     admin: kafka.admin,
     names: config.topics,
-    topics: BOOKING_FEED_TOPICS,
+    topics: config.ops.enabled ? OPS_FEED_TOPICS : BOOKING_FEED_TOPICS,
     groupId,
     logger,
     handle: gateway.ingest,

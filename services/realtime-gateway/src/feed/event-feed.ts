@@ -4,9 +4,11 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 /** The topics the projection is folded from. */
 export const BOOKING_FEED_TOPICS = ['bookingEvents', 'bookingNotifications', 'dispatchOffers'] as const;
+/** With the operator stream on, the same feed reads the drivers' positions and states too. */
+export const OPS_FEED_TOPICS = [...BOOKING_FEED_TOPICS, 'driverLocations'] as const;
 /** Read by a feed of its own, so a backlog of booking events never delays a revocation. */
 export const REVOCATION_FEED_TOPICS = ['identityRevocations'] as const;
-export type BookingFeedTopic = (typeof BOOKING_FEED_TOPICS)[number];
+export type BookingFeedTopic = (typeof OPS_FEED_TOPICS)[number];
 export type FeedTopic = BookingFeedTopic | (typeof REVOCATION_FEED_TOPICS)[number];
 
 export type FeedRecord<T extends FeedTopic = BookingFeedTopic> = { [K in T]: { readonly topic: K; readonly message: TopicMessage<K> } }[T];

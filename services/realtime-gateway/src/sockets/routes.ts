@@ -30,6 +30,8 @@ export interface SocketRoutesOptions {
   /** The clock, ms since the epoch. */
   readonly now: () => number;
   readonly shutdownDeadlineMs: number;
+  /** Whether `/ws/ops/live` is served (OPS_STREAM_ENABLED). */
+  readonly opsEnabled?: boolean;
 }
 
 /** The HTTP answer to each refused upgrade (also listed in the AsyncAPI document). */
@@ -49,7 +51,7 @@ function terminateOnError(this: WebSocket): void {
 }
 
 /**
- * The three endpoints. Every check happens before the upgrade, in `preValidation`, so a refusal
+ * The endpoints. Every check happens before the upgrade, in `preValidation`, so a refusal
  * is a plain HTTP answer with the spec's body (and @fastify/websocket then drops the TCP
  * connection): first the shape of the handshake (400), then the token and its kind (401).
  */
@@ -98,6 +100,7 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
   };
 
   for (const endpoint of ENDPOINT_NAMES) {
+    if (endpoint === 'ops_live' && options.opsEnabled !== true) continue;
     app.get(
       ENDPOINTS[endpoint].path,
       { websocket: true, logLevel: 'warn', preValidation: authenticate(endpoint) },

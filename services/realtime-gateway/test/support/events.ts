@@ -119,6 +119,13 @@ export const events = {
     occurred_at: now(),
     data: { booking_id: bookingId, driver_id: driverId, reason },
   }),
+  location: (driverId: string, lat: number, lng: number, available: boolean | null = true): TopicMessage<'driverLocations'> => ({
+    event_id: randomUUID(),
+    type: 'DriverStatusReported',
+    version: 1,
+    occurred_at: now(),
+    data: { driver_id: driverId, available, location: { lat, lng }, reported_at: now() },
+  }),
 };
 
 /** Publishes with the key each topic is keyed by (API.md). */
@@ -129,6 +136,8 @@ export const publish = {
     kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingNotifications', key: message.data.user_id, message }))),
   offer: (kafka: KafkaRuntime, ...messages: TopicMessage<'dispatchOffers'>[]) =>
     kafka.publisher.publish(messages.map((message) => ({ topic: 'dispatchOffers', key: message.data.driver_id, message }))),
+  location: (kafka: KafkaRuntime, ...messages: TopicMessage<'driverLocations'>[]) =>
+    kafka.publisher.publish(messages.map((message) => ({ topic: 'driverLocations', key: message.data.driver_id, message }))),
   revocation: (kafka: KafkaRuntime, ...messages: TopicMessage<'identityRevocations'>[]) =>
     kafka.publisher.publish(
       messages.map((message) => ({
