@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole system in the foreground. Finds or starts Kafka and PostgreSQL, then
- * starts the three services as separate processes, waits until each is ready and says where
+ * starts the three services and the ops console as separate processes, waits until each is ready and says where
  * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -45,6 +45,15 @@ const services: ServiceSpec[] = [
   { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002) },
   { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000) },
 ];
+// Dispatch and the gateway verify tokens with booking-service's keys, wherever BOOKING_PORT put it.
+const jwksUrl = `http://127.0.0.1:${services[0]!.port}/.well-known/jwks.json`;
+for (const spec of services.slice(1)) Object.assign(spec, { env: { AUTH_JWKS_URL: process.env['AUTH_JWKS_URL'] ?? jwksUrl } });
+const local = (name: string) => `http://127.0.0.1:${services.find((spec) => spec.name === name)!.port}`;
+services.push({
+  name: 'ops-console',
+  port: Number(process.env['CONSOLE_PORT'] ?? 3003),
+  env: { BOOKING_URL: local('booking-service'), DISPATCH_URL: local('dispatch-service'), GATEWAY_URL: local('realtime-gateway') },
+});
 
 const sharedSecrets = localSharedSecrets(ridelineDataDir());
 

@@ -144,6 +144,28 @@ export class OpsBoard {
     }
     this.#dirtyBookings.add(id);
     this.#placeRide(booking);
+    // Dispatch revokes the offers of the drivers who lost, not always the winner's: a booking
+    // that is no longer pending has no open offer, whatever dispatch.offers says later.
+    this.#closeOffersOf(id, booking.status === 'cancelled' ? 'cancelled' : booking.status === 'expired' ? 'expired' : 'accepted');
+  }
+
+  #closeOffersOf(bookingId: string, reason: OpsOfferClosed['reason']): void {
+    const offers = this.#offers.get(bookingId);
+    if (!offers) return;
+    for (const driverId of [...offers.keys()]) this.#closeOffer(bookingId, driverId, reason);
+  }
+
+  /** Closes one open offer; false when there was none. */
+  #closeOffer(bookingId: string, driverId: string, reason: OpsOfferClosed['reason']): boolean {
+    const offers = this.#offers.get(bookingId);
+    if (!offers?.delete(driverId)) return false;
+    if (offers.size === 0) this.#offers.delete(bookingId);
+    const open = (this.#openOffersOf.get(driverId) ?? 1) - 1;
+    if (open > 0) this.#openOffersOf.set(driverId, open);
+    else this.#openOffersOf.delete(driverId);
+    this.#closedOffers.push({ booking_id: bookingId, driver_id: driverId, reason });
+    if (this.#drivers.has(driverId)) this.#dirtyDrivers.add(driverId);
+    return true;
   }
 
   applyOffer(record: DispatchOffer): void {
@@ -151,14 +173,15 @@ export class OpsBoard {
     let offers = this.#offers.get(bookingId);
     switch (record.type) {
       case 'BookingOffered': {
-        if (offers?.has(driverId)) return;
+        const booking = this.#bookings.get(bookingId);
+        // An offer read after its booking left `pending` (partitions are read in no common order).
+        if (offers?.has(driverId) || (booking !== undefined && booking.status !== 'pending')) return;
         const atMs = Date.parse(record.data.offered_at);
         if (!offers) this.#offers.set(bookingId, (offers = new Map()));
         offers.set(driverId, atMs);
         this.#openOffersOf.set(driverId, (this.#openOffersOf.get(driverId) ?? 0) + 1);
         this.#openedOffers.push({ booking_id: bookingId, driver_id: driverId, offered_at: atMs });
         this.#stats.offered(atMs);
-        const booking = this.#bookings.get(bookingId);
         if (booking && booking.first_offer_at === null) {
           booking.first_offer_at = atMs;
           this.#stats.firstOffer(booking.requested_at, atMs);
@@ -166,15 +189,9 @@ export class OpsBoard {
         }
         break;
       }
-      case 'OfferRevoked': {
-        if (!offers?.delete(driverId)) return;
-        if (offers.size === 0) this.#offers.delete(bookingId);
-        const open = (this.#openOffersOf.get(driverId) ?? 1) - 1;
-        if (open > 0) this.#openOffersOf.set(driverId, open);
-        else this.#openOffersOf.delete(driverId);
-        this.#closedOffers.push({ booking_id: bookingId, driver_id: driverId, reason: record.data.reason });
-        break;
-      }
+      case 'OfferRevoked':
+        this.#closeOffer(bookingId, driverId, record.data.reason);
+        return;
       default:
         record satisfies never;
     }

@@ -98,4 +98,21 @@ describe('OpsBoard', () => {
     expect(ops.snapshot(T0 + 20_000).stats).toEqual({ offers_last_minute: 3, median_time_to_offer_s: 2, median_time_to_accept_s: 10 });
     expect(ops.snapshot(T0 + 70_000).stats.offers_last_minute).toBe(0);
   });
+
+  it('closes every open offer of a booking once it is accepted, the winner\'s too, and ignores offers read late', () => {
+    const ops = board();
+    ops.applyBookingEvent(requested('b1', T0));
+    ops.applyOffer(offered('b1', 'd1', T0 + 100));
+    ops.applyOffer(offered('b1', 'd2', T0 + 100));
+    ops.drain(T0 + 200);
+    ops.applyBookingEvent(accepted('b1', 'd1', T0 + 1_000));
+    ops.applyOffer(offered('b1', 'd3', T0 + 900));
+    const update = ops.drain(T0 + 1_200);
+    expect(update?.offers_closed).toEqual([
+      { booking_id: 'b1', driver_id: 'd1', reason: 'accepted' },
+      { booking_id: 'b1', driver_id: 'd2', reason: 'accepted' },
+    ]);
+    expect(update?.offers).toEqual([]);
+    expect(ops.snapshot(T0 + 1_200).offers).toEqual([]);
+  });
 });
