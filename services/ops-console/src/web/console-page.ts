@@ -116,7 +116,7 @@ export function showConsole(root: HTMLElement, first: Session, settings: Console
         h('div', { class: 'session' }, state, h('span', { class: 'who', id: 'operator-email' }, session.email), logout),
       ),
       legend(),
-      h('div', { class: 'workspace' }, mapContainer, h('div', { class: 'side' }, table.element), detail.element),
+      h('div', { class: 'workspace' }, mapContainer, h('div', { class: 'side' }, table.element, detail.element)),
     ),
   );
   const map = new MapView(mapContainer, city, { tileUrl: settings.tile_url, tileAttribution: settings.tile_attribution, center: [12.9716, 77.5946] });
@@ -161,7 +161,7 @@ export function showConsole(root: HTMLElement, first: Session, settings: Console
   timers.push(window.setInterval(() => void readLag(), LAG_INTERVAL_MS));
   scheduleRefresh();
   stream.connect();
-  exposeForTests(map, city);
+  exposeForTests(map, city, stream);
   return () => end();
 }
 
@@ -184,12 +184,13 @@ declare global {
       colourAt(x: number, y: number): string;
       driverCount(): number;
       drawTimes(): readonly number[];
+      messageTimes(): readonly number[];
       setView(lat: number, lng: number, zoom: number): void;
     };
   }
 }
 
-function exposeForTests(map: MapView, city: City): void {
+function exposeForTests(map: MapView, city: City, stream: LiveStream): void {
   const canvas = () => document.getElementById('map-canvas') as HTMLCanvasElement;
   window.ridelineConsole = {
     pointOf: (lat, lng) => map.pointOf(lat, lng),
@@ -200,6 +201,7 @@ function exposeForTests(map: MapView, city: City): void {
     },
     driverCount: () => city.drivers.size,
     drawTimes: () => map.drawTimes,
+    messageTimes: () => stream.handleTimes,
     setView: (lat, lng, zoom) => map.map.setView([lat, lng], zoom),
   };
 }

@@ -28,6 +28,8 @@ export class LiveStream {
   #socket: WebSocket | null = null;
   #backoffMs = 500;
   #stopped = false;
+  /** How long each message took to parse and fold (ms), for the frame-time measurement. */
+  readonly handleTimes: number[] = [];
 
   constructor(options: LiveStreamOptions) {
     this.#options = options;
@@ -45,15 +47,10 @@ export class LiveStream {
       this.#options.onState('live');
     };
     socket.onmessage = (event: MessageEvent<string>) => {
-      let message: { type?: unknown };
-      try {
-        message = JSON.parse(event.data) as { type?: unknown };
-      } catch {
-        return;
-      }
-      // Only the type is checked: a full schema check of a 10,000-driver frame four times a second
-      // would cost more than drawing it, and the gateway is the contract's own implementation.
-      if (message.type === 'ops_snapshot' || message.type === 'ops_update') this.#options.onMessage(message as OpsMessage);
+      const started = performance.now();
+      this.#handle(event.data);
+      this.handleTimes.push(performance.now() - started);
+      if (this.handleTimes.length > 10_000) this.handleTimes.splice(0, 5_000);
     };
     socket.onclose = (event) => {
       if (this.#stopped || socket !== this.#socket) return;
@@ -65,6 +62,18 @@ export class LiveStream {
       }
       this.#retry();
     };
+  }
+
+  #handle(text: string): void {
+    let message: { type?: unknown };
+    try {
+      message = JSON.parse(text) as { type?: unknown };
+    } catch {
+      return;
+    }
+    // Only the type is checked: a full schema check of a 10,000-driver frame four times a second
+    // would cost more than drawing it, and the gateway is the contract's own implementation.
+    if (message.type === 'ops_snapshot' || message.type === 'ops_update') this.#options.onMessage(message as OpsMessage);
   }
 
   /** A new token for the open socket (before the old one expires). */

@@ -56,10 +56,14 @@ export async function logIn(email: string, password: string): Promise<{ ok: true
   return { ok: true, session };
 }
 
-/** A new token pair for the same session, or null when the session is over (expired, logged out). */
+/**
+ * A new token pair for the same session, or null when the session is over (expired, logged out:
+ * booking-service refused the refresh token). While booking-service cannot answer, the same session.
+ */
 export async function refresh(session: Session): Promise<Session | null> {
   const response = await post('/api/refresh', { refresh_token: session.refreshToken }).catch(() => null);
-  if (response === null) return session;
+  // Unreachable or unavailable (503): the session may well be alive; keep it and try later.
+  if (response === null || response.status >= 500) return session;
   if (!response.ok) {
     store(null);
     return null;

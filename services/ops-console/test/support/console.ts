@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { JwksClient } from '@rideline/auth';
+import { JwksClient, type AccessTokenVerification } from '@rideline/auth';
 import { createLogger, type ServiceApp } from '@rideline/service-kit';
 import { buildApp } from '../../src/app.ts';
 import { bundleWeb } from '../../src/bundle.ts';
@@ -23,13 +23,16 @@ export interface TestConsole {
 }
 
 /** The console in this process, on a free port, against the given services. */
-export async function startConsole(env: Record<string, string>): Promise<TestConsole> {
+export async function startConsole(
+  env: Record<string, string>,
+  verifyToken?: (token: string) => Promise<AccessTokenVerification>,
+): Promise<TestConsole> {
   const config = readConsoleConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
   const keys = new JwksClient({ url: new URL('/.well-known/jwks.json', config.bookingUrl).toString() });
   const { app } = await buildApp(config, {
     logger: createLogger('ops-console', 'silent'),
     bundle: await bundleWeb(),
-    verifyToken: (token) => keys.verify(token),
+    verifyToken: verifyToken ?? ((token) => keys.verify(token)),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, close: () => app.close() };

@@ -6,6 +6,7 @@ interface Window {
     colourAt(x: number, y: number): string;
     driverCount(): number;
     drawTimes(): readonly number[];
+    messageTimes(): readonly number[];
     setView(lat: number, lng: number, zoom: number): void;
   };
 }

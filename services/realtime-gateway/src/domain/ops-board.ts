@@ -11,6 +11,7 @@ import type {
   OpsUpdateMessage,
 } from '@rideline/contracts';
 import { OpsStatsWindow } from './ops-stats.ts';
+import { RecentIds } from './recent-ids.ts';
 
 interface DriverRecord {
   readonly id: string;
@@ -35,6 +36,14 @@ export interface OpsBoardOptions {
 const ENDED: ReadonlySet<string> = new Set(['completed', 'cancelled', 'expired']);
 /** How often the whole fleet is swept for drivers gone stale or silent. */
 const SWEEP_INTERVAL_MS = 1_000;
+/**
+ * An offer this old is dropped even without its revocation: dispatch does not always revoke the
+ * winner's offer, and at start the topics replay in no common order, so an offer can be read
+ * after its booking ended and was forgotten. No booking stays pending this long by default.
+ */
+const OFFER_MAX_AGE_MS = 10 * 60_000;
+/** Ended bookings remembered, so an offer of one read late is not taken for an open one. */
+const ENDED_IDS_KEPT = 100_000;
 
 /**
  * The city as operators see it, folded from `driver.locations`, `booking.events` and
@@ -54,6 +63,7 @@ export class OpsBoard {
   /** driver id → its accepted or on-trip booking. */
   readonly #rideOf = new Map<string, string>();
   readonly #stats = new OpsStatsWindow();
+  readonly #ended = new RecentIds(ENDED_IDS_KEPT);
 
   readonly #dirtyDrivers = new Set<string>();
   readonly #goneDrivers = new Set<string>();
@@ -175,7 +185,7 @@ export class OpsBoard {
       case 'BookingOffered': {
         const booking = this.#bookings.get(bookingId);
         // An offer read after its booking left `pending` (partitions are read in no common order).
-        if (offers?.has(driverId) || (booking !== undefined && booking.status !== 'pending')) return;
+        if (offers?.has(driverId) || (booking !== undefined && booking.status !== 'pending') || this.#ended.has(bookingId)) return;
         const atMs = Date.parse(record.data.offered_at);
         if (!offers) this.#offers.set(bookingId, (offers = new Map()));
         offers.set(driverId, atMs);
@@ -229,7 +239,10 @@ export class OpsBoard {
       const booking = this.#bookings.get(id);
       if (!booking) continue;
       bookings.push(publicBooking(booking));
-      if (ENDED.has(booking.status)) this.#bookings.delete(id);
+      if (ENDED.has(booking.status)) {
+        this.#bookings.delete(id);
+        this.#ended.add(id);
+      }
     }
     const changed =
       drivers.length + bookings.length + this.#goneDrivers.size + this.#openedOffers.length + this.#closedOffers.length > 0;
@@ -253,9 +266,14 @@ export class OpsBoard {
     return update;
   }
 
-  /** Drivers whose state changed with time alone (stale), and those silent long enough to forget. */
+  /** Offers left open too long, drivers whose state changed with time alone (stale), and those silent long enough to forget. */
   #sweep(nowMs: number): void {
     this.#sweptAtMs = nowMs;
+    for (const [bookingId, byDriver] of this.#offers) {
+      for (const [driverId, offeredAtMs] of byDriver) {
+        if (nowMs - offeredAtMs > OFFER_MAX_AGE_MS) this.#closeOffer(bookingId, driverId, 'expired');
+      }
+    }
     for (const driver of this.#drivers.values()) {
       if (nowMs - driver.reportedAtMs > this.#options.driverForgetMs && !this.#rideOf.has(driver.id)) {
         this.#drivers.delete(driver.id);

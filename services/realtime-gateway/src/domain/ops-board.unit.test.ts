@@ -115,4 +115,17 @@ describe('OpsBoard', () => {
     expect(update?.offers).toEqual([]);
     expect(ops.snapshot(T0 + 1_200).offers).toEqual([]);
   });
+
+  it('never opens an offer of a booking that ended, and drops offers left open too long', () => {
+    const ops = board();
+    ops.applyBookingEvent(requested('b1', T0));
+    ops.applyBookingEvent(accepted('b1', 'd1', T0 + 1_000));
+    ops.applyBookingEvent(completed('b1', 'd1', T0 + 2_000, 3));
+    ops.drain(T0 + 2_000);
+    ops.applyOffer(offered('b1', 'd2', T0 + 500));
+    ops.applyOffer(offered('b9', 'd3', T0 + 500));
+    expect(ops.snapshot(T0 + 3_000).offers).toEqual([{ booking_id: 'b9', driver_id: 'd3', offered_at: T0 + 500 }]);
+    ops.drain(T0 + 3_000);
+    expect(ops.drain(T0 + 11 * 60_000)?.offers_closed).toEqual([{ booking_id: 'b9', driver_id: 'd3', reason: 'expired' }]);
+  });
 });

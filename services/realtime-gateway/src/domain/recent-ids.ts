@@ -19,6 +19,10 @@ export class RecentIds {
     return true;
   }
 
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
   get size(): number {
     return this.#ids.size;
   }
