@@ -18,6 +18,8 @@ const USER: Principal = { kind: 'user', id: newId() };
 const DRIVER: Principal = { kind: 'driver', id: newId() };
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.' };
 const FRAME_MS = 200;
+/** Small enough to reach in a test, large enough for a frame of a few thousand drivers (about 130 bytes each). */
+const OPS_BUFFER_BYTES = 1_048_576;
 
 let issuer: TestIssuer;
 let kafka: KafkaRuntime;
@@ -31,7 +33,7 @@ beforeAll(async () => {
   await publish.location(kafka, events.location(early.driverId, 12.95, 77.6));
   await publish.booking(kafka, events.requested(early.booking));
   await publish.offer(kafka, events.offered(early.booking.bookingId, early.driverId));
-  gateway = await startTestGateway(topics, issuer.url, { OPS_FRAME_INTERVAL_MS: String(FRAME_MS) });
+  gateway = await startTestGateway(topics, issuer.url, { OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) });
   await untilReady(gateway);
 }, 60_000);
 
@@ -41,6 +43,11 @@ afterAll(async () => {
   await kafka?.close();
   await issuer?.close();
 });
+
+const slowCloses = async (): Promise<number> => {
+  const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+  return Number(/gateway_slow_client_closes_total\{endpoint="ops_live"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+};
 
 const ops = () => connect(`${gateway.wsBase}/ws/ops/live`, { token: issuer.token(OPERATOR) });
 const updates = (socket: TestSocket) => socket.of('ops_update') as unknown as OpsUpdateMessage[];
@@ -127,4 +134,22 @@ describe('what it sends', () => {
     expect(socket.messages.length).toBe(before);
     socket.close();
   });
+
+  it('closes an operator socket that stops reading (4008), and only that one', async () => {
+    const slow = await ops();
+    const healthy = await ops();
+    await slow.waitFor(1);
+    slow.ws.pause();
+    const before = await slowCloses();
+    // Kernel socket buffers absorb an unknown amount first: keep moving drivers until the gateway gives up.
+    for (let round = 0; round < 80 && (await slowCloses()) === before; round++) {
+      await publish.location(kafka, ...Array.from({ length: 2_000 }, () => events.location(newId(), 12.9, 77.6)));
+      await sleep(FRAME_MS);
+    }
+    await until(async () => (await slowCloses()) > before, 10_000, 'a slow-client close');
+    slow.ws.resume();
+    expect((await slow.waitForClose()).code).toBe(4008);
+    expect(healthy.closed).toBeNull();
+    healthy.close();
+  }, 60_000);
 });
