@@ -106,6 +106,10 @@ export class OpsBoard {
     if (event.type === 'BookingRequested') {
       if (this.#bookings.has(id)) return;
       const { user_id, pickup, dropoff, estimated_cost } = event.data;
+      // The topics are read independently: an offer of this booking may have been read first.
+      const early = this.#offers.get(id);
+      const firstOfferAt = early ? Math.min(...early.values()) : null;
+      if (firstOfferAt !== null) this.#stats.firstOffer(atMs, firstOfferAt);
       this.#bookings.set(id, {
         id,
         status: 'pending',
@@ -116,7 +120,7 @@ export class OpsBoard {
         estimated_cost,
         cancelled_by: null,
         requested_at: atMs,
-        first_offer_at: null,
+        first_offer_at: firstOfferAt,
         accepted_at: null,
         updated_at: atMs,
         version: event.version,

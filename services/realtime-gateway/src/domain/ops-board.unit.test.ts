@@ -128,4 +128,12 @@ describe('OpsBoard', () => {
     ops.drain(T0 + 3_000);
     expect(ops.drain(T0 + 11 * 60_000)?.offers_closed).toEqual([{ booking_id: 'b9', driver_id: 'd3', reason: 'expired' }]);
   });
+
+  it('takes an offer read before its booking as the booking\'s first offer', () => {
+    const ops = board();
+    ops.applyOffer(offered('b1', 'd1', T0 + 700));
+    ops.applyBookingEvent(requested('b1', T0));
+    expect(ops.snapshot(T0 + 1_000).bookings[0]?.first_offer_at).toBe(T0 + 700);
+    expect(ops.snapshot(T0 + 1_000).stats.median_time_to_offer_s).toBe(0.7);
+  });
 });
