@@ -1,8 +1,9 @@
 /**
  * `pnpm compose:env`: writes `.env` for docker-compose with fresh secrets: PostgreSQL's
- * password, one Kafka (SASL/SCRAM) password per service, the JWT signing key, the OTP secret and
- * the OTP notice key. The services run with NODE_ENV=production there, so they refuse to start
- * without them. An existing `.env` is never overwritten (its secrets may already be in use).
+ * password, one Kafka (SASL/SCRAM) password per service and one for the Kafka UI, Grafana's
+ * admin password, the JWT signing key, the OTP secret and the OTP notice key. The services run
+ * with NODE_ENV=production there, so they refuse to start without them. An existing `.env` is
+ * never overwritten (its secrets may already be in use).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,9 @@ const lines = [
   `KAFKA_BOOKING_PASSWORD=${secret()}`,
   `KAFKA_DISPATCH_PASSWORD=${secret()}`,
   `KAFKA_GATEWAY_PASSWORD=${secret()}`,
+  // The Kafka UI's SCRAM user and Grafana's admin: the `observability` profile.
+  `KAFKA_UI_PASSWORD=${secret()}`,
+  `GRAFANA_ADMIN_PASSWORD=${secret()}`,
   // Single-quoted: compose keeps the literal \n, which booking-service reads as line breaks.
   `JWT_PRIVATE_KEY='${pem.replaceAll('\n', '\\n')}'`,
   `OTP_SECRET=${secret()}`,

@@ -1,7 +1,9 @@
 /**
  * `pnpm start`: the whole system in the foreground. Finds or starts Kafka and PostgreSQL, then
  * starts the three services and the ops console as separate processes, waits until each is ready and says where
- * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started.
+ * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started,
+ * and exits 0. (package.json runs it with `exec`: otherwise the `sh -c` pnpm runs scripts in
+ * would die of the terminal's SIGINT and pnpm would report "Command failed" with code 130.)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -42,12 +44,14 @@ const services: ServiceSpec[] = [
     port: Number(process.env['BOOKING_PORT'] ?? 3001),
     env: { DATABASE_URL: process.env['DATABASE_URL'] ?? withDatabase(infra.postgresServerUrl, 'rideline_booking') },
   },
-  { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002) },
-  { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000) },
+  { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002), env: verifierEnv() },
+  {
+    name: 'realtime-gateway',
+    port: Number(process.env['GATEWAY_PORT'] ?? 3000),
+    // The one gateway here serves the ops console's stream (off by default: it reads all of driver.locations).
+    env: { ...verifierEnv(), OPS_STREAM_ENABLED: process.env['OPS_STREAM_ENABLED'] ?? 'true' },
+  },
 ];
-// Dispatch and the gateway verify tokens with booking-service's keys, wherever BOOKING_PORT put it.
-const jwksUrl = `http://127.0.0.1:${services[0]!.port}/.well-known/jwks.json`;
-for (const spec of services.slice(1)) Object.assign(spec, { env: { AUTH_JWKS_URL: process.env['AUTH_JWKS_URL'] ?? jwksUrl } });
 const local = (name: string) => `http://127.0.0.1:${services.find((spec) => spec.name === name)!.port}`;
 services.push({
   name: 'ops-console',
@@ -55,15 +59,25 @@ services.push({
   env: { BOOKING_URL: local('booking-service'), DISPATCH_URL: local('dispatch-service'), GATEWAY_URL: local('realtime-gateway') },
 });
 
+/** Dispatch and the gateway verify tokens with booking-service's keys, wherever BOOKING_PORT puts it. */
+function verifierEnv(): Record<string, string> {
+  const bookingPort = Number(process.env['BOOKING_PORT'] ?? 3001);
+  return { AUTH_JWKS_URL: process.env['AUTH_JWKS_URL'] ?? `http://127.0.0.1:${bookingPort}/.well-known/jwks.json` };
+}
+
 const sharedSecrets = localSharedSecrets(ridelineDataDir());
+// The services' stdout is a pipe to this script, so their LOG_FORMAT=auto would pick JSON: they
+// are told what this script's own stdout is instead (readable and coloured at a terminal).
+const logEnv: Record<string, string> =
+  process.env['LOG_FORMAT'] === undefined && process.stdout.isTTY ? { LOG_FORMAT: 'pretty', FORCE_COLOR: '1' } : {};
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function startService(spec: ServiceSpec): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(REPO_ROOT, 'services', spec.name),
-    env: { ...process.env, ...sharedSecrets, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
+    env: { ...process.env, ...logEnv, ...sharedSecrets, ...spec.env, PORT: String(spec.port), KAFKA_BROKERS: infra.kafkaBrokers },
     // Its own process group: Ctrl-C reaches this script only, which then stops services in order.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +123,7 @@ async function waitUntilReady(spec: ServiceSpec): Promise<void> {
 function ensureDevelopmentOperator(): Promise<void> {
   const booking = services.find((spec) => spec.name === 'booking-service')!;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/operator.ts', 'ensure-dev', DEV_OPERATOR_EMAIL], {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/cli/operator.ts', 'ensure-dev', DEV_OPERATOR_EMAIL], {
       cwd: path.join(REPO_ROOT, 'services', 'booking-service'),
       env: { ...process.env, ...booking.env },
       stdio: ['ignore', 'pipe', 'inherit'],

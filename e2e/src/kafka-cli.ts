@@ -18,7 +18,7 @@ export function kafkaTool(brokers: string, tool: string, args: readonly string[]
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'packages/dev-infra/src/cli/kafka.ts', tool, ...args],
+      ['--conditions=development', '--import', 'tsx', 'packages/dev-infra/src/cli/kafka.ts', tool, ...args],
       { cwd: REPO_ROOT, env: { ...process.env, KAFKA_BROKERS: brokers }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;

@@ -97,7 +97,7 @@ export class DriverFleet {
   }
 
   #startWorker(): Worker {
-    const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER, [], { execArgv: ['--conditions=development', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const worker: Worker = { child, held: 0, counterReplies: [], addReply: undefined };
     child.on('message', (message: FromWorker) => this.#onMessage(worker, message));
     child.once('exit', (code) => worker.addReply?.({ type: 'failed', message: `driver worker exited with ${code}` }));

@@ -1,5 +1,5 @@
 import { CpuMeter } from '@rideline/e2e-bench/cpu';
-import { distribution, type Distribution } from '@rideline/e2e-bench/stats';
+import { distribution, type Distribution } from '@rideline/stats';
 import { epochMs, sleep } from './clock.ts';
 import type { DriverFleet } from './driver-fleet.ts';
 import type { NearbyProbe, ProbeSamples } from './probes.ts';

@@ -2,7 +2,7 @@ import { http, type Account } from '@rideline/e2e/client';
 import { randomPoint } from '@rideline/demo/city';
 import type { CpuMeter, CpuUsage } from './cpu.ts';
 import type { Fleet, Rider } from './fleet.ts';
-import { distribution, type Distribution } from './stats.ts';
+import { distribution, type Distribution } from '@rideline/stats';
 
 /** Pickups are this close to a driver, so every booking has drivers to offer it to. */
 const PICKUP_NEAR_DRIVER_M = 500;

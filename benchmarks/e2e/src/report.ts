@@ -1,7 +1,7 @@
 import type { RunFacts } from './environment.ts';
 import type { BenchOptions } from './options.ts';
 import type { PhaseResult } from './phase.ts';
-import { median, medianDistribution, type Distribution } from './stats.ts';
+import { median, medianDistribution, type Distribution } from '@rideline/stats';
 
 /** The 50 ms p99 that issue 6 aims at, for both end-to-end latencies. */
 export const AIM_P99_MS = 50;

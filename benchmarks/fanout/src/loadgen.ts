@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { nowMs, sleep, type SharedBuffers, type WorkerCommand, type WorkerInit, type WorkerReply } from './common.ts';
 import { processCpuSeconds } from '@rideline/test-support';
+import { percentile } from '@rideline/stats';
 import type { RunningTarget } from './targets/target.ts';
 
 export interface PhaseResult {
@@ -283,8 +284,8 @@ export class LoadGenerator {
       expected,
       delivered: total,
       deliveriesPerSecond,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
       maxMs: total > 0 ? latencies[total - 1]! : Number.NaN,
       serverCpuUsPerDelivery: total > 0 ? (cpu * 1e6) / total : Number.NaN,
       serverCpuShare: cpu / wallS,
@@ -324,9 +325,3 @@ export function saturated(p: PhaseResult): boolean {
   return p.delivered < 0.999 * p.expected || p.deliveriesPerSecond < 0.75 * offered;
 }
 
-/** Nearest-rank percentile of sorted values; NaN when there are none. */
-export function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
-}

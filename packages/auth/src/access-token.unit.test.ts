@@ -1,14 +1,41 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify } from 'jose';
+import { ManualClock } from '@rideline/service-kit';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { accessTokenKeys, signAccessToken, verifyAccessToken } from './access-token.ts';
+import { accessTokenAuth } from './access-token-plugin.ts';
+import { signAccessToken, type AccessTokenVerification } from './access-token.ts';
+import { publicKeysOf, staticKeys } from './key-source.ts';
 import type { Principal } from './principal.ts';
 import { generateSigningKey, parsePublicJwk, signingKeyFromPem } from './signing-key.ts';
 
 const key = generateSigningKey();
-const keys = accessTokenKeys({ keys: [key.publicJwk] });
 const rider: Principal = { kind: 'user', id: '0b6d4c1e-6a5f-4d7e-9a8b-1c2d3e4f5a6b' };
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+type Path = 'token' | 'request';
+
+/**
+ * The plugin's verdict on `token` with the clock at `nowMs`: by `accessTokens.verify` (a token
+ * without a request) or by `verifyRequest` (the Authorization header), the two ways in.
+ */
+async function verifyAt(token: string, nowMs: number, path: Path = 'token'): Promise<AccessTokenVerification> {
+  const app = Fastify();
+  await app.register(accessTokenAuth, { keys: staticKeys({ keys: [key.publicJwk] }), clock: new ManualClock(nowMs) });
+  let verdict: AccessTokenVerification | undefined;
+  app.get('/', async (request) => {
+    verdict = await app.accessTokens.verifyRequest(request);
+    return {};
+  });
+  try {
+    if (path === 'token') return await app.accessTokens.verify(token);
+    await app.inject({ url: '/', headers: { authorization: `Bearer ${token}` } });
+    if (!verdict) throw new Error('the route did not run');
+    return verdict;
+  } finally {
+    await app.close();
+  }
+}
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const parts = (token: string) => {
@@ -21,32 +48,32 @@ const parts = (token: string) => {
 };
 
 describe('access tokens', () => {
-  it('carry sub, kind, iat and exp, with the key id and EdDSA in the header', () => {
+  it('carry sub, kind, iat and exp, with the key id and EdDSA in the header', async () => {
     const token = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW });
     const { header, payload } = parts(token);
     expect(header).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: key.kid });
     expect(payload).toEqual({ sub: rider.id, kind: 'user', iat: NOW / 1000, exp: NOW / 1000 + 900 });
-    expect(verifyAccessToken(token, keys, NOW + 1_000)).toEqual({
+    expect(await verifyAt(token, NOW + 1_000)).toEqual({
       ok: true,
       principal: rider,
       claims: { sub: rider.id, kind: 'user', iat: NOW / 1000, exp: NOW / 1000 + 900 },
     });
   });
 
-  it('carry the session they were issued in as sid, and refuse a malformed one', () => {
+  it('carry the session they were issued in as sid, and refuse a malformed one', async () => {
     const sessionId = '5f0c7e9a-2b1d-4c3e-8f6a-7b8c9d0e1f2a';
     const token = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW, sessionId });
     expect(parts(token).payload['sid']).toBe(sessionId);
-    const verified = verifyAccessToken(token, keys, NOW + 1_000);
+    const verified = await verifyAt(token, NOW + 1_000);
     expect(verified.ok && verified.claims.sid).toBe(sessionId);
     const bad = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW, sessionId: 'x'.repeat(65) });
-    expect(verifyAccessToken(bad, keys, NOW + 1_000)).toEqual({ ok: false, reason: 'bad sid' });
+    expect(await verifyAt(bad, NOW + 1_000)).toEqual({ ok: false, reason: 'bad sid' });
   });
 
-  it('expire at exp', () => {
+  it.each<Path>(['token', 'request'])('expire at exp by the injected clock (%s)', async (path) => {
     const token = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW });
-    expect(verifyAccessToken(token, keys, NOW + 899_999).ok).toBe(true);
-    expect(verifyAccessToken(token, keys, NOW + 900_000)).toEqual({ ok: false, reason: 'expired' });
+    expect((await verifyAt(token, NOW + 899_999, path)).ok).toBe(true);
+    expect(await verifyAt(token, NOW + 900_000, path)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('are verified by a generic JOSE library with the public JWK', async () => {
@@ -85,8 +112,9 @@ describe('access tokens', () => {
       ['the kid is unknown', signAccessToken(otherKey, rider, { ttlSeconds: 900, now: NOW })],
       ['it is not a JWT', 'not.a.jwt'],
       ['it is empty', ''],
-    ])('%s', (_name, token) => {
-      expect(verifyAccessToken(token, keys, NOW + 1_000).ok).toBe(false);
+    ])('%s', async (_name, token) => {
+      expect((await verifyAt(token, NOW + 1_000, 'token')).ok).toBe(false);
+      expect((await verifyAt(token, NOW + 1_000, 'request')).ok).toBe(false);
     });
 
     it.each([
@@ -99,7 +127,8 @@ describe('access tokens', () => {
       const { createSigner } = await import('fast-jwt');
       const sign = createSigner({ algorithm: 'EdDSA', key: key.privateKeyPem, kid: key.kid });
       const token = sign(JSON.parse(JSON.stringify({ ...payload, ...change })) as Record<string, unknown>);
-      expect(verifyAccessToken(token, keys, NOW + 1_000).ok).toBe(false);
+      expect((await verifyAt(token, NOW + 1_000, 'token')).ok).toBe(false);
+      expect((await verifyAt(token, NOW + 1_000, 'request')).ok).toBe(false);
     });
   });
 
@@ -107,6 +136,6 @@ describe('access tokens', () => {
     expect(parsePublicJwk({ kty: 'RSA', n: 'x', e: 'AQAB', kid: 'r' })).toBeUndefined();
     expect(parsePublicJwk({ ...key.publicJwk, use: 'enc' })).toBeUndefined();
     expect(parsePublicJwk({ ...key.publicJwk, alg: 'HS256' })).toBeUndefined();
-    expect(accessTokenKeys({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: key.kid }] }).verifiers.size).toBe(0);
+    expect(publicKeysOf({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: key.kid }] }).size).toBe(0);
   });
 });

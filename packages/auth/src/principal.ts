@@ -14,10 +14,10 @@ export interface Principal {
 }
 
 export const isPrincipalKind = (value: unknown): value is PrincipalKind =>
-  value === 'user' || value === 'driver' || value === 'operator';
+  (PRINCIPAL_KINDS as readonly unknown[]).includes(value);
 
 /**
- * The kinds a route of the rider and driver API admits when it names none: never an operator,
- * whose token opens the operator endpoints only.
+ * The kinds the rider and driver API admits: never an operator, whose token opens the operator
+ * endpoints only. Routes name it in `authenticate({ kinds })`.
  */
-export const RIDE_PRINCIPAL_KINDS: readonly PrincipalKind[] = ['user', 'driver'];
+export const RIDE_PRINCIPAL_KINDS = ['user', 'driver'] as const satisfies readonly PrincipalKind[];

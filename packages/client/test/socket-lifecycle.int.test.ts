@@ -115,7 +115,7 @@ describe('slow readers', () => {
     await until(() => client.state === 'open', 10_000, 'open');
     const slow = RecordingWebSocket.last();
     slow.pause();
-    const closes = () => metric(/gateway_slow_client_closes_total\{endpoint="bookings"[^}]*\} (\d+)/);
+    const closes = () => metric(/rideline_gateway_slow_client_closes_total\{endpoint="bookings"[^}]*\} (\d+)/);
     const before = await closes();
     // Kernel socket buffers absorb an unknown amount first: keep writing until the gateway gives up.
     for (let round = 0; round < 60 && (await closes()) === before; round++) {
@@ -139,7 +139,7 @@ describe('driver locations', () => {
     const driver: Principal = { kind: 'driver', id: newId() };
     const client = availableBookingsSocket({ ...base, url: gateway.wsBase, auth: 'header', getToken: () => issuer.token(driver, 300), locationIntervalMs: 500 });
     const app = record(client, ['available_booking', 'booking_unavailable', 'error']);
-    const frames = () => metric(/gateway_inbound_frames_total\{[^}]*kind="location"[^}]*\} (\d+)/);
+    const frames = () => metric(/rideline_gateway_inbound_frames_total\{[^}]*kind="location"[^}]*\} (\d+)/);
     const before = await frames();
     // Reported before the socket opens: sent on open.
     client.reportLocation(12.9, 77.5);

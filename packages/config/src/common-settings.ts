@@ -63,12 +63,20 @@ export const topicSettings = Object.fromEntries(
   ]),
 ) as Record<TopicId, Setting<string>>;
 
+/** How logs are written: see LOG_FORMAT. */
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** Settings every service shares, so each is named and documented once. */
 export const commonSettings = {
   host: string('HOST', { default: '0.0.0.0', description: 'Address the HTTP server binds to' }),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
     description: 'Log level (pino)',
+  }),
+  logFormat: oneOf('LOG_FORMAT', LOG_FORMATS, {
+    default: 'auto',
+    description: 'pretty (readable lines), json (one JSON object a line, for log collectors) or auto: pretty when stdout is a terminal, json otherwise',
   }),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', {
     default: 10_000,

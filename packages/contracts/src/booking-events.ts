@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { Canceller } from './booking-status.ts';
 import { envelopeSchema } from './envelope.ts';
 import { Id, Place, Timestamp } from './shared-shapes.ts';
 
@@ -39,7 +40,7 @@ export const BookingCancelled = envelopeSchema(
     booking_id: Id,
     user_id: Id,
     driver_id: Type.Union([Id, Type.Null()]),
-    cancelled_by: Type.Union([Type.Literal('user'), Type.Literal('driver')]),
+    cancelled_by: Canceller,
     reason: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
   }),
 );

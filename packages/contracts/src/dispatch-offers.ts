@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { OfferRevocationReason } from './booking-status.ts';
 import { envelopeSchema } from './envelope.ts';
 import { Id, Place, Timestamp } from './shared-shapes.ts';
 
@@ -21,11 +22,7 @@ export const OfferRevoked = envelopeSchema(
   Type.Object({
     booking_id: Id,
     driver_id: Id,
-    reason: Type.Union([
-      Type.Literal('accepted'),
-      Type.Literal('cancelled'),
-      Type.Literal('expired'),
-    ]),
+    reason: OfferRevocationReason,
   }),
 );
 

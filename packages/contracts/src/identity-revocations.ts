@@ -10,13 +10,17 @@ import { Id, Timestamp } from './shared-shapes.ts';
  * `tokens_valid_until` is the latest `exp` such a token can have: after it the record is moot.
  * `version` is 1: a revocation is a one-event stream.
  */
+/** Why a login session ended early. */
+export const SessionRevocationReason = Type.Union([Type.Literal('logout'), Type.Literal('refresh_token_reuse')]);
+export type SessionRevocationReason = Static<typeof SessionRevocationReason>;
+
 export const SessionRevoked = envelopeSchema(
   'SessionRevoked',
   Type.Object({
     principal_kind: Type.Union([Type.Literal('user'), Type.Literal('driver'), Type.Literal('operator')]),
     principal_id: Id,
     session_id: Id,
-    reason: Type.Union([Type.Literal('logout'), Type.Literal('refresh_token_reuse')]),
+    reason: SessionRevocationReason,
     revoked_at: Timestamp,
     tokens_valid_until: Timestamp,
   }),

@@ -1,6 +1,7 @@
 export * from './topics.ts';
 export * from './envelope.ts';
 export * from './shared-shapes.ts';
+export * from './booking-status.ts';
 export * from './booking-events.ts';
 export * from './booking-notifications.ts';
 export * from './driver-locations.ts';
@@ -9,3 +10,4 @@ export * from './identity-revocations.ts';
 export * from './topic-messages.ts';
 export * from './socket-messages.ts';
 export * from './ops-messages.ts';
+export * from './recent-event-ids.ts';

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Id, Latitude, Longitude } from './shared-shapes.ts';
-import { BookingStatusValue } from './socket-messages.ts';
+import { BookingStatus, Canceller, OfferRevocationReason } from './booking-status.ts';
 
 /**
  * The operator stream, `/ws/ops/live` (websocket-api.md, additions): the whole city as the Kafka
@@ -40,14 +40,14 @@ const OpsPlace = Type.Object({ lat: Latitude, lng: Longitude, address: Type.Stri
 
 export const OpsBooking = Type.Object({
   id: Id,
-  status: BookingStatusValue,
+  status: BookingStatus,
   user_id: Id,
   driver_id: Type.Union([Id, Type.Null()]),
   pickup: OpsPlace,
   dropoff: OpsPlace,
   estimated_cost: Type.Number(),
-  /** `user` or `driver` once cancelled, else null. */
-  cancelled_by: Type.Union([Type.String(), Type.Null()]),
+  /** Who cancelled it, once cancelled; else null. */
+  cancelled_by: Type.Union([Canceller, Type.Null()]),
   requested_at: Type.Number(),
   /** The first offer to any driver; null until dispatch offers it. */
   first_offer_at: Type.Union([Type.Number(), Type.Null()]),
@@ -63,7 +63,7 @@ export type OpsOffer = Static<typeof OpsOffer>;
 export const OpsOfferClosed = Type.Object({
   booking_id: Id,
   driver_id: Id,
-  reason: Type.Union([Type.Literal('accepted'), Type.Literal('cancelled'), Type.Literal('expired')]),
+  reason: OfferRevocationReason,
 });
 export type OpsOfferClosed = Static<typeof OpsOfferClosed>;
 

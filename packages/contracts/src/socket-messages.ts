@@ -1,6 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { BookingStatus } from './booking-status.ts';
 import { Id, Latitude, Longitude } from './shared-shapes.ts';
+
+// The statuses travel in `booking_status`: clients that import only this module get them too.
+export { BookingStatus } from './booking-status.ts';
 
 /**
  * The WebSocket messages of websocket-api.md and API.md ("WebSockets"), defined once for the
@@ -12,23 +16,13 @@ import { Id, Latitude, Longitude } from './shared-shapes.ts';
  * the objects are open: a client built against this version keeps reading a newer server.
  */
 
-export const BookingStatusValue = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('accepted'),
-  Type.Literal('on_trip'),
-  Type.Literal('completed'),
-  Type.Literal('cancelled'),
-  Type.Literal('expired'),
-]);
-export type BookingStatusValue = Static<typeof BookingStatusValue>;
-
 const Text = Type.String({ minLength: 1 });
 
 /** A booking's status changed (both the rider's and the driver's socket). */
 export const BookingStatusMessage = Type.Object({
   type: Type.Literal('booking_status'),
   booking_id: Id,
-  status: BookingStatusValue,
+  status: BookingStatus,
   message: Text,
 });
 export type BookingStatusMessage = Static<typeof BookingStatusMessage>;

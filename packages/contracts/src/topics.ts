@@ -11,6 +11,12 @@ export interface TopicDefinition {
   /** What the record key is: every record is keyed so that one entity's records stay ordered. */
   readonly keyedBy: string;
   readonly cleanupPolicy: CleanupPolicy;
+  /**
+   * Compacted topics only: how long a record is kept even when a newer one has its key
+   * (`min.compaction.lag.ms`). A producer that must keep a fact on the topic re-publishes it
+   * within this time, not after every record that leaves the fact out.
+   */
+  readonly minCompactionLagMs?: number;
 }
 
 export const TOPICS = {
@@ -31,6 +37,7 @@ export const TOPICS = {
     envVar: 'TOPIC_DRIVER_LOCATIONS',
     keyedBy: 'driver id',
     cleanupPolicy: 'compact',
+    minCompactionLagMs: 3_600_000,
   },
   dispatchOffers: {
     defaultName: 'dispatch.offers',

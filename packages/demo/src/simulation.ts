@@ -1,12 +1,10 @@
 import { setMaxListeners } from 'node:events';
-import type { BookingStatusValue } from '@rideline/contracts';
+import { isEndedStatus, type BookingStatus } from '@rideline/contracts';
 import { availableBookingsSocket, driverBookingsSocket, riderSocket, type RidelineClient, type SocketWarning } from '@rideline/client';
 import { describe, register, socketOptions, whenOpen, type Account } from './api.ts';
 import { between, drift, randomPoint, sleep, type Point } from './city.ts';
 import type { DemoOptions } from './options.ts';
 import { Stats } from './stats.ts';
-
-const FINAL = new Set(['completed', 'cancelled', 'expired']);
 
 /** Shared between the actors: when each booking was created and accepted, and the OTPs riders got. */
 class Ledger {
@@ -190,16 +188,16 @@ export class Simulation {
     else if (warning.kind === 'token_error') this.stats.error(`socket token: ${String(warning.error)}`);
   };
 
-  #onStatus(bookingId: string, status: BookingStatusValue, release: () => void): void {
+  #onStatus(bookingId: string, status: BookingStatus, release: () => void): void {
     if (status !== 'pending') this.#pendingOwners.delete(bookingId);
     if (status === 'accepted') {
       this.stats.counts.accepted++;
       const accepted = this.#ledger.acceptedAt.get(bookingId);
       if (accepted !== undefined) this.stats.acceptToStatusMs.push(Date.now() - accepted);
-    } else if (status === 'on_trip' || status === 'completed' || status === 'cancelled' || status === 'expired') {
+    } else if (status !== 'pending') {
       this.stats.counts[status]++;
     }
-    if (FINAL.has(status)) {
+    if (isEndedStatus(status)) {
       this.#activeRides.delete(bookingId);
       release();
     }

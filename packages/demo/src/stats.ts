@@ -1,3 +1,5 @@
+import { percentileOf } from '@rideline/stats';
+
 /** What the demo counts and times, and how it prints them. */
 export class Stats {
   readonly counts = { requested: 0, offered: 0, accepted: 0, on_trip: 0, completed: 0, cancelled: 0, expired: 0, errors: 0 };
@@ -19,7 +21,7 @@ export class Stats {
     return (
       `${elapsedS.toFixed(0).padStart(4)}s  requested ${c.requested}  offered ${c.offered}  accepted ${c.accepted}  ` +
       `on trip ${c.on_trip}  completed ${c.completed}  cancelled ${c.cancelled}  expired ${c.expired}  errors ${c.errors}  ` +
-      `offer p50 ${fmt(percentile(this.offerLatencyMs, 50))}  accept→rider p50 ${fmt(percentile(this.acceptToStatusMs, 50))}`
+      `offer p50 ${fmt(percentileOf(this.offerLatencyMs, 50))}  accept→rider p50 ${fmt(percentileOf(this.acceptToStatusMs, 50))}`
     );
   }
 
@@ -35,17 +37,11 @@ export class Stats {
       ...Object.entries(this.counts).map(([name, value]) => `  ${name.padEnd(10)} ${value}`),
       '',
       'Latency (ms):          p50      p99      n',
-      ...rows.map(([name, values]) => `  ${name.padEnd(44)} ${fmt(percentile(values, 50)).padStart(7)}  ${fmt(percentile(values, 99)).padStart(7)}  ${String(values.length).padStart(5)}`),
+      ...rows.map(([name, values]) => `  ${name.padEnd(44)} ${fmt(percentileOf(values, 50)).padStart(7)}  ${fmt(percentileOf(values, 99)).padStart(7)}  ${String(values.length).padStart(5)}`),
       ...(this.errors.length ? ['', 'First errors:', ...this.errors.map((e) => `  ${e}`)] : []),
       '',
     ].join('\n');
   }
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const fmt = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));

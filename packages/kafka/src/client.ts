@@ -2,6 +2,7 @@ import type { KafkaSaslMechanism } from '@rideline/config';
 import type { Kafka as KafkaClient, LogEntry, SASLOptions } from 'kafkajs';
 import { Kafka, logLevel } from './kafkajs.ts';
 import type { Logger } from './logger.ts';
+import { levelOfKafkajsError } from './kafkajs-error-levels.ts';
 
 /** How a client proves who it is to the broker, and whether the connection is TLS. */
 export interface KafkaSecurityOptions {
@@ -26,14 +27,15 @@ export interface KafkaClientOptions extends KafkaSecurityOptions {
 
 /**
  * kafkajs logs through our structured logger instead of printing its own lines. Its stacks of
- * connection errors say nothing an operator can act on, so they are dropped.
+ * connection errors say nothing an operator can act on, so they are dropped; the broker answers
+ * it retries and that resolve themselves are not errors either (kafkajs-error-levels.ts).
  */
 function logCreatorFor(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, stack: _stack, ...extra } = log;
       const entry = { kafka: namespace, ...extra };
-      if (level === logLevel.ERROR) logger.error(entry, message);
+      if (level === logLevel.ERROR) logger[levelOfKafkajsError(message, extra)](entry, message);
       else if (level === logLevel.WARN) logger.warn(entry, message);
       else if (level === logLevel.INFO) logger.info(entry, message);
       else logger.debug(entry, message);

@@ -1,124 +1,312 @@
-import {
-  DEAD_LETTER_HEADERS,
-  decodeMessage,
-  type MessageTopicId,
-  type TopicMessage,
-  type TopicNames,
-} from '@rideline/contracts';
-import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+import { DEAD_LETTER_HEADERS, decodeMessage, type MessageTopicId, type TopicMessage } from '@rideline/contracts';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { CatchUp, type PartitionEnd } from './catch-up.ts';
+import { ConsumerLag } from './consumer-lag.ts';
+import { GROUP_TIMING, GroupLiveness } from './group-timing.ts';
+import type { KafkaRuntime } from './kafka-runtime.ts';
 import type { Logger } from './logger.ts';
-import type { TopicPublisher } from './publisher.ts';
 
-export interface ConsumedRecord<T extends MessageTopicId> {
+export interface RecordPosition<T extends MessageTopicId> {
   readonly topic: T;
-  readonly key: string | null;
-  readonly message: TopicMessage<T>;
   readonly partition: number;
   readonly offset: string;
 }
 
-export type RecordHandler<T extends MessageTopicId> = (
-  record: { [K in T]: ConsumedRecord<K> }[T],
-) => Promise<void>;
-
-export interface TypedConsumerOptions<T extends MessageTopicId> {
-  readonly kafka: Kafka;
-  readonly groupId: string;
-  readonly topics: readonly T[];
-  readonly names: TopicNames;
-  readonly handle: RecordHandler<T>;
-  /** Where records that cannot be decoded are parked, so they never block their partition. */
-  readonly deadLetter: TopicPublisher;
-  readonly logger: Logger;
-  /**
-   * Told where a record was parked on the dead-letter topic, once it is there: for a handler
-   * that keeps its own read position (a parked record is read too, though never handled).
-   */
-  readonly onParked?: (at: { readonly topic: T; readonly partition: number; readonly offset: string }) => Promise<void>;
-  /** A new group starts at the beginning: state is rebuilt by replaying the topics. */
-  readonly fromBeginning?: boolean;
-  /**
-   * More kafkajs consumer settings, e.g. a shorter `maxWaitTimeInMs` (stopping waits for the
-   * fetch in flight, 5 s by default) or `sessionTimeout` (how soon a crashed member's partitions move).
-   */
-  readonly consumerConfig?: Omit<ConsumerConfig, 'groupId' | 'allowAutoTopicCreation'>;
+export interface ConsumedRecord<T extends MessageTopicId> extends RecordPosition<T> {
+  readonly key: string | null;
+  readonly message: TopicMessage<T>;
 }
 
-/**
- * A consumer group member that validates every record against its topic's contract. A record
- * that does not decode goes to the dead-letter topic with where it came from and why; a handler
- * that throws is retried by kafkajs from the last committed offset, so nothing is skipped.
- */
-export class TypedConsumer<T extends MessageTopicId> {
-  readonly #options: TypedConsumerOptions<T>;
-  readonly #consumer: Consumer;
-  readonly #idByName: Map<string, T>;
+/** A record of one of the topics `T`, its message typed by its topic. */
+export type AnyConsumedRecord<T extends MessageTopicId> = { [K in T]: ConsumedRecord<K> }[T];
 
-  constructor(options: TypedConsumerOptions<T>) {
+export type RecordHandler<T extends MessageTopicId> = (record: AnyConsumedRecord<T>) => void | Promise<void>;
+
+/**
+ * How a consumer reads, which decides everything else about it:
+ *
+ * - `shared`: a durable group shared by the instances of a service, each handling the partitions
+ *   assigned to it. Starts at the group's committed offsets (the beginning for a new group) and
+ *   commits what it handled. A handler that throws is retried (kafkajs restarts from the last
+ *   handled record), so nothing is skipped. A rebalance does not make it un-`live` (an instance
+ *   starting would make every instance unready at once). Catch-up is not tracked: its partitions
+ *   move between instances.
+ * - `replay`: a group of its own (the caller gives it a fresh id per start), reading every
+ *   partition from the beginning, or from the first record at or after `fromTimestampMs`, and
+ *   never committing: state is rebuilt by replaying at every start (and after a crash, kafkajs
+ *   reads from the start again). `caughtUp` once every partition has been read up to where it
+ *   ended at start. A handler that throws is logged and the record skipped: a bug in one record
+ *   must not stall a picture every other record feeds. The group is deleted on stop.
+ */
+export type ReadMode = { readonly kind: 'shared' } | { readonly kind: 'replay'; readonly fromTimestampMs?: number };
+
+/**
+ * What happens to a record that does not decode against its topic's contract (not JSON, not the
+ * schema). Never blocks its partition either way.
+ *
+ * - `park`: sent to the dead-letter topic with where it came from and why. For `shared` groups:
+ *   their committed offsets say what they have looked at, so each record is parked once.
+ * - `skip`: logged and skipped. For `replay` groups: N instances replaying at every start would
+ *   park the same record again and again.
+ */
+export type UndecodablePolicy = 'park' | 'skip';
+
+export interface TopicConsumerOptions<T extends MessageTopicId> {
+  readonly runtime: Pick<KafkaRuntime, 'kafka' | 'admin' | 'publisher' | 'topics'>;
+  readonly groupId: string;
+  readonly topics: readonly T[];
+  readonly mode: ReadMode;
+  readonly undecodable: UndecodablePolicy;
+  readonly handle: RecordHandler<T>;
+  /**
+   * Told of each undecodable record once it is parked or skipped (before its offset counts as
+   * read): a metric, or a handler that keeps its own read position (such a record is read too,
+   * though never handled).
+   */
+  readonly onUndecodable?: (at: RecordPosition<T>, reason: string) => void | Promise<void>;
+  /** The group gave this member partitions (its first join, and after every rebalance). */
+  readonly onAssigned?: (assignment: ReadonlyMap<T, ReadonlySet<number>>) => void;
+  /** This member's partitions may be moving: a rebalance began, it crashed or stopped. */
+  readonly onRevoked?: () => void;
+  /**
+   * A fetch waits at the broker for `minBytes` (default 1) or `maxWaitMs` (default 1 s), whichever
+   * comes first. A fetch costs kafkajs far more than a record: a larger `minBytes` saves CPU under
+   * load but adds up to `maxWaitMs` to every delivery when traffic is light; a short `maxWaitMs`
+   * makes an idle consumer poll, and stopping waits for the fetch in flight.
+   */
+  readonly fetch?: { readonly minBytes?: number; readonly maxWaitMs?: number };
+  readonly logger: Logger;
+}
+
+/** An idle fetch returns after this; stopping a consumer waits for the fetch in flight. */
+export const IDLE_FETCH_WAIT_MS = 1_000;
+
+/**
+ * The one way Rideline reads Kafka: records of some topics, decoded against their contract,
+ * handled in partition order, batch by batch, with the group timings that bound a comeback after
+ * a broker restart (`GROUP_TIMING`), liveness for readiness, lag for metrics and readiness, and,
+ * for `replay` consumers, catch-up to the ends the partitions had at start. See `ReadMode` and
+ * `UndecodablePolicy` for the two kinds.
+ */
+export class TopicConsumer<T extends MessageTopicId> {
+  readonly #options: TopicConsumerOptions<T>;
+  readonly #consumer: Consumer;
+  readonly #idByName: ReadonlyMap<string, T>;
+  readonly #liveness: GroupLiveness;
+  readonly #replay: boolean;
+  /** `topic\0partition` → the offset reading starts at, when a replay starts from a timestamp. */
+  readonly #startAt = new Map<string, number>();
+  #catchUp: CatchUp | null = null;
+  readonly #caughtUp: Promise<void>;
+  #resolveCaughtUp: () => void = () => {};
+  /** How far behind it is, per partition assigned to it. */
+  readonly lag: ConsumerLag;
+
+  constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
-    this.#consumer = options.kafka.consumer({ ...options.consumerConfig, groupId: options.groupId, allowAutoTopicCreation: false });
-    this.#idByName = new Map(options.topics.map((id) => [options.names[id], id]));
+    this.#replay = options.mode.kind === 'replay';
+    const { kafka, admin, topics: names } = options.runtime;
+    this.#consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      minBytes: options.fetch?.minBytes ?? 1,
+      maxWaitTimeInMs: options.fetch?.maxWaitMs ?? IDLE_FETCH_WAIT_MS,
+      ...GROUP_TIMING,
+    });
+    this.#idByName = new Map(options.topics.map((id) => [names[id], id]));
+    this.#liveness = new GroupLiveness(this.#consumer, { rebalanceIsDown: this.#replay });
+    this.lag = new ConsumerLag({
+      consumer: this.#consumer,
+      admin,
+      group: options.groupId,
+      topics: [...this.#idByName.keys()],
+      commits: !this.#replay,
+      startAt: (topic, partition) => this.#startAt.get(key(topic, partition)),
+    });
+    this.#caughtUp = new Promise((resolve) => (this.#resolveCaughtUp = resolve));
+    if (!this.#replay) this.#resolveCaughtUp();
+    this.#watchGroup();
   }
 
-  get consumer(): Consumer {
-    return this.#consumer;
+  get groupId(): string {
+    return this.#options.groupId;
+  }
+
+  /** In its group and fetching: false until it first joins, and from a crash (or, replaying, a rebalance) until it has joined again. */
+  get live(): boolean {
+    return this.#liveness.live;
+  }
+
+  /** A replay has read every partition up to where it ended at start (always true for a shared group). */
+  get caughtUp(): boolean {
+    return !this.#replay || (this.#catchUp?.done ?? false);
+  }
+
+  /** Partitions a replay has still to read up to their end at start, e.g. `booking.events/2`. */
+  get replaying(): readonly string[] {
+    return this.#catchUp?.pending ?? [];
+  }
+
+  /** Resolves once `caughtUp`. */
+  whenCaughtUp(): Promise<void> {
+    return this.#caughtUp;
   }
 
   async start(): Promise<void> {
+    if (this.#replay) await this.#planReplay();
+    this.lag.start();
+    this.#seekStartsOnFirstJoin();
     await this.#consumer.connect();
-    await this.#consumer.subscribe({
-      topics: [...this.#idByName.keys()],
-      fromBeginning: this.#options.fromBeginning ?? true,
-    });
+    await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     await this.#consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const id = this.#idByName.get(topic);
-        if (id === undefined) return;
-        await this.#dispatch(id, partition, message);
-      },
+      autoCommit: !this.#replay,
+      // Each record is resolved once handled, so a batch cut short by stopping is not skipped.
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#onBatch(payload),
     });
   }
 
-  /** Leaves the group after the batch in hand is handled and its offsets are committed. */
-  stop(): Promise<void> {
-    return this.#consumer.disconnect();
+  /**
+   * Where a replay from a timestamp starts is set on the first group join, not right after
+   * run(): on a broker whose group coordinator is still loading (a fresh one), the consumer's
+   * first attempt crashes and kafkajs restarts it, and a seek in between threw "Consumer group
+   * was not initialized" (the gateway exited on a fresh `pnpm start`). kafkajs emits the join
+   * before the first fetch, which the seeks then steer (the group holds no offsets).
+   */
+  #seekStartsOnFirstJoin(): void {
+    if (this.#startAt.size === 0) return;
+    let applied = false;
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+      if (applied) return;
+      applied = true;
+      for (const [at, offset] of this.#startAt) {
+        const [topic, partition] = at.split('\u0000') as [string, string];
+        this.#consumer.seek({ topic, partition: Number(partition), offset: String(offset) });
+      }
+    });
   }
 
-  async #dispatch(id: T, partition: number, message: KafkaMessage): Promise<void> {
-    const decoded = decodeMessage(id, message.value);
-    if (!decoded.ok) {
-      await this.#park(id, partition, message, decoded.reason);
-      await this.#options.onParked?.({ topic: id, partition, offset: message.offset });
-      return;
+  /** Leaves the group after the batch in hand (a shared group commits first; a replay group is deleted). */
+  async stop(): Promise<void> {
+    this.lag.stop();
+    await this.#consumer.disconnect();
+    if (this.#replay) await this.#options.runtime.admin.deleteGroups([this.#options.groupId]).catch(() => {});
+  }
+
+  /** Where each partition starts and ends now: the line a replay has to reach. */
+  async #planReplay(): Promise<void> {
+    const { admin } = this.#options.runtime;
+    const from = this.#options.mode.kind === 'replay' ? this.#options.mode.fromTimestampMs : undefined;
+    const ends: PartitionEnd[] = [];
+    for (const [name] of this.#idByName) {
+      const starts = new Map<number, number>();
+      if (from !== undefined) {
+        // kafkajs answers the high watermark for a partition with nothing that recent.
+        for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(name, from)) {
+          starts.set(partition, Number(offset));
+          this.#startAt.set(key(name, partition), Number(offset));
+        }
+      }
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(name)) {
+        const start = Math.max(Number(low), starts.get(partition) ?? Number(low));
+        ends.push({ topic: name, partition, lowWatermark: String(start), highWatermark: high });
+      }
     }
-    await this.#options.handle({
-      topic: id,
-      key: message.key?.toString('utf8') ?? null,
-      message: decoded.message,
-      partition,
-      offset: message.offset,
-    } as Parameters<RecordHandler<T>>[0]);
+    const catchUp = new CatchUp(ends);
+    this.#catchUp = catchUp;
+    const started = Date.now();
+    void catchUp.whenDone().then(() => {
+      this.#options.logger.info({ group: this.#options.groupId, topics: [...this.#idByName.keys()], ms: Date.now() - started }, 'caught up with the topics');
+      this.#resolveCaughtUp();
+    });
   }
 
-  async #park(id: T, partition: number, message: KafkaMessage, reason: string): Promise<void> {
-    const source = this.#options.names[id];
-    this.#options.logger.warn(
-      { topic: source, partition, offset: message.offset, reason },
-      'parking a malformed record on the dead-letter topic',
-    );
-    await this.#options.deadLetter.sendRaw([
-      {
-        topic: this.#options.names.deadLetter,
-        key: message.key,
-        value: message.value,
-        headers: {
-          [DEAD_LETTER_HEADERS.sourceTopic]: source,
-          [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
-          [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
-          [DEAD_LETTER_HEADERS.consumerGroup]: this.#options.groupId,
-          [DEAD_LETTER_HEADERS.reason]: reason,
+  #watchGroup(): void {
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.#consumer.events;
+    const { onAssigned, onRevoked, logger, groupId } = this.#options;
+    this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+      if (!onAssigned) return;
+      const assignment = new Map<T, ReadonlySet<number>>();
+      for (const [name, partitions] of Object.entries(payload.memberAssignment)) {
+        const id = this.#idByName.get(name);
+        if (id !== undefined) assignment.set(id, new Set(partitions));
+      }
+      onAssigned(assignment);
+    });
+    if (onRevoked) for (const event of [REBALANCING, STOP]) this.#consumer.on(event, () => onRevoked());
+    this.#consumer.on(CRASH, ({ payload }) => {
+      onRevoked?.();
+      const entry = { err: payload.error, group: groupId, restart: payload.restart };
+      if (payload.restart) logger.warn(entry, 'a Kafka consumer crashed; it rejoins its group');
+      else logger.error(entry, 'a Kafka consumer crashed for good: nothing more is read from its topics');
+    });
+  }
+
+  async #onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const id = this.#idByName.get(batch.topic);
+    if (id === undefined) return;
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      // Stale: the partition was sought or moved to another member; what follows is not ours.
+      if (!isRunning() || isStale()) break;
+      const pending = this.#handle(id, batch.partition, message);
+      if (pending) {
+        await pending;
+        // A slow handler (a database write) must not let the session lapse mid-batch.
+        await heartbeat();
+      }
+      resolveOffset(message.offset);
+      last = message.offset;
+    }
+    if (last !== undefined) this.#catchUp?.advance(batch.topic, batch.partition, last);
+    await heartbeat();
+  }
+
+  /** Decodes and handles one record; a promise only when something had to be awaited. */
+  #handle(id: T, partition: number, message: KafkaMessage): Promise<void> | undefined {
+    const decoded = decodeMessage(id, message.value);
+    if (!decoded.ok) return this.#undecodable(id, partition, message, decoded.reason);
+    const record = { topic: id, key: message.key?.toString('utf8') ?? null, message: decoded.message, partition, offset: message.offset } as AnyConsumedRecord<T>;
+    let result: void | Promise<void>;
+    try {
+      result = this.#options.handle(record);
+    } catch (error) {
+      this.#failed(error, id, partition, message.offset);
+      return undefined;
+    }
+    return result instanceof Promise ? result.catch((error: unknown) => this.#failed(error, id, partition, message.offset)) : undefined;
+  }
+
+  /** A handler failed: a shared group retries the record, a replay logs and skips it. */
+  #failed(error: unknown, id: T, partition: number, offset: string): void {
+    if (!this.#replay) throw error;
+    this.#options.logger.error({ err: error, topic: this.#options.runtime.topics[id], partition, offset }, 'could not handle a record; skipped');
+  }
+
+  async #undecodable(id: T, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const source = this.#options.runtime.topics[id];
+    const at = { topic: source, partition, offset: message.offset, reason };
+    if (this.#options.undecodable === 'skip') {
+      this.#options.logger.warn(at, 'skipping an undecodable record');
+    } else {
+      this.#options.logger.warn(at, 'parking an undecodable record on the dead-letter topic');
+      await this.#options.runtime.publisher.sendRaw([
+        {
+          topic: this.#options.runtime.topics.deadLetter,
+          key: message.key,
+          value: message.value,
+          headers: {
+            [DEAD_LETTER_HEADERS.sourceTopic]: source,
+            [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
+            [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
+            [DEAD_LETTER_HEADERS.consumerGroup]: this.#options.groupId,
+            [DEAD_LETTER_HEADERS.reason]: reason,
+          },
         },
-      },
-    ]);
+      ]);
+    }
+    await this.#options.onUndecodable?.({ topic: id, partition, offset: message.offset }, reason);
   }
 }
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;

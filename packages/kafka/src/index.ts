@@ -9,3 +9,4 @@ export * from './kafka-runtime.ts';
 export * from './key-partition.ts';
 export * from './group-timing.ts';
 export * from './consumer-lag.ts';
+export * from './request-size.ts';

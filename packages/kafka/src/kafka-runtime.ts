@@ -2,6 +2,7 @@ import type { TopicNames } from '@rideline/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafkaClient, type KafkaSecurityOptions } from './client.ts';
 import { KafkaStartupError } from './errors.ts';
+import { keyPartitionEnd, type KeyPartitionEnd } from './key-partition.ts';
 import type { Logger } from './logger.ts';
 import { TopicPublisher } from './publisher.ts';
 import { kafkaReadinessCheck } from './readiness.ts';
@@ -16,13 +17,19 @@ export interface KafkaRuntimeOptions extends KafkaSecurityOptions {
   readonly logger: Logger;
 }
 
-/** What a service holds of Kafka while it runs: one client, one admin, one producer. */
+/**
+ * What a service holds of Kafka while it runs: one client, one admin, one producer. Services read
+ * through `TopicConsumer` and write through `publisher`; `kafka` and `admin` (kafkajs' own) are
+ * for this package and for tests.
+ */
 export interface KafkaRuntime {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly publisher: TopicPublisher;
   readonly topics: TopicNames;
   readonly ready: () => Promise<void>;
+  /** The partition `key` is written to in `topic`, and that partition's current end. */
+  partitionEnd(topic: string, key: string): Promise<KeyPartitionEnd>;
   close(): Promise<void>;
 }
 
@@ -51,7 +58,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     });
     if (report.created.length > 0) options.logger.info({ topics: report.created }, 'created topics');
     if (report.reconfigured.length > 0) {
-      options.logger.warn({ topics: report.reconfigured }, 'reset cleanup.policy of topics');
+      options.logger.warn({ topics: report.reconfigured }, 'reset the cleanup settings (cleanup.policy, min.compaction.lag.ms) of topics');
     }
     await publisher.connect();
   } catch (error) {
@@ -64,6 +71,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     publisher,
     topics: options.topics,
     ready: kafkaReadinessCheck(admin),
+    partitionEnd: (topic, key) => keyPartitionEnd(admin, topic, key),
     async close() {
       await Promise.allSettled([publisher.disconnect(), admin.disconnect()]);
     },

@@ -1,14 +1,22 @@
 import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
+import { splitBySize } from './request-size.ts';
 
-export interface OutgoingRecord<T extends MessageTopicId = MessageTopicId> {
+interface TopicRecord<T extends MessageTopicId> {
   readonly topic: T;
   /** The aggregate id the topic is keyed by (API.md): one key's records stay in order. */
   readonly key: string;
   readonly message: TopicMessage<T>;
   readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A record for one of the topics `T`, its message of that topic's kind. Distributed over the
+ * topics (one member per topic) rather than `{ topic: T; message: TopicMessage<T> }` with `T`
+ * the union of topics, which would pair any topic with any topic's message.
+ */
+export type OutgoingRecord<T extends MessageTopicId = MessageTopicId> = { readonly [K in T]: TopicRecord<K> }[T];
 
 /**
  * Sends typed envelopes to the topics of API.md, with acks=all and one request in flight, so
@@ -57,7 +65,8 @@ export class TopicPublisher {
     await this.#producer.disconnect();
   }
 
-  publish(records: readonly OutgoingRecord[]): Promise<void> {
+  /** Generic so that a caller generic in its topic can pass its records on (see `OutgoingRecord`). */
+  publish<T extends MessageTopicId = MessageTopicId>(records: readonly OutgoingRecord<T>[]): Promise<void> {
     return this.sendRaw(
       records.map((record) => ({
         topic: this.#names[record.topic],
@@ -70,9 +79,15 @@ export class TopicPublisher {
 
   /**
    * Records whose values are already serialised (the outbox relay's rows, dead-lettered bytes),
-   * to topics by name, in the order given within each topic.
+   * to topics by name, in the order given within each topic. A call larger than one request may
+   * carry (see `request-size.ts`) is sent as several, one after another; if one fails, those
+   * before it are delivered and the caller's retry sends them again (consumers de-duplicate).
    */
   async sendRaw(records: readonly RawRecord[]): Promise<void> {
+    for (const run of splitBySize(records)) await this.#send(run);
+  }
+
+  async #send(records: readonly RawRecord[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string> }[]>();
     for (const record of records) {

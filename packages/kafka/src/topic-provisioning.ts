@@ -1,4 +1,4 @@
-import { TOPICS, type TopicId, type TopicNames } from '@rideline/contracts';
+import { TOPICS, type TopicDefinition, type TopicId, type TopicNames } from '@rideline/contracts';
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from './kafkajs.ts';
 
@@ -14,7 +14,7 @@ export interface ProvisioningReport {
 
 /**
  * Creates the topics of API.md that are missing and makes sure each has its cleanup policy
- * (compaction for `driver.locations`). Safe to run from every service at every start: existing
+ * (compaction for `driver.locations`, with its compaction lag). Safe to run from every service at every start: existing
  * topics keep their partitions and data, and two services racing to create one is fine.
  */
 export async function ensureTopics(
@@ -32,7 +32,7 @@ export async function ensureTopics(
         topic: names[id],
         numPartitions: layout.partitions,
         replicationFactor: layout.replicationFactor,
-        configEntries: [{ name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy }],
+        configEntries: topicConfig(id),
       })),
     });
   }
@@ -69,6 +69,15 @@ async function untilServed(admin: Admin, topics: readonly string[]): Promise<voi
   }
 }
 
+/** The settings of API.md's topics that provisioning owns: the cleanup policy, and the compaction lag where one is set. */
+function topicConfig(id: TopicId): { name: string; value: string }[] {
+  const { cleanupPolicy, minCompactionLagMs }: TopicDefinition = TOPICS[id];
+  return [
+    { name: 'cleanup.policy', value: cleanupPolicy },
+    ...(minCompactionLagMs === undefined ? [] : [{ name: 'min.compaction.lag.ms', value: String(minCompactionLagMs) }]),
+  ];
+}
+
 async function fixCleanupPolicies(
   admin: Admin,
   names: TopicNames,
@@ -77,21 +86,17 @@ async function fixCleanupPolicies(
   if (ids.length === 0) return [];
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: ids.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configNames: ['cleanup.policy'] })),
+    resources: ids.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configNames: topicConfig(id).map((entry) => entry.name) })),
   });
   const wrong = ids.filter((id) => {
     const resource = resources.find((r) => r.resourceName === names[id]);
-    const policy = resource?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-    return policy !== TOPICS[id].cleanupPolicy;
+    return topicConfig(id).some(({ name, value }) => resource?.configEntries.find((e) => e.configName === name)?.configValue !== value);
   });
   if (wrong.length > 0) {
+    // alterConfigs replaces the topic's whole set of overrides: every owned setting goes together.
     await admin.alterConfigs({
       validateOnly: false,
-      resources: wrong.map((id) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name: names[id],
-        configEntries: [{ name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy }],
-      })),
+      resources: wrong.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configEntries: topicConfig(id) })),
     });
   }
   return wrong.map((id) => names[id]);

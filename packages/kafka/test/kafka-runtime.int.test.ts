@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contracts';
+import { TOPIC_IDS, TOPICS, type TopicMessage, type TopicNames } from '@rideline/contracts';
 import { testKafkaBrokers } from '@rideline/test-support';
 import type { KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes } from '../src/kafkajs.ts';
-import { ensureTopics, startKafkaRuntime, TypedConsumer, type ConsumedRecord, type KafkaRuntime } from '../src/index.ts';
+import { ensureTopics, startKafkaRuntime, TopicConsumer, type ConsumedRecord, type KafkaRuntime } from '../src/index.ts';
 
 const logger = pino({ level: 'silent' });
 const runId = randomUUID().slice(0, 8);
@@ -53,16 +53,17 @@ describe('topic provisioning', () => {
       resources: [names.driverLocations, names.bookingEvents].map((name) => ({
         type: ConfigResourceTypes.TOPIC,
         name,
-        configNames: ['cleanup.policy'],
+        configNames: ['cleanup.policy', 'min.compaction.lag.ms'],
       })),
     });
-    const policy = (name: string) =>
-      resources.find((r) => r.resourceName === name)?.configEntries[0]?.configValue;
-    expect(policy(names.driverLocations)).toBe('compact');
-    expect(policy(names.bookingEvents)).toBe('delete');
+    const setting = (name: string, key: string) =>
+      resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === key)?.configValue;
+    expect(setting(names.driverLocations, 'cleanup.policy')).toBe('compact');
+    expect(setting(names.driverLocations, 'min.compaction.lag.ms')).toBe(String(TOPICS.driverLocations.minCompactionLagMs));
+    expect(setting(names.bookingEvents, 'cleanup.policy')).toBe('delete');
   });
 
-  it('is idempotent, and restores a cleanup policy someone changed', async () => {
+  it('is idempotent, and restores a cleanup policy and compaction lag someone changed', async () => {
     await runtime.admin.alterConfigs({
       validateOnly: false,
       resources: [
@@ -105,15 +106,15 @@ describe('topic provisioning racing another service', () => {
   });
 });
 
-describe('publisher and typed consumer', () => {
+describe('publisher and a shared consumer', () => {
   it('delivers each key in order, and parks a poison record without blocking the partition', async () => {
     const received: ConsumedRecord<'dispatchOffers'>[] = [];
-    const consumer = new TypedConsumer({
-      kafka: runtime.kafka,
+    const consumer = new TopicConsumer({
+      runtime,
       groupId: `test-${runId}-offers`,
       topics: ['dispatchOffers'],
-      names,
-      deadLetter: runtime.publisher,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
       logger,
       handle: async (record) => {
         received.push(record);

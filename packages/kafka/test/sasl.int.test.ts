@@ -6,7 +6,7 @@ import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contrac
 import { getFreePort, startKafkaBroker, type RunningKafkaBroker } from '@rideline/dev-infra';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaRuntime, TypedConsumer, type ConsumedRecord } from '../src/index.ts';
+import { startKafkaRuntime, TopicConsumer, type ConsumedRecord } from '../src/index.ts';
 
 /**
  * A broker of its own whose client listener requires SASL/SCRAM-SHA-512 (as docker-compose's
@@ -62,15 +62,14 @@ describe('Kafka with SASL/SCRAM', () => {
   it('publishes and consumes with the right user and password', async () => {
     const runtime = await runtimeWith({ saslMechanism: 'scram-sha-512', saslUsername: user.name, saslPassword: user.password });
     const received: ConsumedRecord<'dispatchOffers'>[] = [];
-    const consumer = new TypedConsumer({
-      kafka: runtime.kafka,
+    const consumer = new TopicConsumer({
+      runtime,
       groupId: `sasl-${randomUUID()}`,
       topics: ['dispatchOffers'],
-      names: topics,
-      deadLetter: runtime.publisher,
-      fromBeginning: true,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
       logger,
-      consumerConfig: { maxWaitTimeInMs: 200 },
+      fetch: { maxWaitMs: 200 },
       handle: async (record) => {
         received.push(record);
       },

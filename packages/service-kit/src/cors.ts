@@ -10,11 +10,11 @@ export interface CorsPolicy {
   readonly allowedOrigins: readonly string[] | null;
 }
 
-/** The methods and request headers of API.md's routes (bearer tokens, JSON bodies). */
+/** The methods and request headers of API.md's routes (bearer tokens, JSON bodies, request ids). */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT'];
-const REQUEST_HEADERS = ['Authorization', 'Content-Type'];
-/** Response headers a page must be able to read: the rate-limit and retry hints. */
-const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+const REQUEST_HEADERS = ['Authorization', 'Content-Type', 'X-Request-Id'];
+/** Response headers a page must be able to read: the rate-limit and retry hints, the request id. */
+const EXPOSED_HEADERS = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id'];
 /** Browsers cap it anyway (Chromium at 2 h); 10 min keeps a changed policy from lingering. */
 const PREFLIGHT_MAX_AGE_S = 600;
 

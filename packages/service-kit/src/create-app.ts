@@ -16,6 +16,7 @@ import { installCors, type CorsPolicy } from './cors.ts';
 import { installTextGuard } from './text-guard.ts';
 import { installOpenApi } from './openapi.ts';
 import { validationController } from './validation.ts';
+import { installRequestIdHeader, requestIdOf } from './request-id.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -57,8 +58,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
       void reply.code(error.statusCode ?? 400).send({ success: false, message: 'The request is malformed.', code: error.code ?? 'BAD_REQUEST' });
     },
     forceCloseConnections: 'idle',
+    // Ids unique across processes and restarts (Fastify's default is a per-process counter),
+    // or the caller's own, so one request can be followed from the client through the logs.
+    genReqId: requestIdOf,
     schemaController: validationController,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // First: every response, a CORS preflight's too, says its request id.
+  installRequestIdHeader(app);
   // Before any route: its preflight route and onRequest hook then cover them all.
   await installCors(app, options.cors ?? { allowedOrigins: [] });
   // Registered (and awaited) before any route, so that it sees them all.

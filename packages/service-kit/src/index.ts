@@ -10,3 +10,5 @@ export * from './dependency-errors.ts';
 export * from './well-formed-text.ts';
 export * from './cors.ts';
 export * from './openapi.ts';
+export * from './clock.ts';
+export * from './request-id.ts';

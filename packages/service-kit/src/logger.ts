@@ -1,8 +1,14 @@
+import type { LogFormat } from '@rideline/config';
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
-/** JSON logs on stdout with the service name on every line; secrets never reach them. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/**
+ * Logs on stdout with the service name on every line; secrets never reach them. `json` is one
+ * object a line for log collectors; `pretty` is for a person at a terminal; `auto` picks pretty
+ * exactly when stdout is a terminal, so a container's or a pipe's logs stay machine-readable.
+ */
+export function createLogger(service: string, level: string, format: LogFormat = 'json'): Logger {
+  const options = {
     level,
     base: { service },
     redact: {
@@ -16,5 +22,22 @@ export function createLogger(service: string, level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  if (resolveLogFormat(format) === 'json') return pino(options);
+  return pino(
+    options,
+    pretty({
+      // Synchronous like pino's own stdout, so the last lines before an exit are not lost.
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      // One process is one service (`pnpm start` prefixes each line with its name).
+      ignore: 'pid,hostname,service',
+      singleLine: true,
+    }),
+  );
+}
+
+export function resolveLogFormat(format: LogFormat, stdoutIsTerminal: boolean = process.stdout.isTTY === true): 'pretty' | 'json' {
+  if (format === 'auto') return stdoutIsTerminal ? 'pretty' : 'json';
+  return format;
 }

@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * A registry per app rather than prom-client's global one, so tests can build several apps in
- * one process. Services add their own metrics to `registry`.
+ * one process. Services add their own metrics to `registry`, each service in its `metrics.ts`.
+ *
+ * Every metric Rideline defines starts with `rideline_`, so a shared Prometheus tells them from
+ * other exporters' at a glance. prom-client's process and Node.js metrics (`process_*`,
+ * `nodejs_*`) keep their standard names: the public Node.js dashboards query those.
  */
 export function installMetrics(app: FastifyInstance, service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: 'rideline_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
@@ -52,13 +56,17 @@ export interface ConsumerLagSample {
   readonly lag: number;
 }
 
+/** The consumer-lag gauge's name (the ops console sums it from each service's /metrics). */
+export const CONSUMER_LAG_METRIC = 'rideline_kafka_consumer_lag_records';
+
 /**
- * `kafka_consumer_lag{group,topic,partition}`: read from `samples` at each scrape, so that a
- * partition no longer assigned (a rebalance) disappears rather than keeping its last value.
+ * `rideline_kafka_consumer_lag_records{group,topic,partition}`: read from `samples` at each
+ * scrape, so that a partition no longer assigned (a rebalance) disappears rather than keeping its
+ * last value.
  */
 export function registerConsumerLagGauge(registry: Registry, samples: () => Iterable<ConsumerLagSample>): void {
   new Gauge({
-    name: 'kafka_consumer_lag',
+    name: CONSUMER_LAG_METRIC,
     help: 'Records between where a consumer has processed to and the end of a partition it reads',
     labelNames: ['group', 'topic', 'partition'] as const,
     registers: [registry],
@@ -67,4 +75,20 @@ export function registerConsumerLagGauge(registry: Registry, samples: () => Iter
       for (const { group, topic, partition, lag } of samples()) this.set({ group, topic, partition: String(partition) }, lag);
     },
   });
+}
+
+/**
+ * `rideline_dead_letter_records_total{group,topic}`: records a consumer group parked on the
+ * dead-letter topic because they did not decode, by the topic they came from. Counted by the
+ * member that parked them, once per group: any increase means a producer wrote something the
+ * contract refuses. The answer is the function to call once a record is parked.
+ */
+export function registerDeadLetterCounter(registry: Registry): (parked: { readonly group: string; readonly topic: string }) => void {
+  const parked = new Counter({
+    name: 'rideline_dead_letter_records_total',
+    help: 'Records parked on the dead-letter topic because they did not decode, by consumer group and source topic',
+    labelNames: ['group', 'topic'] as const,
+    registers: [registry],
+  });
+  return ({ group, topic }) => parked.inc({ group, topic });
 }

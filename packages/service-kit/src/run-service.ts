@@ -1,3 +1,4 @@
+import type { LogFormat } from '@rideline/config';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { listenOn } from './listen.ts';
@@ -56,14 +57,14 @@ export interface ServeOptions<C> {
  * The whole of a service's `main.ts`: read config, start the system, listen on HOST:PORT
  * (closing the system again if that fails), and stop gracefully on a signal.
  */
-export function serve<C extends { host: string; port: number; logLevel: string; shutdownTimeoutMs: number }>(
+export function serve<C extends { host: string; port: number; logLevel: string; logFormat: LogFormat; shutdownTimeoutMs: number }>(
   options: ServeOptions<C>,
 ): Promise<void> {
   return runService({
     name: options.name,
     async start() {
       const config = options.readConfig();
-      const system = await options.startSystem(config, createLogger(options.name, config.logLevel));
+      const system = await options.startSystem(config, createLogger(options.name, config.logLevel, config.logFormat));
       try {
         await listenOn(system.app, config.host, config.port);
       } catch (error) {

@@ -27,7 +27,7 @@ describe('CORS', () => {
     expect(response.statusCode).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(response.headers['access-control-allow-methods']).toBe('GET, HEAD, POST, PUT');
-    expect(response.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+    expect(response.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, X-Request-Id');
     expect(response.headers['access-control-max-age']).toBe('600');
     expect(response.headers['vary']).toContain('Origin');
   });

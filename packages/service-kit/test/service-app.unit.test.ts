@@ -55,7 +55,7 @@ describe('createServiceApp', () => {
     await app.inject('/health/live');
     const metrics = await app.inject('/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.body).toContain('http_request_duration_seconds');
+    expect(metrics.body).toContain('rideline_http_request_duration_seconds');
     expect(metrics.body).toContain('process_resident_memory_bytes');
   });
 

@@ -28,7 +28,7 @@ export async function startServiceProcess(serviceDir: string, env: Record<string
   const port = env['PORT'] && /^\d+$/.test(env['PORT']) ? Number(env['PORT']) : await freePort();
   // RIDELINE_SERVICE_NODE_ARGS: Node flags for every service started, e.g. `--cpu-prof` to see where a benchmark's CPU goes.
   const nodeArgs = process.env['RIDELINE_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--conditions=development', '--import', 'tsx', 'src/main.ts'], {
     cwd: serviceDir,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

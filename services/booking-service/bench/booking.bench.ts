@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase } from '@rideline/postgres/testing';
 import { startServiceProcess, testKafkaBrokers, waitUntilReady } from '@rideline/test-support';
+import { median, percentile } from '@rideline/stats';
 import autocannon from 'autocannon';
 import kafkajs from 'kafkajs';
 
@@ -24,8 +25,6 @@ const RATES = (process.env['BENCH_RATES'] ?? '500,1000,1500').split(',').map(Num
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const run = Date.now().toString(36);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const ms = (value: number) => value.toFixed(2);
 
 const database = await createScratchDatabase(undefined, 'rideline_booking_bench');

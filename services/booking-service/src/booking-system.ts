@@ -1,7 +1,6 @@
-import { keyPartitionEnd, lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
 import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
-import { Counter, Histogram } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ActiveBookings } from './bookings/active-bookings.ts';
 import { BookingCommands } from './bookings/booking-commands.ts';
@@ -16,9 +15,11 @@ import { createPrismaClient } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { databaseReadinessCheck } from './db/readiness.ts';
 import { loadSigningKeys } from './identity/index.ts';
+import { bookingMetrics } from './metrics.ts';
 import { OfferConsumer } from './offers/offer-consumer.ts';
 import { OfferGate } from './offers/offer-gate.ts';
 import { OfferStore } from './offers/offer-store.ts';
+import { readOutboxBacklog } from './outbox/outbox-backlog.ts';
 import { OutboxRelay } from './outbox/outbox-relay.ts';
 
 /**
@@ -48,42 +49,40 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
 
     const sealer = otpNoticeSeal(config.lifecycle.otpNoticeKey, logger);
     const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, logger });
-    const store = new BookingEventStore(prisma);
+    const store = new BookingEventStore(prisma, config.topics);
     const offerStore = new OfferStore(prisma);
     const offers = new OfferGate({
       store: offerStore,
       topic: config.topics.dispatchOffers,
-      partitionEnd: (driverId) => keyPartitionEnd(kafka.admin, config.topics.dispatchOffers, driverId),
+      partitionEnd: (driverId) => kafka.partitionEnd(config.topics.dispatchOffers, driverId),
       timeoutMs: config.lifecycle.offerSyncTimeoutMs,
     });
     const offerConsumer = new OfferConsumer({
-      kafka: kafka.kafka,
-      admin: kafka.admin,
-      names: config.topics,
+      runtime: kafka,
       groupId: config.lifecycle.offersConsumerGroup,
       store: offerStore,
-      deadLetter: kafka.publisher,
       logger,
+      onDeadLettered: (parked) => metrics.deadLettered(parked),
     });
     const commands = new BookingCommands({
       store,
-      topics: config.topics,
       sealer,
       relay,
       active: new ActiveBookings(prisma),
       offers,
       riderActiveBookingLimit: config.lifecycle.riderMaxActiveBookings,
+      onCommitted: (events) => metrics.committed(events),
     });
     const queries = new BookingQueries(prisma);
     const now = () => new Date();
     const sweeper = new ExpirySweeper({ queries, commands, intervalMs: config.lifecycle.expirySweepIntervalMs, now, logger });
 
-    const { app, metrics } = await buildApp({
+    const { app, metrics: registry } = await buildApp({
       logger,
       prisma,
       keys,
       identity: config.identity,
-      revocations: { topic: config.topics.identityRevocations, wake: relay },
+      revocations: { topics: config.topics, wake: relay },
       bookings: {
         commands,
         queries,
@@ -102,21 +101,11 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       cors: { allowedOrigins: config.corsAllowedOrigins },
       lagReady: lagReadinessCheck(() => [offerConsumer.lag], config.kafka.readyMaxLag),
     });
-    registerConsumerLagGauge(metrics, () => offerConsumer.lag.partitions);
-    const outboxWait = new Histogram({
-      name: 'outbox_wait_seconds',
-      help: 'Time from the oldest row of a published batch being written to the broker acknowledging it',
-      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
-      registers: [metrics],
-    });
-    relay.onPublished = (_count, oldest) => outboxWait.observe((Date.now() - oldest.getTime()) / 1000);
-    const offerChecks = new Counter({
-      name: 'booking_offer_checks_total',
-      help: 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
-      labelNames: ['outcome'],
-      registers: [metrics],
-    });
-    offers.onChecked = (outcome) => offerChecks.inc({ outcome });
+    registerConsumerLagGauge(registry, () => offerConsumer.lag.partitions);
+    // Built with the app's registry, after the parts that count into it: none of them runs before the start below.
+    const metrics = bookingMetrics(registry, { outboxBacklog: () => readOutboxBacklog(prisma) });
+    relay.onPublished = (_count, oldest) => metrics.outboxPublished(oldest);
+    offers.onChecked = (outcome) => metrics.offerChecked(outcome);
     relay.start();
     sweeper.start();
     closeables.push(() => relay.stop());

@@ -23,7 +23,7 @@ afterAll(() => running?.close());
 async function offerChecks(): Promise<Record<string, number>> {
   const text = (await running.system.app.inject('/metrics')).body;
   const counts: Record<string, number> = {};
-  for (const match of text.matchAll(/^booking_offer_checks_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm)) counts[match[1]!] = Number(match[2]);
+  for (const match of text.matchAll(/^rideline_booking_offer_checks_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm)) counts[match[1]!] = Number(match[2]);
   return counts;
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash, createHmac, createPublicKey } from 'node:crypto';
 import { loadConfig } from '@rideline/config';
+import { DEFAULT_TOPIC_NAMES } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { createLogger, createServiceApp, type ServiceApp } from '@rideline/service-kit';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -30,7 +31,7 @@ let app: ServiceApp;
 
 const config = loadConfig(identitySettings, {});
 // No relay in this app: revocations stay in the outbox table (test/sessions.int.test.ts follows them to Kafka).
-const revocations = { topic: 'it-identity.revocations', wake: { isLeader: false, kick() {} } };
+const revocations = { topics: { ...DEFAULT_TOPIC_NAMES, identityRevocations: 'it-identity.revocations' }, wake: { isLeader: false, kick() {} } };
 
 beforeAll(async () => {
   database = await createScratchDatabase(undefined, 'rideline_booking_identity');
@@ -45,8 +46,8 @@ beforeAll(async () => {
   await app.register(identityRoutes, { prisma, keys, config, revocations });
   // Stand-ins for booking's own routes.
   app.get('/test/anyone', { preHandler: authenticate() }, async (request) => principalOf(request));
-  app.get('/test/drivers-only', { preHandler: authenticate('driver') }, async (request) => principalOf(request));
-  app.get('/test/users-only', { preHandler: authenticate('user') }, async (request) => principalOf(request));
+  app.get('/test/drivers-only', { preHandler: authenticate({ kinds: ['driver'] }) }, async (request) => principalOf(request));
+  app.get('/test/users-only', { preHandler: authenticate({ kinds: ['user'] }) }, async (request) => principalOf(request));
   await app.ready();
 });
 

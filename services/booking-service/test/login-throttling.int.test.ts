@@ -5,6 +5,7 @@
  * hashing is saturated. Lockouts are real seconds: the settings here keep them short.
  */
 import { loadConfig } from '@rideline/config';
+import { DEFAULT_TOPIC_NAMES } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { createLogger, createServiceApp, type ServiceApp } from '@rideline/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ async function instance(env: Record<string, string> = {}): Promise<ServiceApp> {
     readiness: {},
   });
   const config = loadConfig(identitySettings, { ...THROTTLE, ...env });
-  await app.register(identityRoutes, { prisma, keys, config, revocations: { topic: 'unused', wake: { isLeader: true, kick() {} } } });
+  await app.register(identityRoutes, { prisma, keys, config, revocations: { topics: DEFAULT_TOPIC_NAMES, wake: { isLeader: true, kick() {} } } });
   await app.ready();
   apps.push(app);
   return app;

@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
+import { median, percentile } from '@rideline/stats';
 import { DriverRegistry } from '../src/domain/driver-registry.ts';
 import { distanceM, METERS_PER_DEGREE, DEG } from '../src/domain/geo.ts';
 import { GeoIndex, type NearbyDriver } from '../src/domain/geo-index.ts';
@@ -55,14 +56,7 @@ const secondsSince = (start: bigint) => Number(nowNs() - start) / 1e9;
 
 function latency(samplesNs: Float64Array): Latency {
   const sorted = Float64Array.from(samplesNs).sort();
-  const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN) / 1000;
-  return { p50Us: at(0.5), p99Us: at(0.99), maxUs: at(1) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { p50Us: percentile(sorted, 50) / 1000, p99Us: percentile(sorted, 99) / 1000, maxUs: percentile(sorted, 100) / 1000 };
 }
 
 /** The obvious alternative: every driver's haversine distance, keeping the best K. */

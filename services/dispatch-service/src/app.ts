@@ -1,6 +1,8 @@
+import { accessTokenAuth, type KeySource } from '@rideline/auth';
 import { createServiceApp, type CorsPolicy, type ReadinessCheck } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { installDriverRoutes, type DriverRoutesDeps } from './http/driver-routes.ts';
+import { dispatchErrors } from './http/errors.ts';
 import { installRateLimit } from './http/rate-limit.ts';
 
 export interface DispatchDeps {
@@ -16,6 +18,8 @@ export interface DispatchDeps {
     readonly lag: ReadinessCheck;
     readonly state: ReadinessCheck;
   };
+  /** booking-service's public keys (`JwksKeys`), which access tokens are checked with. */
+  readonly keys: KeySource;
   readonly drivers: DriverRoutesDeps;
   readonly cors: CorsPolicy;
 }
@@ -30,7 +34,7 @@ export async function buildApp(deps: DispatchDeps) {
     description: 'Where available drivers are; offers each new booking to the nearby ones',
     tags: [{ name: 'drivers', description: "Drivers' positions and availability, and who is near a point." }],
   });
-  app.decorateRequest('principal', null);
+  await app.register(accessTokenAuth, { keys: deps.keys, keysNotLoaded: dispatchErrors.KEYS_NOT_LOADED });
   await installRateLimit(app); // before the routes, which it hooks as they are added
   installDriverRoutes(app, deps.drivers);
   return { app, metrics };

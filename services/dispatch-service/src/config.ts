@@ -9,6 +9,7 @@ import {
   type ConfigOf,
   type Setting,
 } from '@rideline/config';
+import { TOPICS } from '@rideline/contracts';
 
 /** Comma-separated positive integers, e.g. the radii a search widens to. */
 function integerList(envVar: string, options: { default: readonly number[]; min: number; max: number; description: string }): Setting<number[]> {
@@ -72,7 +73,15 @@ export const dispatchSettings = {
     default: 10_000,
     min: 100,
     max: 600_000,
-    description: "How often a driver's merged state is re-published on driver.locations after pings that did not carry it (so compaction keeps availability)",
+    description: 'How often dispatch checks which drivers\' availability must be re-published on driver.locations (see DISPATCH_AVAILABILITY_REFRESH_MS)',
+  }),
+  availabilityRefreshMs: integer('DISPATCH_AVAILABILITY_REFRESH_MS', {
+    default: 1_800_000,
+    min: 100,
+    // Below the topic's min.compaction.lag.ms (an hour), with room for a check interval and a stop.
+    max: (TOPICS.driverLocations.minCompactionLagMs ?? 0) - 600_000,
+    description:
+      "The age at which a record carrying a driver's availability is re-published when later pings (available: null) left it out, so compaction, which keeps every record for the topic's min.compaction.lag.ms (1 h), never removes the last one",
   }),
 };
 

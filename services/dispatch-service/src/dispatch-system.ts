@@ -1,15 +1,14 @@
-import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
+import { JwksKeys } from '@rideline/auth';
+import { lagReadinessCheck, startKafkaRuntime, type TopicConsumer } from '@rideline/kafka';
 import { registerConsumerLagGauge } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
-import { SigningKeys } from './auth/signing-keys.ts';
 import type { DispatchConfig } from './config.ts';
 import { DispatchState, type OfferPolicy } from './domain/index.ts';
 import { DriverIntake } from './drivers/intake.ts';
 import { DriverStateKeeper } from './drivers/state-keeper.ts';
-import { GroupMember } from './kafka/group-member.ts';
-import { Ownership } from './kafka/ownership.ts';
-import { PictureConsumer } from './kafka/picture-consumer.ts';
+import { groupMember, pictureConsumer, type PictureTopic } from './kafka/consumers.ts';
+import { Ownership, type OwnedTopic } from './kafka/ownership.ts';
 import { dispatchMetrics } from './metrics.ts';
 import { Dispatcher } from './offers/dispatcher.ts';
 
@@ -41,17 +40,17 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     }
   };
   try {
-    const keys = new SigningKeys({ url: config.jwksUrl, logger });
+    const keys = new JwksKeys({ url: config.jwksUrl, logger });
     keys.start();
     closers.push({ name: 'signing keys', close: async () => keys.stop() });
 
     const state = new DispatchState({ stalenessMs: config.driverStaleMs });
-    const ownership = new Ownership(config.topics);
+    const ownership = new Ownership();
     const policy: OfferPolicy = { ...config.matching };
     const publish = (records: Parameters<typeof kafka.publisher.publish>[0]) => kafka.publisher.publish(records);
     const intake = new DriverIntake({ state, publish, now });
-    let picture: PictureConsumer | undefined;
-    let member: GroupMember | undefined;
+    let picture: TopicConsumer<PictureTopic> | undefined;
+    let member: TopicConsumer<OwnedTopic> | undefined;
 
     const { app, metrics: registry } = await buildApp({
       logger,
@@ -70,8 +69,8 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
           if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
         },
       },
+      keys,
       drivers: {
-        verifier: keys,
         report: async (driverId, report) => {
           await intake.report(driverId, report);
           if ('location' in report) metrics.locationUpdates.inc({ source: 'http' });
@@ -98,6 +97,8 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       publish,
       owns: (partition) => ownership.owns('driverLocations', partition),
       intervalMs: config.stateCheckpointMs,
+      refreshAfterMs: config.availabilityRefreshMs,
+      now,
       logger,
       onRepublished: (count) => metrics.statesRepublished.inc(count),
     });
@@ -112,32 +113,30 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       keeper.review();
       markActive();
     };
-    picture = new PictureConsumer({
-      kafka: kafka.kafka,
-      admin: kafka.admin,
-      names: config.topics,
+    const reader = pictureConsumer({
+      runtime: kafka,
       groupId: config.consumerGroup,
       logger,
-      onRecord: (record, live) => {
+      onRecord: (record) => {
         const folded = state.fold(record);
         if (record.topic === 'driverLocations') {
           keeper.observe(record.message, record.partition);
           if (folded.locationUpdates > 0) metrics.locationUpdates.inc({ source: 'topic' }, folded.locationUpdates);
         }
-        if (live && folded.bookingId !== null) dispatcher.poke(folded.bookingId);
+        // Until the replay is done, records only rebuild state: nothing is decided from half a picture.
+        if (reader.caughtUp && folded.bookingId !== null) dispatcher.poke(folded.bookingId);
       },
       onUndecodable: (topic) => metrics.skippedRecords.inc({ topic: config.topics[topic] }),
-      onCaughtUp: activate,
     });
-    member = new GroupMember({
-      kafka: kafka.kafka,
-      admin: kafka.admin,
-      names: config.topics,
+    picture = reader;
+    void reader.whenCaughtUp().then(activate);
+    member = groupMember({
+      runtime: kafka,
       groupId: config.consumerGroup,
-      deadLetter: kafka.publisher,
       logger,
       ownership,
       onAssigned: activate,
+      onDeadLettered: (parked) => metrics.deadLettered(parked),
     });
     const housekeeping = setInterval(() => {
       state.drivers.evictStale(now());

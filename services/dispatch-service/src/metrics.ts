@@ -1,35 +1,42 @@
+import { registerDeadLetterCounter } from '@rideline/service-kit';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DispatchState, PendingMessage } from './domain/index.ts';
 
-/** dispatch-service's own metrics, on the app's registry (served at /metrics). */
+/**
+ * dispatch-service's own metrics, on the app's registry (served at /metrics). Offers: sent here,
+ * revoked here by reason (`reason="expired"`: the booking expired with the offer still open);
+ * accepted ones are counted where the accept commits, booking-service's
+ * `rideline_booking_transitions_total{type="BookingAccepted"}`, since replaying the topics at each
+ * start would count every past acceptance again here.
+ */
 export function dispatchMetrics(registry: Registry, state: DispatchState) {
   const registers = [registry];
-  const offersSent = new Counter({ name: 'dispatch_offers_sent_total', help: 'BookingOffered records published', registers });
+  const offersSent = new Counter({ name: 'rideline_dispatch_offers_sent_total', help: 'BookingOffered records published', registers });
   const revocations = new Counter({
-    name: 'dispatch_offers_revoked_total',
-    help: 'OfferRevoked records published, by reason',
+    name: 'rideline_dispatch_offers_revoked_total',
+    help: 'OfferRevoked records published, by reason (accepted: taken by another driver; cancelled; expired: the booking expired)',
     labelNames: ['reason'] as const,
     registers,
   });
   const locationUpdates = new Counter({
-    name: 'dispatch_location_updates_total',
+    name: 'rideline_dispatch_location_updates_total',
     help: 'Driver location updates: accepted over HTTP (source=http), and folded from driver.locations (source=topic)',
     labelNames: ['source'] as const,
     registers,
   });
   const skippedRecords = new Counter({
-    name: 'dispatch_records_skipped_total',
-    help: 'Records the picture skipped because they do not decode (the group parks them on the dead-letter topic)',
+    name: 'rideline_dispatch_records_skipped_total',
+    help: 'Records the picture skipped because they do not decode, in every instance (the group member parks them once: rideline_dead_letter_records_total)',
     labelNames: ['topic'] as const,
     registers,
   });
   const statesRepublished = new Counter({
-    name: 'dispatch_driver_states_republished_total',
+    name: 'rideline_dispatch_driver_states_republished_total',
     help: 'Merged driver states re-published on driver.locations so that compaction keeps availability',
     registers,
   });
   new Gauge({
-    name: 'dispatch_index_size',
+    name: 'rideline_dispatch_index_size',
     help: 'Drivers in the geo index (available, located and free; staleness is checked at query time)',
     registers,
     collect() {
@@ -37,7 +44,7 @@ export function dispatchMetrics(registry: Registry, state: DispatchState) {
     },
   });
   new Gauge({
-    name: 'dispatch_drivers_known',
+    name: 'rideline_dispatch_drivers_known',
     help: 'Drivers dispatch has heard of',
     registers,
     collect() {
@@ -45,7 +52,7 @@ export function dispatchMetrics(registry: Registry, state: DispatchState) {
     },
   });
   new Gauge({
-    name: 'dispatch_open_bookings',
+    name: 'rideline_dispatch_open_bookings',
     help: 'Bookings requested and not yet accepted, cancelled or expired',
     registers,
     collect() {
@@ -56,6 +63,7 @@ export function dispatchMetrics(registry: Registry, state: DispatchState) {
     locationUpdates,
     skippedRecords,
     statesRepublished,
+    deadLettered: registerDeadLetterCounter(registry),
     published(messages: readonly PendingMessage[]): void {
       for (const message of messages) {
         if (message.type === 'Offer') offersSent.inc();

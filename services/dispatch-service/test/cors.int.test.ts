@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { startServiceProcess, testKafkaBrokers, waitUntilReady, type ServiceProcess } from '@rideline/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropTopics, scratchTopics } from './support/dispatch-harness.ts';
-import { JwksServer } from './support/jwks-server.ts';
+import { TestIssuer } from '@rideline/auth/testing';
 
 /**
  * CORS of the real process (CORS_ALLOWED_ORIGINS, commonSettings; service-kit's installCors):
@@ -10,7 +10,7 @@ import { JwksServer } from './support/jwks-server.ts';
  */
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const scratch = scratchTopics();
-const jwks = new JwksServer();
+const jwks = new TestIssuer();
 const APP = 'https://app.example.com';
 
 beforeAll(async () => {
@@ -48,7 +48,7 @@ describe('CORS of the real dispatch-service', () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
     expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT');
-    expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, X-Request-Id');
     expect(allowed.headers.get('vary')).toContain('Origin');
 
     // The request the preflight was for: refused for want of a token, and readable by the page.

@@ -5,7 +5,7 @@ import { freePort } from '@rideline/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coarsePosition, distanceM } from '../src/domain/index.ts';
 import { areas, dropTopics, north, startDispatch, startHarness, type Harness } from './support/dispatch-harness.ts';
-import { JwksServer } from './support/jwks-server.ts';
+import { TestIssuer } from '@rideline/auth/testing';
 import { bookingAccepted } from './support/messages.ts';
 
 /** The driver endpoints of API.md through the real app, publishing to the real broker. */
@@ -15,7 +15,7 @@ const NEARBY_PER_MINUTE = 5;
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
 
 beforeAll(async () => {
-  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
+  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_AVAILABILITY_REFRESH_MS: '1500', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
 });
 afterAll(async () => {
   await h?.close();
@@ -32,7 +32,7 @@ const statusesOf = (driverId: string) =>
 describe('PUT /drivers/me/location and /availability', () => {
   it('answer 204, publish DriverStatusReported keyed by driver id, and update the picture at once', async () => {
     const driverId = randomUUID();
-    const token = h.jwks.token('driver', driverId);
+    const token = h.jwks.tokenFor('driver', driverId);
     const at = north(nextArea(), 0);
     const located = await put('/drivers/me/location', token, at);
     expect(located.statusCode).toBe(204);
@@ -49,10 +49,11 @@ describe('PUT /drivers/me/location and /availability', () => {
     ]);
   });
 
-  it("keep the driver's availability on the compacted topic: the last record carries it again after a location ping", async () => {
+  it("keep the driver's availability on the compacted topic: once the record carrying it ages (DISPATCH_AVAILABILITY_REFRESH_MS), the last record carries it again", async () => {
     const driverId = randomUUID();
-    const token = h.jwks.token('driver', driverId);
+    const token = h.jwks.tokenFor('driver', driverId);
     const at = north(nextArea(), 0);
+    const availableSentAt = Date.now();
     expect((await put('/drivers/me/availability', token, { available: true })).statusCode).toBe(204);
     expect((await put('/drivers/me/location', token, at)).statusCode).toBe(204);
     const last = await h.reader.waitFor(() => {
@@ -60,6 +61,9 @@ describe('PUT /drivers/me/location and /availability', () => {
       return statuses.length >= 3 && statuses.at(-1);
     });
     expect(last).toMatchObject({ driver_id: driverId, available: true, location: at });
+    // Not before the availability record was 1.5 s old: a ping alone does not make dispatch re-publish.
+    const republished = h.reader.records.filter((r) => r.topic === h.topics.driverLocations && r.key === driverId).at(-1)!.value as { occurred_at: string };
+    expect(Date.parse(republished.occurred_at) - availableSentAt).toBeGreaterThanOrEqual(1500);
   });
 
   it.each([
@@ -71,14 +75,14 @@ describe('PUT /drivers/me/location and /availability', () => {
     ['/drivers/me/availability', { available: 'yes' }, 'body.available'],
     ['/drivers/me/availability', {}, 'body.available'],
   ])('answer 400 naming the bad field: PUT %s %j', async (url, payload, field) => {
-    const response = await put(url, h.jwks.token('driver'), payload);
+    const response = await put(url, h.jwks.tokenFor('driver'), payload);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
     expect(response.json().message).toContain(field);
   });
 
   it('treat an empty body sent as application/json as no body: the required one is still refused naming it', async () => {
-    const token = h.jwks.token('driver');
+    const token = h.jwks.tokenFor('driver');
     const empty = await h.system.app.inject({
       method: 'PUT',
       url: '/drivers/me/availability',
@@ -91,7 +95,7 @@ describe('PUT /drivers/me/location and /availability', () => {
   });
 
   it('answer 400 naming the field for a lone surrogate or NUL anywhere in the request', async () => {
-    const token = h.jwks.token('driver');
+    const token = h.jwks.tokenFor('driver');
     const surrogate = await h.system.app.inject({
       method: 'PUT',
       url: '/drivers/me/location',
@@ -100,7 +104,7 @@ describe('PUT /drivers/me/location and /availability', () => {
     });
     expect(surrogate.statusCode).toBe(400);
     expect(surrogate.json().message).toContain('body.note must not hold a lone surrogate');
-    const nul = await nearby('lat=1&lng=2&radius_m=%00', h.jwks.token('user'));
+    const nul = await nearby('lat=1&lng=2&radius_m=%00', h.jwks.tokenFor('user'));
     expect(nul.statusCode).toBe(400);
     expect(nul.json().message).toContain('querystring.radius_m must not hold a NUL character');
   });
@@ -123,7 +127,7 @@ describe('PUT /drivers/me/location and /availability', () => {
 
   it('answer 403 to a user token', async () => {
     for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
-      const response = await put(url, h.jwks.token('user'), payload);
+      const response = await put(url, h.jwks.tokenFor('user'), payload);
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN' });
     }
@@ -131,10 +135,10 @@ describe('PUT /drivers/me/location and /availability', () => {
 
   it('answer 403 to an operator token, on the driver routes and on /drivers/nearby', async () => {
     for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
-      const response = await put(url, h.jwks.token('operator'), payload);
+      const response = await put(url, h.jwks.tokenFor('operator'), payload);
       expect(response.statusCode).toBe(403);
     }
-    const response = await nearby('lat=1&lng=2', h.jwks.token('operator'));
+    const response = await nearby('lat=1&lng=2', h.jwks.tokenFor('operator'));
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN', message: 'Only riders and drivers can do this.' });
   });
@@ -145,7 +149,7 @@ describe('GET /drivers/nearby', () => {
     const centre = nextArea();
     const report = async (metres: number, available: boolean) => {
       const driverId = randomUUID();
-      const token = h.jwks.token('driver', driverId);
+      const token = h.jwks.tokenFor('driver', driverId);
       expect((await put('/drivers/me/location', token, north(centre, metres))).statusCode).toBe(204);
       expect((await put('/drivers/me/availability', token, { available })).statusCode).toBe(204);
       return driverId;
@@ -163,7 +167,7 @@ describe('GET /drivers/nearby', () => {
     await h.publish('bookingEvents', 'some-booking', bookingAccepted('some-booking', busy));
     await h.reader.waitFor(() => h.system.state.drivers.get(busy)?.activeBookingIds.length === 1);
 
-    const response = await nearby(`lat=${centre.lat}&lng=${centre.lng}&radius_m=5000`, h.jwks.token('user'));
+    const response = await nearby(`lat=${centre.lat}&lng=${centre.lng}&radius_m=5000`, h.jwks.tokenFor('user'));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       drivers: [
@@ -174,13 +178,13 @@ describe('GET /drivers/nearby', () => {
     expect(coarseDistance(420)).toBeGreaterThanOrEqual(300);
     expect(coarseDistance(420)).toBeLessThanOrEqual(600);
     // Any principal may ask; the radius defaults to 5 km.
-    const byDriver = await nearby(`lat=${centre.lat}&lng=${centre.lng}`, h.jwks.token('driver'));
+    const byDriver = await nearby(`lat=${centre.lat}&lng=${centre.lng}`, h.jwks.tokenFor('driver'));
     expect(byDriver.json().drivers).toHaveLength(2);
   });
 
   it(`is rate-limited per principal: 429 with the API body and Retry-After after ${NEARBY_PER_MINUTE} a minute, other principals unaffected`, async () => {
     const riderId = randomUUID();
-    const rider = h.jwks.token('user', riderId);
+    const rider = h.jwks.tokenFor('user', riderId);
     for (let i = 0; i < NEARBY_PER_MINUTE; i++) expect((await nearby('lat=1&lng=2', rider)).statusCode).toBe(200);
     const refused = await nearby('lat=1&lng=2', rider);
     expect(refused.statusCode).toBe(429);
@@ -188,9 +192,9 @@ describe('GET /drivers/nearby', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
     // A new token of the same rider is the same budget; another rider, and a driver with the same id, are not.
-    expect((await nearby('lat=1&lng=2', h.jwks.token('user', riderId))).statusCode).toBe(429);
-    expect((await nearby('lat=1&lng=2', h.jwks.token('user'))).statusCode).toBe(200);
-    expect((await nearby('lat=1&lng=2', h.jwks.token('driver', riderId))).statusCode).toBe(200);
+    expect((await nearby('lat=1&lng=2', h.jwks.tokenFor('user', riderId))).statusCode).toBe(429);
+    expect((await nearby('lat=1&lng=2', h.jwks.tokenFor('user'))).statusCode).toBe(200);
+    expect((await nearby('lat=1&lng=2', h.jwks.tokenFor('driver', riderId))).statusCode).toBe(200);
     // Over the budget, a bad query is still 400 and an anonymous one 401: only answerable requests count.
     expect((await nearby('lat=91&lng=2', rider)).statusCode).toBe(400);
     expect((await nearby('lat=1&lng=2', undefined)).statusCode).toBe(401);
@@ -204,7 +208,7 @@ describe('GET /drivers/nearby', () => {
     ['lat=1&lng=1&radius_m=50001', 'querystring.radius_m'],
     ['lat=1&lng=1&limit=3', 'querystring.limit'],
   ])('answers 400 naming the bad parameter: %s', async (query, field) => {
-    const response = await nearby(query, h.jwks.token('user'));
+    const response = await nearby(query, h.jwks.tokenFor('user'));
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain(field);
   });
@@ -227,7 +231,7 @@ describe('readiness and the signing keys', () => {
     let groups = new Set<string>();
     while (groups.size < 2 && Date.now() < deadline) {
       const text = (await h.system.app.inject({ url: '/metrics' })).body;
-      groups = new Set([...text.matchAll(/^kafka_consumer_lag\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
+      groups = new Set([...text.matchAll(/^rideline_kafka_consumer_lag_records\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(groups.size).toBe(2);
@@ -243,7 +247,7 @@ describe('readiness and the signing keys', () => {
 
   it('starts before booking-service serves its keys, reports auth down until it does, then admits tokens', async () => {
     const port = await freePort();
-    const jwks = new JwksServer();
+    const jwks = new TestIssuer();
     const system = await startDispatch({
       AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
       ...Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, h.topics[id]])),
@@ -255,7 +259,7 @@ describe('readiness and the signing keys', () => {
       const notReady = await system.app.inject({ url: '/health/ready' });
       expect(notReady.statusCode).toBe(503);
       expect(notReady.json().checks).toEqual({ kafka: 'up', feed: 'up', auth: 'down', lag: 'up', state: 'up' });
-      const token = jwks.token('driver');
+      const token = jwks.tokenFor('driver');
       const refused = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
       expect(refused.statusCode).toBe(503);
 

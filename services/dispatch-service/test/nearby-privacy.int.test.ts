@@ -33,7 +33,7 @@ const cellCentreOf = (at: LatLng) => coarsePosition(at.lat, at.lng);
 
 async function placeDriver(at: LatLng): Promise<string> {
   const driverId = randomUUID();
-  const headers = { authorization: `Bearer ${h.jwks.token('driver', driverId)}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${h.jwks.tokenFor('driver', driverId)}`, 'content-type': 'application/json' };
   for (const [path, body] of [['/drivers/me/location', at], ['/drivers/me/availability', { available: true }]] as const) {
     const response = await fetch(`${baseUrl}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
     expect(response.status).toBe(204);
@@ -43,7 +43,7 @@ async function placeDriver(at: LatLng): Promise<string> {
 
 /** What a rider's app sees of one driver: its reported distance from a point, over HTTP. */
 function nearbyOracle(driverId: string): DistanceOracle {
-  const headers = { authorization: `Bearer ${h.jwks.token('user')}` };
+  const headers = { authorization: `Bearer ${h.jwks.tokenFor('user')}` };
   return async (at) => {
     const response = await fetch(`${baseUrl}/drivers/nearby?lat=${at.lat}&lng=${at.lng}&radius_m=5000`, { headers });
     expect(response.status).toBe(200);

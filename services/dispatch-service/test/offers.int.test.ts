@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricSum } from '@rideline/test-support';
 import { areas, dropTopics, north, startHarness, type Harness } from './support/dispatch-harness.ts';
 import { bookingAccepted, bookingCancelled, bookingExpired, bookingRequested, driverStatus, tripCompleted } from './support/messages.ts';
 
@@ -127,13 +128,15 @@ describe('when the booking is taken, cancelled or expires', () => {
 });
 
 describe('metrics', () => {
-  it('count offers, revocations and location updates, and the index size', async () => {
+  it('count offers sent, revocations by reason (expired too) and location updates, and the index size', async () => {
     const response = await h.system.app.inject({ url: '/metrics' });
     const text = response.body;
     const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
-    expect(value('dispatch_offers_sent_total')).toBeGreaterThanOrEqual(10);
-    expect(text).toMatch(/dispatch_offers_revoked_total\{reason="accepted",service="dispatch-service"\} [1-9]/);
-    expect(text).toMatch(/dispatch_location_updates_total\{source="topic",service="dispatch-service"\} [1-9]/);
-    expect(value('dispatch_index_size')).toBeGreaterThan(0);
+    expect(value('rideline_dispatch_offers_sent_total')).toBeGreaterThanOrEqual(10);
+    expect(text).toMatch(/rideline_dispatch_offers_revoked_total\{reason="accepted",service="dispatch-service"\} [1-9]/);
+    expect(text).toMatch(/rideline_dispatch_location_updates_total\{source="topic",service="dispatch-service"\} [1-9]/);
+    expect(value('rideline_dispatch_index_size')).toBeGreaterThan(0);
+    // The offers of the booking that expired above, at least (the file's tests run in order).
+    expect(metricSum(text, 'rideline_dispatch_offers_revoked_total', { reason: 'expired' })).toBeGreaterThanOrEqual(2);
   });
 });

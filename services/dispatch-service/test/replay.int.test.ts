@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKafkaRuntime } from '@rideline/kafka';
-import { testKafkaBrokers } from '@rideline/test-support';
+import { metricSum, testKafkaBrokers } from '@rideline/test-support';
 import type { DispatchSystem } from '../src/dispatch-system.ts';
 import { offerEventId } from '../src/offers/event-ids.ts';
 import { areas, dropTopics, north, scratchTopics, startHarness, type Harness } from './support/dispatch-harness.ts';
@@ -69,6 +69,12 @@ describe('replay', () => {
     expect(poison?.key).toBe(ids.b2);
     expect(poison?.headers).toMatchObject({ 'x-source-topic': scratch.names.bookingEvents, 'x-consumer-group': scratch.env['DISPATCH_CONSUMER_GROUP'] });
     expect(poison?.headers['x-reason']).toContain('JSON');
+    // Counted once, by the group member that parked it, under the topic it came from.
+    const group = scratch.env['DISPATCH_CONSUMER_GROUP']!;
+    const deadLettered = async (topic: string) =>
+      metricSum((await first.system.app.inject({ url: '/metrics' })).body, 'rideline_dead_letter_records_total', { group, topic });
+    await expect.poll(() => deadLettered(scratch.names.bookingEvents)).toBe(1);
+    await expect.poll(() => deadLettered(scratch.names.driverLocations)).toBe(1);
     before = picture(first.system);
     expect(before.bookings[1]).toMatchObject({ status: 'accepted', revoked: [{ driverId: d4, reason: 'accepted', published: true }] });
   });

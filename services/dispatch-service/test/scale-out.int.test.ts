@@ -25,7 +25,7 @@ const owned = (h: Harness) => [...h.system.ownership.partitionsOf('bookingEvents
 
 async function offersSent(h: Harness): Promise<number> {
   const text = (await h.system.app.inject({ url: '/metrics' })).body;
-  return Number(/^dispatch_offers_sent_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]);
+  return Number(/^rideline_dispatch_offers_sent_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]);
 }
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

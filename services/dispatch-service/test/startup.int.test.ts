@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { describeStartupContract, freePort, startServiceProcess, testKafkaBrokers, type ServiceProcess } from '@rideline/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropTopics, scratchTopics } from './support/dispatch-harness.ts';
-import { JwksServer } from './support/jwks-server.ts';
+import { TestIssuer } from '@rideline/auth/testing';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const scratch = scratchTopics();
-const jwks = new JwksServer();
+const jwks = new TestIssuer();
 
 beforeAll(async () => {
   await jwks.start();

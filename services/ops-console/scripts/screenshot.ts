@@ -1,7 +1,7 @@
 /**
  * Takes a screenshot of a running console, logged in as an operator, e.g. during `pnpm demo`
  * (how docs/ops-console.png was made):
- *   OPERATOR_EMAIL=… OPERATOR_PASSWORD=… node --import tsx scripts/screenshot.ts http://127.0.0.1:3003 out.png
+ *   OPERATOR_EMAIL=… OPERATOR_PASSWORD=… node --conditions=development --import tsx scripts/screenshot.ts http://127.0.0.1:3003 out.png
  * Optional: WAIT_MS (default 15000), how long the page plays before the picture.
  */
 import { launchChromium } from '../test/support/browser.ts';

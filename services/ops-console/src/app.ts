@@ -1,4 +1,4 @@
-import type { AccessTokenVerification } from '@rideline/auth';
+import { accessTokenAuth, authenticate, type KeySource } from '@rideline/auth';
 import { commonErrors, createServiceApp, type ServiceApp } from '@rideline/service-kit';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -10,8 +10,8 @@ import { contentSecurityPolicy, INDEX_HTML } from './page.ts';
 export interface ConsoleDeps {
   readonly logger: FastifyBaseLogger;
   readonly bundle: WebBundle;
-  /** Checks an access token against booking-service's keys (a JwksClient). */
-  readonly verifyToken: (token: string) => Promise<AccessTokenVerification>;
+  /** booking-service's public keys (`JwksKeys`), which the console's own operator check uses. */
+  readonly keys: KeySource;
 }
 
 const LoginBody = Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 128 }) }, { additionalProperties: false });
@@ -33,6 +33,7 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps): Promis
     description: 'The operations console: the page, and its same-origin front for booking-service',
     tags: [{ name: 'console', description: 'What the console page calls.' }],
   });
+  await app.register(accessTokenAuth, { keys: deps.keys });
   const gatewayWs = browserGatewayUrl(config);
   const csp = contentSecurityPolicy(gatewayWs, config.tileUrl);
 
@@ -82,20 +83,17 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps): Promis
       forward(reply, `/ops/bookings/${request.params.id}/events`, { headers: { authorization: request.headers.authorization ?? '' } }),
   );
 
-  app.get('/api/lag', { schema: doc('getConsumerLag', "Each service's Kafka consumer lag (operators only)") }, async (request, reply) => {
-    const token = /^Bearer +([A-Za-z0-9\-_.]+) *$/i.exec(request.headers.authorization ?? '')?.[1];
-    const result = token === undefined ? null : await deps.verifyToken(token);
-    if (!result?.ok) {
-      void reply.header('www-authenticate', 'Bearer');
-      throw commonErrors.UNAUTHORIZED();
-    }
-    if (result.principal.kind !== 'operator') throw commonErrors.FORBIDDEN();
-    const services = await readConsumerLag({
-      'booking-service': config.bookingUrl,
-      'dispatch-service': config.dispatchUrl,
-      'realtime-gateway': config.gatewayUrl,
-    });
-    return { services };
-  });
+  app.get(
+    '/api/lag',
+    { onRequest: authenticate({ kinds: ['operator'] }), schema: doc('getConsumerLag', "Each service's Kafka consumer lag (operators only)") },
+    async () => {
+      const services = await readConsumerLag({
+        'booking-service': config.bookingUrl,
+        'dispatch-service': config.dispatchUrl,
+        'realtime-gateway': config.gatewayUrl,
+      });
+      return { services };
+    },
+  );
   return { app };
 }

@@ -1,11 +1,12 @@
 import { commonSettings, loadConfig, port, string, url, type ConfigOf } from '@rideline/config';
 
-const { host, logLevel, shutdownTimeoutMs } = commonSettings;
+const { host, logLevel, logFormat, shutdownTimeoutMs } = commonSettings;
 
 export const consoleSettings = {
   host,
   port: port('PORT', { default: 3003, description: 'Port the console is served on' }),
   logLevel,
+  logFormat,
   shutdownTimeoutMs,
   bookingUrl: url('BOOKING_URL', ['http', 'https'], {
     default: 'http://127.0.0.1:3001',

@@ -3,19 +3,17 @@
  * reads, and the operator check of `/api/lag` (the only route the console itself guards; the
  * others pass the token to booking-service, which decides).
  */
-import type { AccessTokenVerification, PrincipalKind } from '@rideline/auth';
+import { randomUUID } from 'node:crypto';
+import { generateSigningKey, signAccessToken, staticKeys, type PrincipalKind } from '@rideline/auth';
 import { createLogger } from '@rideline/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { readConsoleConfig } from '../src/config.ts';
 
-const tokens: Record<string, PrincipalKind> = { 'operator.token.x': 'operator', 'user.token.x': 'user', 'driver.token.x': 'driver' };
-const verify = async (token: string): Promise<AccessTokenVerification> => {
-  const kind = tokens[token];
-  if (kind === undefined) return { ok: false, reason: 'unknown' };
-  const id = '00000000-0000-4000-8000-000000000001';
-  return { ok: true, principal: { kind, id }, claims: { sub: id, kind, iat: 0, exp: 2_000_000_000 } };
-};
+const key = generateSigningKey();
+const tokenOf = (kind: PrincipalKind) => signAccessToken(key, { kind, id: randomUUID() }, { ttlSeconds: 300 });
+/** The same claims signed by a key the console does not know. */
+const forged = signAccessToken(generateSigningKey(), { kind: 'operator', id: randomUUID() }, { ttlSeconds: 300 });
 
 let app: Awaited<ReturnType<typeof buildApp>>['app'];
 
@@ -28,7 +26,7 @@ beforeAll(async () => {
     GATEWAY_URL: 'http://127.0.0.1:9',
     OPS_TILE_URL: 'https://tiles.example.com/{z}/{x}/{y}.png',
   });
-  ({ app } = await buildApp(config, { logger: createLogger('ops-console', 'silent'), bundle: { js: '/* js */', css: '/* css */' }, verifyToken: verify }));
+  ({ app } = await buildApp(config, { logger: createLogger('ops-console', 'silent'), bundle: { js: '/* js */', css: '/* css */' }, keys: staticKeys({ keys: [key.publicJwk] }) }));
   await app.ready();
 });
 
@@ -55,11 +53,11 @@ describe('the console app', () => {
 
   it('answers consumer lag to operators only: 401 without a valid token, 403 for riders and drivers', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/lag' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: 'Bearer forged.token.x' } })).statusCode).toBe(401);
-    for (const token of ['user.token.x', 'driver.token.x']) {
-      expect((await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: `Bearer ${forged}` } })).statusCode).toBe(401);
+    for (const kind of ['user', 'driver'] as const) {
+      expect((await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: `Bearer ${tokenOf(kind)}` } })).statusCode).toBe(403);
     }
-    const lag = await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: 'Bearer operator.token.x' } });
+    const lag = await app.inject({ method: 'GET', url: '/api/lag', headers: { authorization: `Bearer ${tokenOf('operator')}` } });
     expect(lag.statusCode).toBe(200);
     expect(lag.json()).toEqual({
       services: [

@@ -32,7 +32,7 @@ let rider: AppAccount;
 let bookingId: string;
 
 beforeAll(async () => {
-  system = await RunningSystem.start({ OPS_FRAME_INTERVAL_MS: '200' });
+  system = await RunningSystem.start({ OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: '200' });
   await addOperator(system.env['DATABASE_URL']!, EMAIL, PASSWORD);
   console_ = await startConsole({
     BOOKING_URL: system.url('booking-service'),

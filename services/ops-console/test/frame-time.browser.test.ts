@@ -10,7 +10,10 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { generateSigningKey, signAccessToken, staticKeys } from '@rideline/auth';
 import type { OpsDriver, OpsSnapshotMessage, OpsUpdateMessage } from '@rideline/contracts';
+import { percentileOf as percentile } from '@rideline/stats';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -31,6 +34,7 @@ let browser: Browser;
 let page: Page;
 let ticker: NodeJS.Timeout | undefined;
 const sockets = new Set<WebSocket>();
+const signingKey = generateSigningKey();
 const bytesPerUpdate: number[] = [];
 
 /** 10,000 drivers spread over about 20 km around the centre, each on a small circle of its own. */
@@ -70,12 +74,12 @@ beforeAll(async () => {
     for (const socket of sockets) socket.send(json);
   }, FRAME_MS);
   const { port } = gateway.address() as { port: number };
-  // No booking-service here: the console's own operator check (consumer lag) admits the page's token.
-  const operator = { ok: true, principal: { kind: 'operator', id: '00000000-0000-4000-8000-000000000000' } } as const;
-  console_ = await startConsole({ OPS_GATEWAY_WS_URL: `ws://127.0.0.1:${port}`, BOOKING_URL: 'http://127.0.0.1:9' }, async () => ({
-    ...operator,
-    claims: { sub: operator.principal.id, kind: 'operator', iat: 0, exp: 2_000_000_000 },
-  }));
+  // No booking-service here: the console's own operator check (consumer lag) knows the key that
+  // signed the page's token.
+  console_ = await startConsole(
+    { OPS_GATEWAY_WS_URL: `ws://127.0.0.1:${port}`, BOOKING_URL: 'http://127.0.0.1:9' },
+    staticKeys({ keys: [signingKey.publicJwk] }),
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
 }, 60_000);
@@ -88,21 +92,17 @@ afterAll(async () => {
   await new Promise((resolve) => gateway?.close(resolve));
 });
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-
 describe('the console with 10,000 drivers', () => {
   it('keeps drawing: frame intervals, update handling and draw times', async () => {
     await page.goto(console_.url);
     // A session as login leaves it; the stand-in gateway takes any token.
-    await page.evaluate(() =>
+    const accessToken = signAccessToken(signingKey, { kind: 'operator', id: randomUUID() }, { ttlSeconds: 3_600 });
+    await page.evaluate((token) =>
       sessionStorage.setItem(
         'rideline.ops.session',
-        JSON.stringify({ email: 'bench@example.com', accessToken: 'x.y.z', refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
+        JSON.stringify({ email: 'bench@example.com', accessToken: token, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
       ),
-    );
+    accessToken);
     await page.reload();
     await page.locator('#connection-state[data-state="live"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction((count) => window.ridelineConsole?.driverCount() === count, DRIVERS, { timeout: 20_000 });

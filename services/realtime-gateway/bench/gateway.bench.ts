@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TopicMessage } from '@rideline/contracts';
 import { freePort, processCpuSeconds, testKafkaBrokers } from '@rideline/test-support';
+import { percentile } from '@rideline/stats';
 import WebSocket from 'ws';
 import { deleteTopics, startTestKafka, topicEnv, uniqueTopics } from '../test/support/gateway.ts';
 import { startTestIssuer } from '../test/support/jwks-server.ts';
@@ -51,13 +52,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 if (sockets < requested) log(`fd limit is ${fdLimit}: opening ${sockets} sockets instead of ${requested}`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 
 async function metricsOf(base: string): Promise<{ rss: number; heap: number; delivered: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const pick = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const delivered = [...text.matchAll(/^gateway_messages_delivered_total\{[^}]*\} ([0-9.e+]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const delivered = [...text.matchAll(/^rideline_gateway_messages_delivered_total\{[^}]*\} ([0-9.e+]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   return { rss: pick('process_resident_memory_bytes'), heap: pick('nodejs_heap_size_used_bytes'), delivered };
 }
 
@@ -66,7 +66,7 @@ const topics = uniqueTopics('bench');
 const kafka = await startTestKafka(topics);
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const gateway = spawn(process.execPath, [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'], {
+const gateway = spawn(process.execPath, [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--conditions=development', '--import', 'tsx', 'src/main.ts'], {
   cwd: serviceDir,
   env: {
     ...process.env,

@@ -1,5 +1,8 @@
+import { accessTokenAuth, type KeySource } from '@rideline/auth';
 import {
   createServiceApp,
+  systemClock,
+  type Clock,
   registerConsumerLagGauge,
   type ConsumerLagSample,
   type CorsPolicy,
@@ -7,8 +10,6 @@ import {
   type ServiceApp,
 } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
-import type { StartableVerifier } from './auth/key-loading.ts';
-import { authReadiness } from './auth/key-loading.ts';
 import { installAsyncApiRoutes } from './asyncapi/routes.ts';
 import type { OpsSettings, SocketSettings } from './config.ts';
 import type { BookingNotification } from '@rideline/contracts';
@@ -16,17 +17,18 @@ import { Projection, type OtpNotice } from './domain/projection.ts';
 import { RevokedSessions } from './domain/revoked-sessions.ts';
 import { OpsBoard } from './domain/ops-board.ts';
 import { fanOut } from './feed/fan-out.ts';
-import type { FeedRecord } from './feed/event-feed.ts';
+import type { FeedRecord } from './feed/feed-topics.ts';
 import { revocationIntake } from './feed/revocation-intake.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { OpsLive } from './ops/ops-live.ts';
-import { installSocketRoutes } from './sockets/routes.ts';
+import { installSocketRoutes, upgradeToken } from './sockets/routes.ts';
 import { SocketService, type LocationSink } from './sockets/socket-service.ts';
 
 export interface GatewayDeps {
   readonly logger: FastifyBaseLogger;
   readonly kafkaReady: ReadinessCheck;
-  readonly verifier: StartableVerifier;
+  /** booking-service's public keys (`JwksKeys`), which access tokens are checked with. */
+  readonly keys: KeySource;
   readonly locations: LocationSink;
   /** Whether the projection has been rebuilt from the topics (upgrades wait for it). */
   readonly projectionReady: () => boolean;
@@ -34,7 +36,7 @@ export interface GatewayDeps {
   readonly feedLive: () => boolean;
   /** The feeds are no more than KAFKA_READY_MAX_LAG records behind. */
   readonly lagReady: ReadinessCheck;
-  /** Each feed's lag per partition, for the `kafka_consumer_lag` gauge. */
+  /** Each feed's lag per partition, for the `rideline_kafka_consumer_lag_records` gauge. */
   readonly lagSamples: () => Iterable<ConsumerLagSample>;
   /** Whether the revocations still in force have been read at start (upgrades wait for it). */
   readonly revocationsReady: () => boolean;
@@ -46,8 +48,8 @@ export interface GatewayDeps {
   readonly cors: CorsPolicy;
   /** The operator stream (`/ws/ops/live`); absent or `enabled: false`: no such endpoint. */
   readonly ops?: OpsSettings;
-  /** The clock, ms since the epoch; default `Date.now`. */
-  readonly now?: () => number;
+  /** Decides token expiry, heartbeats, rate budgets and revocations; default the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface GatewayApp {
@@ -71,7 +73,8 @@ const OPS_DRIVER_FORGET_MS = 30 * 60_000;
 export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   const projection = new Projection();
   const revoked = new RevokedSessions();
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const isSessionRevoked = (sessionId: string | undefined) => revoked.isRevoked(sessionId, now());
   const isReady = () => deps.projectionReady() && deps.revocationsReady();
   const { app, metrics: registry } = await createServiceApp({
@@ -81,7 +84,9 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     description: 'WebSocket gateway: /ws/bookings/, /ws/driver/bookings/, /ws/driver/available_bookings/, and /ws/ops/live for operators',
     readiness: {
       kafka: deps.kafkaReady,
-      auth: authReadiness(deps.verifier),
+      auth: async () => {
+        if (!deps.keys.loaded) throw new Error('signing keys not loaded');
+      },
       projection: async () => {
         if (!deps.projectionReady()) throw new Error('projection still being rebuilt');
       },
@@ -97,6 +102,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
       lag: deps.lagReady,
     },
   });
+  await app.register(accessTokenAuth, { keys: deps.keys, clock, tokenOf: upgradeToken, isSessionRevoked });
   const metrics = createGatewayMetrics(registry);
   const opsOn = deps.ops?.enabled === true;
   const board = opsOn ? new OpsBoard({ driverStaleMs: deps.ops!.driverStaleMs, driverForgetMs: OPS_DRIVER_FORGET_MS }) : null;
@@ -105,7 +111,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   registerConsumerLagGauge(registry, deps.lagSamples);
   const service = new SocketService({
     projection,
-    verifier: deps.verifier,
+    verify: (token) => app.accessTokens.verify(token),
     locations: deps.locations,
     metrics,
     maxBufferedBytes: deps.sockets.maxBufferedBytes,
@@ -115,10 +121,10 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     snapshotEndedWithinMs: deps.sockets.snapshotEndedWithinSeconds * 1000,
     maxSocketsPerPrincipal: deps.sockets.maxPerPrincipal,
     isSessionRevoked,
-    now,
+    clock,
   });
   if (board) {
-    ops = new OpsLive({ board, hub: service.hub, metrics, frameIntervalMs: deps.ops!.frameIntervalMs, now });
+    ops = new OpsLive({ board, hub: service.hub, metrics, frameIntervalMs: deps.ops!.frameIntervalMs, clock });
     ops.start();
     const running = ops;
     app.addHook('onClose', async () => running.stop());
@@ -126,12 +132,9 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   await installSocketRoutes(app, {
     opsEnabled: opsOn,
     service,
-    verifier: deps.verifier,
     metrics,
     maxFrameBytes: deps.sockets.maxFrameBytes,
     isReady,
-    isSessionRevoked,
-    now,
     shutdownDeadlineMs: deps.shutdownDeadlineMs,
   });
   return {

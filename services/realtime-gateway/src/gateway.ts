@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { JwksClient, NoticeSeal } from '@rideline/auth';
-import { lagReadinessCheck, startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
-import { listenOn } from '@rideline/service-kit';
+import { JwksKeys, NoticeSeal } from '@rideline/auth';
+import { lagReadinessCheck, startKafkaRuntime, TopicConsumer, type KafkaRuntime } from '@rideline/kafka';
+import { every, listenOn, systemClock, type Clock } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
-import { loadKeysInBackground } from './auth/key-loading.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
-import { BOOKING_FEED_TOPICS, EventFeed, OPS_FEED_TOPICS, REVOCATION_FEED_TOPICS } from './feed/event-feed.ts';
+import { BOOKING_FEED_TOPICS, OPS_FEED_TOPICS, REVOCATION_FEED_TOPICS, type BookingFeedTopic } from './feed/feed-topics.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
 import { openOtpNotice } from './feed/otp-notices.ts';
 
 export interface RunningGateway {
   readonly gateway: GatewayApp;
   readonly kafka: KafkaRuntime;
-  readonly feed: EventFeed;
-  readonly revocationFeed: EventFeed<'identityRevocations'>;
+  readonly feed: TopicConsumer<BookingFeedTopic>;
+  readonly revocationFeed: TopicConsumer<'identityRevocations'>;
   /** `http://host:port` it listens on. */
   readonly address: string;
   readonly shutdownTimeoutMs: number;
@@ -36,21 +35,22 @@ const REVOCATION_LOOKBACK_MARGIN_MS = 60_000;
  * the app, the feed that rebuilds the projection and then keeps it live, and the periodic
  * eviction of what is older than the retention window. `main.ts` and the tests both start it.
  */
-export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger, clock: Clock = systemClock): Promise<RunningGateway> {
   const kafka = await startKafkaRuntime({
     ...config.kafka,
     clientId: `${config.kafka.clientId}-gateway`,
     topics: config.topics,
     logger,
   });
-  const verifier = new JwksClient({ url: config.auth.jwksUrl, logger });
-  const stopKeys = loadKeysInBackground(verifier, { logger });
+  const keys = new JwksKeys({ url: config.auth.jwksUrl, logger });
+  keys.start();
+  const stopKeys = () => keys.stop();
   if (usesDevelopmentNoticeKey(config)) {
     logger.warn({}, 'OTP_NOTICE_KEY is not set: opening OTP notices with the public development key, which protects nothing');
   }
   const seal = new NoticeSeal(config.notices.otpKey);
-  let feed: EventFeed | undefined;
-  let revocationFeed: EventFeed<'identityRevocations'> | undefined;
+  let feed: TopicConsumer<BookingFeedTopic> | undefined;
+  let revocationFeed: TopicConsumer<'identityRevocations'> | undefined;
   const locations = new LocationPublisher({
     publish: (records) => kafka.publisher.publish(records),
     logger,
@@ -59,13 +59,14 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
   const gateway = await buildApp({
     logger,
     kafkaReady: kafka.ready,
-    verifier,
+    keys,
+    clock,
     locations,
-    projectionReady: () => feed?.isCaughtUp ?? false,
-    feedLive: () => (feed?.isLive ?? false) && (revocationFeed?.isLive ?? false),
+    projectionReady: () => feed?.caughtUp ?? false,
+    feedLive: () => (feed?.live ?? false) && (revocationFeed?.live ?? false),
     lagSamples: () => [feed, revocationFeed].flatMap((f) => f?.lag.partitions ?? []),
     lagReady: lagReadinessCheck(() => [feed?.lag, revocationFeed?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
-    revocationsReady: () => revocationFeed?.isCaughtUp ?? false,
+    revocationsReady: () => revocationFeed?.caughtUp ?? false,
     openNotice: (notice) => openOtpNotice(seal, notice),
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
@@ -73,40 +74,44 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     ops: config.ops,
   });
   const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const onUndecodable = (topic: string) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
-  feed = new EventFeed({
-    kafka: kafka.kafka,
-    admin: kafka.admin,
-    names: config.topics,
+  const onUndecodable = ({ topic }: { readonly topic: string }) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
+  // Every instance reads every partition (any event may be owed to a socket open here) and
+  // rebuilds its projection by replaying at every start: a replay group of its own per start,
+  // logging and skipping undecodable records (N instances replaying would park them again and again).
+  feed = new TopicConsumer({
+    runtime: kafka,
+    // With the operator stream on, the same feed reads driver.locations too (see OPS_STREAM_ENABLED).
     topics: config.ops.enabled ? OPS_FEED_TOPICS : BOOKING_FEED_TOPICS,
     groupId,
+    mode: { kind: 'replay' },
+    undecodable: 'skip',
     logger,
     handle: gateway.ingest,
     fetch: { minBytes: config.feed.fetchMinBytes, maxWaitMs: config.feed.fetchMaxWaitMs },
     onUndecodable,
   });
-  // A group of its own as well: every instance must see every revocation.
-  revocationFeed = new EventFeed({
-    kafka: kafka.kafka,
-    admin: kafka.admin,
-    names: config.topics,
+  // A group of its own as well: every instance must see every revocation, and a backlog of
+  // booking events never delays one. What is older than the longest token lifetime names only
+  // expired tokens, so it starts there.
+  revocationFeed = new TopicConsumer({
+    runtime: kafka,
     topics: REVOCATION_FEED_TOPICS,
     groupId: `${groupId}-revocations`,
-    fromTimestampMs: Date.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS,
+    mode: { kind: 'replay', fromTimestampMs: clock.now() - config.auth.maxAccessTokenLifetimeSeconds * 1000 - REVOCATION_LOOKBACK_MARGIN_MS },
+    undecodable: 'skip',
     logger,
     handle: gateway.ingestRevocation,
     fetch: { minBytes: 1, maxWaitMs: config.feed.fetchMaxWaitMs },
     onUndecodable,
   });
   const retentionMs = config.projection.retentionSeconds * 1000;
-  const eviction = setInterval(() => {
-    gateway.projection.evict(Date.now() - retentionMs);
-    gateway.revoked.evict(Date.now());
-  }, EVICTION_INTERVAL_MS);
-  eviction.unref();
+  const stopEviction = every(clock, EVICTION_INTERVAL_MS, () => {
+    gateway.projection.evict(clock.now() - retentionMs);
+    gateway.revoked.evict(clock.now());
+  });
 
   const abandon = async () => {
-    clearInterval(eviction);
+    stopEviction();
     stopKeys();
     await gateway.app.close().catch(() => {});
     await feed?.stop().catch(() => {});
@@ -129,7 +134,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     address,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     async close() {
-      clearInterval(eviction);
+      stopEviction();
       await gateway.app.close();
       await feed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the consumer group failed'));
       await revocationFeed.stop().catch((error: unknown) => logger.warn({ err: error }, 'leaving the revocations consumer group failed'));

@@ -6,6 +6,6 @@ await runService({
   name: 'realtime-gateway',
   async start() {
     const config = readGatewayConfig();
-    return startGateway(config, createLogger('realtime-gateway', config.logLevel));
+    return startGateway(config, createLogger('realtime-gateway', config.logLevel, config.logFormat));
   },
 });

@@ -17,62 +17,68 @@ export type RejectReason =
 export function createGatewayMetrics(registry: Registry) {
   const registers = [registry];
   const openSockets = new Gauge({
-    name: 'gateway_open_sockets',
+    name: 'rideline_gateway_open_sockets',
     help: 'Open WebSockets by endpoint',
     labelNames: ['endpoint'] as const,
     registers,
   });
   for (const endpoint of ENDPOINT_NAMES) openSockets.set({ endpoint }, 0);
   const delivered = new Counter({
-    name: 'gateway_messages_delivered_total',
+    name: 'rideline_gateway_messages_delivered_total',
     help: 'Messages written to sockets, by endpoint and type (snapshots included)',
     labelNames: ['endpoint', 'type'] as const,
     registers,
   });
   const latency = new Histogram({
-    name: 'gateway_delivery_latency_seconds',
+    name: 'rideline_gateway_delivery_latency_seconds',
     help: "From the event's occurred_at to the socket write, for live deliveries",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const rejectedUpgrades = new Counter({
-    name: 'gateway_rejected_upgrades_total',
+    name: 'rideline_gateway_rejected_upgrades_total',
     help: 'WebSocket upgrades answered with an HTTP error instead, by reason',
     labelNames: ['reason'] as const,
     registers,
   });
   const slowClientCloses = new Counter({
-    name: 'gateway_slow_client_closes_total',
+    name: 'rideline_gateway_slow_client_closes_total',
     help: 'Sockets closed with 4008 because their send queue passed WS_MAX_BUFFERED_BYTES',
     labelNames: ['endpoint'] as const,
     registers,
   });
+  const opened = new Counter({
+    name: 'rideline_gateway_sockets_opened_total',
+    help: 'Sockets accepted (upgraded and authenticated), by endpoint',
+    labelNames: ['endpoint'] as const,
+    registers,
+  });
   const closes = new Counter({
-    name: 'gateway_socket_closes_total',
-    help: 'Closed sockets by endpoint and close code',
+    name: 'rideline_gateway_sockets_closed_total',
+    help: 'Closed sockets by endpoint and close code (1000 normal, 1001 going away, 4001 revoked, 4008 slow client, 4029 over the cap...)',
     labelNames: ['endpoint', 'code'] as const,
     registers,
   });
   const inboundFrames = new Counter({
-    name: 'gateway_inbound_frames_total',
+    name: 'rideline_gateway_inbound_frames_total',
     help: 'Frames received from clients, by endpoint and kind',
     labelNames: ['endpoint', 'kind'] as const,
     registers,
   });
   const records = new Counter({
-    name: 'gateway_records_total',
+    name: 'rideline_gateway_records_total',
     help: 'Kafka records read, by topic and outcome (applied, ignored, undecodable, unopenable)',
     labelNames: ['topic', 'outcome'] as const,
     registers,
   });
   const sessionRevocationCloses = new Counter({
-    name: 'gateway_session_revocation_closes_total',
+    name: 'rideline_gateway_session_revocation_closes_total',
     help: 'Sockets closed with 4001 because the login session of their token was revoked (logout)',
     labelNames: ['endpoint'] as const,
     registers,
   });
   const locationsPublished = new Counter({
-    name: 'gateway_locations_published_total',
+    name: 'rideline_gateway_locations_published_total',
     help: 'Driver locations published to driver.locations (ok) or dropped after a failed send',
     labelNames: ['outcome'] as const,
     registers,
@@ -82,6 +88,7 @@ export function createGatewayMetrics(registry: Registry) {
   const deliveredChildren = new Map<string, Counter.Internal>();
   return {
     openSockets,
+    opened,
     latency,
     rejectedUpgrades,
     slowClientCloses,

@@ -252,8 +252,10 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
 
   it('counts deliveries and their latency', async () => {
     const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
-    expect(text).toMatch(/gateway_messages_delivered_total\{endpoint="bookings",type="otp"[^}]*\} [1-9]/);
-    expect(text).toMatch(/gateway_delivery_latency_seconds_count\{[^}]*\} [1-9]/);
-    expect(text).toMatch(/gateway_open_sockets\{endpoint="driver_available_bookings"[^}]*\} 3/);
+    expect(text).toMatch(/rideline_gateway_messages_delivered_total\{endpoint="bookings",type="otp"[^}]*\} [1-9]/);
+    expect(text).toMatch(/rideline_gateway_delivery_latency_seconds_count\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/rideline_gateway_open_sockets\{endpoint="driver_available_bookings"[^}]*\} 3/);
+    // Each feed's lag, per partition it reads.
+    expect(text).toMatch(/^rideline_kafka_consumer_lag_records\{group="[^"]+",topic="[^"]+",partition="\d+"[^}]*\} \d+$/m);
   });
 });

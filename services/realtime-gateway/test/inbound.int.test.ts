@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@rideline/auth';
 import { decodeMessage } from '@rideline/contracts';
+import { ManualClock } from '@rideline/service-kit';
 import type { KafkaRuntime } from '@rideline/kafka';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, sleep, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { connectionOf, deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
-import { connect, quietFor } from './support/ws-client.ts';
+import { connect } from './support/ws-client.ts';
 
 const topics = uniqueTopics('inbound');
 const USER: Principal = { kind: 'user', id: newId() };
@@ -16,6 +17,8 @@ const DRIVER: Principal = { kind: 'driver', id: newId() };
 const MALFORMED = { type: 'error', success: false, message: 'Malformed WebSocket request.' };
 const UNAUTHORIZED = { type: 'error', success: false, message: 'Invalid or expired token.' };
 
+/** The gateway's time: expiry and rate budgets move only when a test advances it. */
+const clock = new ManualClock();
 let issuer: TestIssuer;
 let kafka: KafkaRuntime;
 let gateway: TestGateway;
@@ -23,9 +26,9 @@ let consumer: Consumer;
 const locations: { key: string | null; value: unknown }[] = [];
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
+  issuer = await startTestIssuer({ clock });
   kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url, { WS_MAX_FRAME_BYTES: '1024', WS_INBOUND_BURST: '10', WS_INBOUND_RATE_PER_SECOND: '2' });
+  gateway = await startTestGateway(topics, issuer.url, { WS_MAX_FRAME_BYTES: '1024', WS_INBOUND_BURST: '10', WS_INBOUND_RATE_PER_SECOND: '2' }, clock);
   consumer = kafka.kafka.consumer({ groupId: `test-locations-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.driverLocations], fromBeginning: true });
@@ -49,19 +52,24 @@ const url = (path: string) => `${gateway.wsBase}${path}`;
 
 describe('inbound frames', () => {
   it('a location frame on the available-bookings socket becomes DriverStatusReported on driver.locations', async () => {
-    const socket = await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(DRIVER) });
+    // A driver of its own: the sentinel offer stays in its snapshot.
+    const driver: Principal = { kind: 'driver', id: newId() };
+    const socket = await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(driver) });
     socket.send({ type: 'location', lat: 12.97, lng: 77.59 });
     await until(() => locations.length >= 1, 15_000, 'a record on driver.locations');
     const [record] = locations;
-    expect(record?.key).toBe(DRIVER.id);
+    expect(record?.key).toBe(driver.id);
     const decoded = decodeMessage('driverLocations', JSON.stringify(record?.value));
     expect(decoded.ok).toBe(true);
     expect(record?.value).toMatchObject({
       type: 'DriverStatusReported',
-      data: { driver_id: DRIVER.id, available: null, location: { lat: 12.97, lng: 77.59 } },
+      data: { driver_id: driver.id, available: null, location: { lat: 12.97, lng: 77.59 } },
     });
-    await quietFor(200, socket);
-    expect(socket.messages).toEqual([]);
+    // Nothing answered the frame: the next thing the socket gets is an offer published after it.
+    const sentinel = newId();
+    await publish.offer(kafka, events.offered(sentinel, driver.id, 'Sentinel Street'));
+    await socket.waitFor(1);
+    expect(socket.messages).toEqual([expect.objectContaining({ booking_id: sentinel })]);
     socket.close();
   });
 
@@ -107,43 +115,78 @@ describe('inbound frames', () => {
     expect((await socket.waitForClose()).code).toBe(1008);
     expect(socket.messages.at(-1)).toEqual({ type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' });
   });
+
+  it('refills the rate budget as the clock moves: two frames a second', async () => {
+    const driver: Principal = { kind: 'driver', id: newId() };
+    const socket = await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(driver) });
+    const answered = (count: number) => socket.waitFor(count);
+    // Malformed frames are answered one by one, so each answer shows a frame was let through.
+    for (let i = 0; i < 10; i++) socket.ws.send('{}');
+    await answered(10);
+    clock.advance(1_000);
+    socket.ws.send('{}');
+    socket.ws.send('{}');
+    await answered(12);
+    expect(socket.closed).toBeNull();
+    socket.ws.send('{}');
+    expect((await socket.waitForClose()).code).toBe(1008);
+  });
 });
 
 describe('in-band token refresh', () => {
+  /** Resolves once the gateway has moved the socket of `principal` to a token expiring at `exp`. */
+  const refreshedTo = (principal: Principal, exp: number) =>
+    until(() => connectionOf(gateway, principal.id)?.expiresAt === exp, 10_000, 'the refresh applied');
+
+  /** Proves the socket open and silent: the next thing it gets is a booking published now. */
+  async function stillServed(socket: Awaited<ReturnType<typeof connect>>, principal: Principal): Promise<void> {
+    const booking = { bookingId: newId(), userId: principal.id };
+    await publish.booking(kafka, events.requested(booking));
+    await socket.waitFor(1);
+    expect(socket.messages).toEqual([expect.objectContaining({ booking_id: booking.bookingId, status: 'pending' })]);
+    expect(socket.closed).toBeNull();
+  }
+
   it('a fresh token of the same principal keeps the socket open past the old exp', async () => {
     const USER: Principal = { kind: 'user', id: newId() };
     const socket = await connect(url('/ws/bookings/'), { token: issuer.token(USER, 2) });
+    const fresh = Math.floor(clock.now() / 1000) + 300;
     socket.send({ type: 'refresh', token: issuer.token(USER, 300) });
-    await sleep(3_000);
-    expect(socket.closed).toBeNull();
-    expect(socket.messages).toEqual([]);
-    const booking = { bookingId: newId(), userId: USER.id };
-    await publish.booking(kafka, events.requested(booking));
-    await socket.waitFor(1);
+    await refreshedTo(USER, fresh);
+    clock.advance(3_000);
+    expect(connectionOf(gateway, USER.id)?.closing).toBe(false);
+    await stillServed(socket, USER);
     socket.close();
   });
 
   it('refuses another principal’s, another kind’s, or an expired token with the 401 body, and the old token still ends the socket', async () => {
     const USER: Principal = { kind: 'user', id: newId() };
     const socket = await connect(url('/ws/bookings/'), { token: issuer.token(USER, 3) });
-    const exp = Math.floor(Date.now() / 1000) + 3;
+    const exp = Math.floor(clock.now() / 1000) + 3;
     socket.send({ type: 'refresh', token: issuer.token(OTHER_USER, 300) });
     socket.send({ type: 'refresh', token: issuer.token({ kind: 'driver', id: USER.id }, 300) });
-    socket.send({ type: 'refresh', token: issuer.token(USER, 60, Date.now() - 120_000) });
+    socket.send({ type: 'refresh', token: issuer.token(USER, 60, clock.now() - 120_000) });
     socket.send({ type: 'refresh', token: 'garbage' });
     await socket.waitFor(4);
     expect(socket.messages).toEqual([UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED]);
-    expect(socket.closed).toBeNull();
+    expect(connectionOf(gateway, USER.id)?.expiresAt).toBe(exp);
+    // Open until the last millisecond before the old exp, closed at it.
+    clock.advance(exp * 1000 - 1 - clock.now());
+    expect(connectionOf(gateway, USER.id)?.closing).toBe(false);
+    clock.advance(1);
     const closed = await socket.waitForClose(6_000);
     expect(closed.code).toBe(4001);
-    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
     expect(socket.messages.at(-1)).toEqual(UNAUTHORIZED);
   });
 
   it('works on the driver endpoints too', async () => {
-    const socket = await connect(url('/ws/driver/bookings/'), { token: issuer.token(DRIVER, 2) });
-    socket.send({ type: 'refresh', token: issuer.token(DRIVER, 300) });
-    await sleep(2_800);
+    const driver: Principal = { kind: 'driver', id: newId() };
+    const socket = await connect(url('/ws/driver/bookings/'), { token: issuer.token(driver, 2) });
+    const fresh = Math.floor(clock.now() / 1000) + 300;
+    socket.send({ type: 'refresh', token: issuer.token(driver, 300) });
+    await refreshedTo(driver, fresh);
+    clock.advance(3_000);
+    expect(connectionOf(gateway, driver.id)?.closing).toBe(false);
     expect(socket.closed).toBeNull();
     socket.close();
   });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await publish.location(kafka, events.location(early.driverId, 12.95, 77.6));
   await publish.booking(kafka, events.requested(early.booking));
   await publish.offer(kafka, events.offered(early.booking.bookingId, early.driverId));
-  gateway = await startTestGateway(topics, issuer.url, { OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) });
+  gateway = await startTestGateway(topics, issuer.url, { OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) });
   await untilReady(gateway);
 }, 60_000);
 

@@ -19,7 +19,7 @@ let gateway: TestGateway;
 
 const unopenable = async (): Promise<number> => {
   const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
-  const match = /gateway_records_total\{topic="bookingNotifications",outcome="unopenable"[^}]*\} (\d+)/.exec(text);
+  const match = /rideline_gateway_records_total\{topic="bookingNotifications",outcome="unopenable"[^}]*\} (\d+)/.exec(text);
   return match ? Number(match[1]) : 0;
 };
 

@@ -1,5 +1,6 @@
 import type { Principal } from '@rideline/auth';
 import type { KafkaRuntime } from '@rideline/kafka';
+import { metricSum } from '@rideline/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
@@ -57,8 +58,13 @@ describe('sockets per principal per endpoint (default 5)', () => {
     await quietFor(200, bystander);
 
     const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
-    expect(metrics).toMatch(/gateway_socket_closes_total\{endpoint="bookings",code="4029"[^}]*\} 1/);
-    expect(metrics).toMatch(/gateway_open_sockets\{endpoint="bookings"[^}]*\} 6/);
+    expect(metrics).toMatch(/rideline_gateway_sockets_closed_total\{endpoint="bookings",code="4029"[^}]*\} 1/);
+    expect(metrics).toMatch(/rideline_gateway_open_sockets\{endpoint="bookings"[^}]*\} 6/);
+    // Every socket accepted is open or closed by some code.
+    const bookings = { endpoint: 'bookings' };
+    const opened = metricSum(metrics, 'rideline_gateway_sockets_opened_total', bookings);
+    expect(opened).toBeGreaterThanOrEqual(7);
+    expect(opened - metricSum(metrics, 'rideline_gateway_sockets_closed_total', bookings)).toBe(6);
   });
 
   it('counts each endpoint on its own, and announces the close on available bookings', async () => {

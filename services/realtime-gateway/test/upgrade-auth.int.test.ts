@@ -152,7 +152,7 @@ describe('upgrade authentication', () => {
   it('counts rejected upgrades by reason', async () => {
     const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
     for (const reason of ['missing_token', 'invalid_token', 'expired_token', 'wrong_kind', 'malformed_request']) {
-      expect(text).toMatch(new RegExp(`gateway_rejected_upgrades_total\\{reason="${reason}"[^}]*\\} [1-9]`));
+      expect(text).toMatch(new RegExp(`rideline_gateway_rejected_upgrades_total\\{reason="${reason}"[^}]*\\} [1-9]`));
     }
   });
 });
@@ -162,7 +162,7 @@ describe('start-up before booking-service', () => {
     const late = await startTestIssuer({ available: false });
     const early = await startTestGateway(topics, late.url);
     try {
-      await until(() => early.feed.isCaughtUp, 15_000);
+      await until(() => early.feed.caughtUp, 15_000);
       const ready = await fetch(`${early.httpBase}/health/ready`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ checks: { auth: 'down', kafka: 'up', projection: 'up' } });

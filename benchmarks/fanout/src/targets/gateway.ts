@@ -156,7 +156,7 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
 
         if (kind === 'java') javaProducer = await JavaOfferProducer.start(brokers, names.dispatchOffers, fanoutDrivers);
         else await publisher.connect();
-        server = startProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        server = startProcess(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
           cwd: GATEWAY_DIR,
           env: {
             ...process.env,

@@ -10,7 +10,7 @@ const PACKAGE_DIR = resolve(import.meta.dirname, '../..');
 
 async function startNodeServer(script: string): Promise<{ server: ServerProcess; port: number }> {
   const port = await freePort();
-  const server = startProcess(process.execPath, ['--import', 'tsx', script], {
+  const server = startProcess(process.execPath, ['--conditions=development', '--import', 'tsx', script], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
   });

@@ -1,4 +1,4 @@
-import type { BookingStatusValue, ServerMessage } from '@rideline/contracts/socket-messages';
+import type { BookingStatus, ServerMessage } from '@rideline/contracts/socket-messages';
 
 /**
  * Merges the snapshot the gateway sends on every (re)connect with what the app has already
@@ -18,7 +18,7 @@ import type { BookingStatusValue, ServerMessage } from '@rideline/contracts/sock
  * re-send would be delivered once more.
  */
 interface Seen {
-  readonly statuses: Set<BookingStatusValue>;
+  readonly statuses: Set<BookingStatus>;
   otp: string | null;
   offer: 'open' | 'ended' | null;
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NoticeSeal } from '@rideline/auth';
-import type { TopicNames } from '@rideline/contracts';
 import { evolve, fold, type Booking, type BookingState } from '../domain/booking.ts';
 import type { AcceptBooking, BookingCommand, RequestBooking } from '../domain/commands.ts';
 import { decide, type Decision } from '../domain/decide.ts';
-import { isPublic } from '../domain/events.ts';
+import { isPublic, type BookingDomainEvent } from '../domain/events.ts';
 import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
 import {
@@ -23,7 +22,6 @@ export interface OfferCheck {
 
 export interface BookingCommandsDeps {
   readonly store: BookingEventStore;
-  readonly topics: TopicNames;
   /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
   readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
@@ -32,6 +30,8 @@ export interface BookingCommandsDeps {
   readonly offers: OfferCheck;
   /** RIDER_MAX_ACTIVE_BOOKINGS. */
   readonly riderActiveBookingLimit: number;
+  /** Told the events of each append once they are committed (the transitions metric). */
+  readonly onCommitted?: (events: readonly BookingDomainEvent[]) => void;
 }
 
 /** A rider's booking request, before the service adds what it knows of the rider's bookings. */
@@ -82,7 +82,7 @@ export class BookingCommands {
    * rider are decided one after the other.
    */
   async request(request: BookingRequest): Promise<Booking> {
-    const booking = await this.deps.store.transaction(async (tx) => {
+    const { booking, events } = await this.deps.store.transaction(async (tx) => {
       await this.deps.active.lockRider(tx, request.userId);
       const riderActiveBookings = await this.deps.active.countOfRider(tx, request.userId, request.now);
       const command: RequestBooking = { ...request, riderActiveBookings, riderActiveBookingLimit: this.deps.riderActiveBookingLimit };
@@ -90,8 +90,9 @@ export class BookingCommands {
       const after = await this.#append(request.bookingId, [], null, decision, null, tx);
       if (decision.rejection) throw rejectionError(decision.rejection);
       if (after === null) throw new Error('an accepted request left no booking');
-      return after;
+      return { booking: after, events: decision.events };
     });
+    this.deps.onCommitted?.(events);
     this.deps.relay.kick();
     return booking;
   }
@@ -112,7 +113,10 @@ export class BookingCommands {
         if (error instanceof StreamVersionConflict || error instanceof DriverActiveConflict) continue;
         throw error;
       }
-      if (decision.events.length > 0) this.deps.relay.kick();
+      if (decision.events.length > 0) {
+        this.deps.onCommitted?.(decision.events);
+        this.deps.relay.kick();
+      }
       if (decision.rejection) throw rejectionError(decision.rejection);
       if (after === null) throw new Error('an accepted command left no booking');
       return after;
@@ -140,7 +144,7 @@ export class BookingCommands {
     if (after === null) throw new Error('a decision produced events but no booking');
     const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
     const published = history.filter((recorded) => isPublic(recorded.event)).length;
-    const entries = outboxEntriesFor(records, published, after, this.deps.topics, otp);
+    const entries = outboxEntriesFor(records, published, after, otp);
     await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader, db);
     return after;
   }

@@ -1,7 +1,6 @@
-import type { Place } from '@rideline/contracts';
+import type { BookingStatus, Place } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
 import type { Booking as BookingRow } from '../generated/prisma/client.ts';
-import type { BookingStatus } from '../domain/booking.ts';
 import type { Principal } from '../identity/index.ts';
 import type { BookingView } from './booking-view.ts';
 

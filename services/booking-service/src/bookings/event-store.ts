@@ -1,21 +1,16 @@
+import type { TopicNames } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
+import { outboxRow, type OutboxEntry } from '../outbox/outbox-entry.ts';
+import { decodeStoredEvents } from './stored-events.ts';
 
 /** An event as read back from the store, with its position in the booking's stream. */
 export interface RecordedEvent {
   readonly eventId: string;
   readonly version: number;
   readonly event: BookingDomainEvent;
-}
-
-/** A message to publish once the append commits. Exactly one of the payloads is set. */
-export interface OutboxEntry {
-  readonly topic: string;
-  readonly key: string;
-  readonly payload: unknown;
-  readonly sealedPayload?: string;
 }
 
 /** Another writer appended to the stream first: reload and decide again. */
@@ -58,22 +53,30 @@ interface EventRow {
  * messages and the booking's read-model row in ONE statement (so one round trip, atomically).
  */
 export class BookingEventStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The names the outbox rows are published under. */
+    private readonly topics: TopicNames,
+  ) {}
 
   /** Runs `work` in one transaction (READ COMMITTED), for an append guarded by earlier statements. */
   transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
   }
 
+  /**
+   * The booking's stream, each row decoded into today's event shapes (older shapes upgraded);
+   * throws `UnreadableStoredEvent` on a row of no known shape.
+   */
   async load(bookingId: string): Promise<RecordedEvent[]> {
     const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT event_id::text, stream_version, event_type, payload, occurred_at
       FROM stored_events WHERE stream_id = ${bookingId} ORDER BY stream_version`;
-    return rows.map((row) => ({
-      eventId: row.event_id,
-      version: row.stream_version,
-      event: { type: row.event_type, data: row.payload, occurredAt: row.occurred_at.toISOString() } as BookingDomainEvent,
-    }));
+    const events = decodeStoredEvents(
+      bookingId,
+      rows.map((row) => ({ streamVersion: row.stream_version, eventType: row.event_type, payload: row.payload, occurredAt: row.occurred_at.toISOString() })),
+    );
+    return rows.map((row, index) => ({ eventId: row.event_id, version: row.stream_version, event: events[index]! }));
   }
 
   /**
@@ -98,13 +101,10 @@ export class BookingEventStore {
       payload: record.event.data,
       occurred_at: record.event.occurredAt,
     }));
-    const messages = outbox.map((entry, ord) => ({
-      ord,
-      topic: entry.topic,
-      message_key: entry.key,
-      payload: entry.sealedPayload === undefined ? entry.payload : null,
-      sealed_payload: entry.sealedPayload ?? null,
-    }));
+    const messages = outbox.map((entry, ord) => {
+      const row = outboxRow(entry, this.topics);
+      return { ord, topic: row.topic, message_key: row.key, payload: row.payload };
+    });
     const version = records.at(-1)?.version ?? 0;
     try {
       await db.$executeRaw`
@@ -115,10 +115,10 @@ export class BookingEventStore {
             AS e(stream_id text, stream_version int, event_id uuid, event_type text, payload jsonb, occurred_at timestamptz)
           RETURNING 1
         ), queued AS (
-          INSERT INTO outbox_messages (topic, message_key, payload, sealed_payload)
-          SELECT m.topic, m.message_key, m.payload, m.sealed_payload
+          INSERT INTO outbox_messages (topic, message_key, payload)
+          SELECT m.topic, m.message_key, m.payload
           FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
-            AS m(ord int, topic text, message_key text, payload jsonb, sealed_payload text)
+            AS m(ord int, topic text, message_key text, payload jsonb)
           ORDER BY m.ord
           RETURNING 1
         ), projected AS (

@@ -1,8 +1,12 @@
 import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext } from '@rideline/auth';
-import type { TopicMessage, TopicNames } from '@rideline/contracts';
+import type { TopicMessage } from '@rideline/contracts';
 import type { Booking } from '../domain/booking.ts';
-import { isPublic } from '../domain/events.ts';
-import type { OutboxEntry, RecordedEvent } from './event-store.ts';
+import { isPublic, type PublicBookingEvent } from '../domain/events.ts';
+import type { OutboxEntry } from '../outbox/outbox-entry.ts';
+import type { RecordedEvent } from './event-store.ts';
+
+/** What an append queues: booking events, and the OTP notice of an acceptance. */
+export type BookingOutboxEntry = OutboxEntry<'bookingEvents' | 'bookingNotifications'>;
 
 /**
  * What an append publishes: every public event on `booking.events` (keyed by booking id, the
@@ -19,10 +23,9 @@ export function outboxEntriesFor(
   records: readonly RecordedEvent[],
   publishedBefore: number,
   booking: Booking,
-  topics: TopicNames,
   otp: { readonly code: string; readonly sealer: NoticeSeal } | null,
-): OutboxEntry[] {
-  const entries: OutboxEntry[] = [];
+): BookingOutboxEntry[] {
+  const entries: BookingOutboxEntry[] = [];
   let version = publishedBefore;
   let acceptanceVersion = version;
   for (const record of records) {
@@ -30,17 +33,7 @@ export function outboxEntriesFor(
     if (isPublic(event)) {
       version++;
       if (event.type === 'BookingAccepted') acceptanceVersion = version;
-      entries.push({
-        topic: topics.bookingEvents,
-        key: booking.bookingId,
-        payload: {
-          event_id: record.eventId,
-          type: event.type,
-          version,
-          occurred_at: event.occurredAt,
-          data: event.data,
-        } as TopicMessage<'bookingEvents'>,
-      });
+      entries.push({ topic: 'bookingEvents', key: booking.bookingId, message: publicEnvelope(event, record.eventId, version) });
     } else if (event.type === 'OtpIssued' && otp !== null) {
       const notice: TopicMessage<'bookingNotifications'> = {
         event_id: record.eventId,
@@ -53,10 +46,34 @@ export function outboxEntriesFor(
           otp_sealed: otp.sealer.seal(otp.code, otpNoticeContext(booking.bookingId, booking.userId)),
         },
       };
-      entries.push({ topic: topics.bookingNotifications, key: booking.userId, payload: notice });
+      entries.push({ topic: 'bookingNotifications', key: booking.userId, message: notice });
     }
   }
   return entries;
+}
+
+/**
+ * The `booking.events` envelope of a public event. One case per type: the compiler pairs each
+ * type with its own data only inside a case (an object built from the union would need a cast).
+ */
+function publicEnvelope(event: PublicBookingEvent, eventId: string, version: number): TopicMessage<'bookingEvents'> {
+  const header = { event_id: eventId, version, occurred_at: event.occurredAt };
+  switch (event.type) {
+    case 'BookingRequested':
+      return { ...header, type: event.type, data: event.data };
+    case 'BookingAccepted':
+      return { ...header, type: event.type, data: event.data };
+    case 'TripStarted':
+      return { ...header, type: event.type, data: event.data };
+    case 'TripCompleted':
+      return { ...header, type: event.type, data: event.data };
+    case 'BookingCancelled':
+      return { ...header, type: event.type, data: event.data };
+    case 'BookingExpired':
+      return { ...header, type: event.type, data: event.data };
+    default:
+      return event satisfies never;
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { RIDE_PRINCIPAL_KINDS } from '@rideline/auth';
+import { BookingStatus } from '@rideline/contracts';
 import { bearerAuth, schemaRef, ServiceError } from '@rideline/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -7,7 +9,7 @@ import { estimateFare, type Tariff } from '../domain/fare.ts';
 import { authenticate, principalOf, ridePrincipalOf } from '../identity/index.ts';
 import type { BookingCommands } from './booking-commands.ts';
 import type { BookingQueries } from './booking-queries.ts';
-import { BookingList, BookingStatusSchema, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
+import { BookingList, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
 import { bookingReplies } from './refusals.ts';
 import { generateOtp, type OtpHasher } from './otp.ts';
 
@@ -31,7 +33,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings',
     {
-      onRequest: authenticate('user'),
+      onRequest: authenticate({ kinds: ['user'] }),
       schema: {
         ...doc,
         operationId: 'createBooking',
@@ -64,7 +66,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.get(
     '/bookings/:id',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       schema: {
         ...doc,
         operationId: 'getBooking',
@@ -87,7 +89,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.get(
     '/bookings',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       schema: {
         ...doc,
         operationId: 'listBookings',
@@ -95,7 +97,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
         description: "A rider's own bookings, or those assigned to a driver, newest first, optionally of one status.",
         querystring: Type.Object(
           {
-            status: Type.Optional(BookingStatusSchema),
+            status: Type.Optional(BookingStatus),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           },
           { additionalProperties: false },
@@ -113,7 +115,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/accept',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       // 503 OFFERS_LAGGING: dispatch's offers could not be read up to date in time (retry).
       schema: {
         ...doc,
@@ -138,7 +140,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/start',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'startTrip',
@@ -164,7 +166,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/complete',
     {
-      onRequest: authenticate('driver'),
+      onRequest: authenticate({ kinds: ['driver'] }),
       schema: {
         ...doc,
         operationId: 'completeTrip',
@@ -183,7 +185,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/cancel',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       // The body is optional: a bare POST cancels without a reason.
       preValidation: async (request) => {
         request.body ??= {};

@@ -1,7 +1,5 @@
-import type { Place } from '@rideline/contracts';
+import { STATUS_AFTER_EVENT, type BookingStatus, type Place } from '@rideline/contracts';
 import type { BookingDomainEvent } from './events.ts';
-
-export type BookingStatus = 'pending' | 'accepted' | 'on_trip' | 'completed' | 'cancelled' | 'expired';
 
 export interface Booking {
   readonly bookingId: string;
@@ -23,7 +21,10 @@ export type BookingState = Booking | null;
 
 export const initialState = (): BookingState => null;
 
-/** The state after one more event. Pure; the state is a left fold of the stream. */
+/**
+ * The state after one more event. Pure; the state is a left fold of the stream. The status after
+ * each public event is the contract's (`STATUS_AFTER_EVENT`), the table the gateway folds with.
+ */
 export function evolve(state: BookingState, event: BookingDomainEvent): BookingState {
   if (event.type === 'BookingRequested') {
     const { data } = event;
@@ -31,7 +32,7 @@ export function evolve(state: BookingState, event: BookingDomainEvent): BookingS
       bookingId: data.booking_id,
       userId: data.user_id,
       driverId: null,
-      status: 'pending',
+      status: STATUS_AFTER_EVENT.BookingRequested,
       pickup: data.pickup,
       dropoff: data.dropoff,
       estimatedCost: data.estimated_cost,
@@ -46,20 +47,17 @@ export function evolve(state: BookingState, event: BookingDomainEvent): BookingS
   const touched = { ...state, updatedAt: event.occurredAt };
   switch (event.type) {
     case 'BookingAccepted':
-      return { ...touched, status: 'accepted', driverId: event.data.driver_id };
+      return { ...touched, status: STATUS_AFTER_EVENT[event.type], driverId: event.data.driver_id };
     case 'OtpIssued':
       // Private fact: the public status and updated_at do not change.
       return { ...state, otpHash: event.data.otp_hash, otpFailedAttempts: 0 };
     case 'OtpRejected':
       return { ...state, otpFailedAttempts: event.data.failed_attempts };
     case 'TripStarted':
-      return { ...touched, status: 'on_trip' };
     case 'TripCompleted':
-      return { ...touched, status: 'completed' };
     case 'BookingCancelled':
-      return { ...touched, status: 'cancelled' };
     case 'BookingExpired':
-      return { ...touched, status: 'expired' };
+      return { ...touched, status: STATUS_AFTER_EVENT[event.type] };
     default:
       return assertNever(event);
   }

@@ -1,3 +1,4 @@
+import { isCancellableBy } from '@rideline/contracts';
 import { assertNever, type Booking, type BookingState } from './booking.ts';
 import type {
   AcceptBooking,
@@ -158,8 +159,7 @@ function cancelBooking(command: CancelBooking, booking: Booking): Decision {
     const notYours = requireAssignedDriver(booking, actor.id);
     if (notYours) return refuse(notYours);
   }
-  const cancellable = actor.kind === 'user' ? ['pending', 'accepted'] : ['accepted'];
-  if (!cancellable.includes(booking.status)) {
+  if (!isCancellableBy(booking.status, actor.kind)) {
     return refuse(reject('INVALID_TRANSITION', `A booking that is ${booking.status} cannot be cancelled.`));
   }
   return accept({

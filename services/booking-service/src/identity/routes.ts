@@ -4,9 +4,10 @@ import type { Registry } from 'prom-client';
 import Type from 'typebox';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
-import type { OutboxWake } from '../outbox/outbox-writer.ts';
+import type { OutboxTarget } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import { schemaRef } from '@rideline/service-kit';
+import { accessTokenAuth } from '@rideline/auth';
 import { identityReplies } from './refusals.ts';
 import {
   DriverSessionReply,
@@ -26,7 +27,7 @@ import { RetryLater } from './errors.ts';
 import { HashingGate } from './hashing-gate.ts';
 import { LoginGuard, slotIn } from './login-guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { registerIdentityMetrics } from './metrics.ts';
+import { registerIdentityMetrics } from '../metrics.ts';
 import { endSession, refreshSession, startSession, type SessionDeps } from './sessions.ts';
 import type { IdentityConfig } from './settings.ts';
 import type { SigningKeys } from './signing-key-store.ts';
@@ -38,8 +39,8 @@ export interface IdentityDeps {
   /** From loadSigningKeys, once at start-up. */
   readonly keys: SigningKeys;
   readonly config: Omit<IdentityConfig, 'jwtPrivateKey'>;
-  /** Session revocations are published on this topic through the outbox. */
-  readonly revocations: { readonly topic: string; readonly wake: OutboxWake };
+  /** Session revocations are published on `identity.revocations` through the outbox. */
+  readonly revocations: OutboxTarget;
   /** The app's metrics registry, for the hashing and throttling metrics. */
   readonly metrics?: Registry;
 }
@@ -225,15 +226,14 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 /**
  * Identity: registration, login (throttled per account and address, hashing bounded), refresh
  * and logout for riders and drivers, login for operators, and the JWKS. Decorates
- * the app (not just its own routes) with `accessTokenKeys` and `request.principal`, so
- * `authenticate()` works on every route of the app.
+ * the app (not just its own routes) with the access-token plugin (`accessTokens` and
+ * `request.principal`), so `authenticate()` works on every route of the app.
  */
 export const identityRoutes = fp<IdentityDeps>(
   async (app, deps) => {
     // On the app itself (this plugin is not encapsulated), so the OpenAPI document names them.
     for (const schema of identitySchemas) app.addSchema(schema);
-    app.decorate('accessTokenKeys', deps.keys.verification);
-    app.decorateRequest('principal', null);
+    await app.register(accessTokenAuth, { keys: deps.keys.verification });
     await app.register(routes, deps);
   },
   { name: 'rideline-identity', fastify: '5.x' },

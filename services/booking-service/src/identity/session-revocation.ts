@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { principalKey, type TopicMessage } from '@rideline/contracts';
+import { principalKey, type SessionRevocationReason, type TopicMessage } from '@rideline/contracts';
 import type { Principal } from '@rideline/auth';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { queueInOutbox, type OutboxWake } from '../outbox/outbox-writer.ts';
-
-export type RevocationReason = 'logout' | 'refresh_token_reuse';
+import { queueInOutbox, type OutboxTarget } from '../outbox/outbox-writer.ts';
 
 /** Where revocations go: the `identity.revocations` topic, through the outbox. */
-export interface RevocationOutbox {
-  readonly topic: string;
-  readonly wake: OutboxWake;
+export interface RevocationOutbox extends OutboxTarget {
   /** Lifetime of the session's access tokens: how long after its last refresh one can live. */
   readonly accessTokenTtlSeconds: number;
 }
@@ -23,7 +19,7 @@ export interface RevocationOutbox {
 export function sessionRevoked(
   principal: Principal,
   sessionId: string,
-  reason: RevocationReason,
+  reason: SessionRevocationReason,
   revokedAt: Date,
   lastIssuedAt: Date,
   accessTokenTtlSeconds: number,
@@ -53,7 +49,7 @@ export function sessionRevoked(
 export async function revokeFamily(
   tx: Prisma.TransactionClient,
   family: { readonly familyId: string; readonly principal: Principal },
-  reason: RevocationReason,
+  reason: SessionRevocationReason,
   now: Date,
   outbox: RevocationOutbox,
 ): Promise<boolean> {
@@ -61,7 +57,8 @@ export async function revokeFamily(
   if (count === 0) return false;
   const newest = await tx.refreshToken.aggregate({ where: { familyId: family.familyId }, _max: { createdAt: true } });
   const record = sessionRevoked(family.principal, family.familyId, reason, now, newest._max.createdAt ?? now, outbox.accessTokenTtlSeconds);
-  await queueInOutbox(tx, [{ topic: outbox.topic, key: principalKey(family.principal.kind, family.principal.id), payload: record }], outbox.wake);
+  const key = principalKey(family.principal.kind, family.principal.id);
+  await queueInOutbox(tx, [{ topic: 'identityRevocations', key, message: record }], outbox);
   return true;
 }
 

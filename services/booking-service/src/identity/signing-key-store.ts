@@ -1,21 +1,21 @@
 import type { PrismaClient } from '../db/client.ts';
 import type { IdentityConfig } from './settings.ts';
-import { accessTokenKeys, generateSigningKey, signingKeyFromPem, type AccessTokenKeys, type Jwks, type SigningKey } from '@rideline/auth';
+import { generateSigningKey, signingKeyFromPem, staticKeys, type Jwks, type KeySource, type SigningKey } from '@rideline/auth';
 
 /** The key that signs access tokens and the public keys that verify them. */
 export interface SigningKeys {
   readonly active: SigningKey;
   /** What `/.well-known/jwks.json` serves: public parts only. */
   readonly jwks: Jwks;
-  /** The same keys, ready for verifyAccessToken. */
-  readonly verification: AccessTokenKeys;
+  /** The same keys, for the access-token plugin (`accessTokenAuth`). */
+  readonly verification: KeySource;
   /** Where the active key came from. */
   readonly source: 'config' | 'database';
 }
 
 export function signingKeysOf(active: SigningKey, source: SigningKeys['source']): SigningKeys {
   const jwks: Jwks = { keys: [active.publicJwk] };
-  return { active, jwks, verification: accessTokenKeys(jwks), source };
+  return { active, jwks, verification: staticKeys(jwks), source };
 }
 
 /** Anything with `warn(message)`: a pino logger, console, ... */

@@ -9,7 +9,7 @@ export interface OfferGateOptions {
   readonly store: OfferStore;
   /** The name of `dispatch.offers`. */
   readonly topic: string;
-  /** The partition a driver's offers go to, and its current end (`keyPartitionEnd`). */
+  /** The partition a driver's offers go to, and its current end (`KafkaRuntime.partitionEnd`). */
   readonly partitionEnd: (driverId: string) => Promise<KeyPartitionEnd>;
   /** BOOKING_OFFER_SYNC_TIMEOUT_MS. */
   readonly timeoutMs: number;

@@ -44,7 +44,7 @@ export const opsRoutes: FastifyPluginAsync<OpsRoutesDeps> = async (instance, dep
   app.get(
     '/ops/bookings/:id/events',
     {
-      onRequest: authenticate('operator'),
+      onRequest: authenticate({ kinds: ['operator'] }),
       schema: {
         tags: ['ops'],
         security: bearerAuth,

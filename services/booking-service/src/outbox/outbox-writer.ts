@@ -1,5 +1,7 @@
+import type { TopicNames } from '@rideline/contracts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
+import { outboxRow, type OutboxEntry } from './outbox-entry.ts';
 
 /** This process's outbox relay, as a writer needs it. */
 export interface OutboxWake {
@@ -8,22 +10,24 @@ export interface OutboxWake {
   kick(): void;
 }
 
-export interface OutboxRecord {
-  readonly topic: string;
-  readonly key: string;
-  /** The whole envelope, as it is published. */
-  readonly payload: Prisma.InputJsonValue;
+/** Where queued entries go: this deployment's topic names, and the relay to wake. */
+export interface OutboxTarget {
+  readonly topics: TopicNames;
+  readonly wake: OutboxWake;
 }
 
 /**
  * Queues records in the outbox inside the caller's transaction: they are published if and
- * only if it commits. Call `wake.kick()` after the commit. (The booking event store writes its
+ * only if it commits. Call `target.wake.kick()` after the commit. (The booking event store writes its
  * rows in its own single statement; this is for everything else.)
  */
-export async function queueInOutbox(tx: Prisma.TransactionClient, records: readonly OutboxRecord[], wake: OutboxWake): Promise<void> {
-  if (records.length === 0) return;
+export async function queueInOutbox(tx: Prisma.TransactionClient, entries: readonly OutboxEntry[], target: OutboxTarget): Promise<void> {
+  if (entries.length === 0) return;
   await tx.outboxMessage.createMany({
-    data: records.map((record) => ({ topic: record.topic, messageKey: record.key, payload: record.payload })),
+    data: entries.map((entry) => {
+      const row = outboxRow(entry, target.topics);
+      return { topic: row.topic, messageKey: row.key, payload: row.payload };
+    }),
   });
-  if (!wake.isLeader) await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  if (!target.wake.isLeader) await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TopicMessage } from '@rideline/contracts';
+import type { OfferRevocationReason, TopicMessage } from '@rideline/contracts';
 import type { TopicPublisher } from '@rideline/kafka';
 import { DROPOFF, PICKUP } from './http-client.ts';
 
@@ -17,7 +17,7 @@ export class OfferPublisher {
     );
   }
 
-  revoke(bookingId: string, driverId: string, reason: 'accepted' | 'cancelled' | 'expired'): Promise<void> {
+  revoke(bookingId: string, driverId: string, reason: OfferRevocationReason): Promise<void> {
     const message: TopicMessage<'dispatchOffers'> = {
       event_id: randomUUID(),
       type: 'OfferRevoked',

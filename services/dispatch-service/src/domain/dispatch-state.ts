@@ -1,8 +1,7 @@
-import type { BookingEvent, DispatchOffer, DriverLocationRecord } from '@rideline/contracts';
+import { RecentEventIds, type BookingEvent, type DispatchOffer, type DriverLocationRecord } from '@rideline/contracts';
 import { factsFromBookingEvent, factsFromDriverStatus } from './driver-facts.ts';
 import { DriverRegistry } from './driver-registry.ts';
 import { OfferLedger, type LedgerFact } from './offer-ledger.ts';
-import { RecentIds } from './recent-ids.ts';
 
 /** A validated record of one of the three topics dispatch reads, with the partition it came from. */
 export type LogRecord =
@@ -33,11 +32,11 @@ export interface DispatchStateOptions {
 export class DispatchState {
   readonly drivers: DriverRegistry;
   readonly offers = new OfferLedger();
-  private readonly seen: RecentIds;
+  private readonly seen: RecentEventIds;
 
   constructor(options: DispatchStateOptions = {}) {
     this.drivers = new DriverRegistry(options.stalenessMs === undefined ? {} : { stalenessMs: options.stalenessMs });
-    this.seen = new RecentIds(options.rememberedIds);
+    this.seen = new RecentEventIds(options.rememberedIds ?? 100_000);
   }
 
   fold(record: LogRecord): Folded {

@@ -48,4 +48,3 @@ export {
   type RequestedBooking,
 } from './offer-ledger.ts';
 export { DispatchState, ledgerFactOfBookingEvent, ledgerFactOfOffer, type DispatchStateOptions, type Folded, type LogRecord } from './dispatch-state.ts';
-export { RecentIds } from './recent-ids.ts';

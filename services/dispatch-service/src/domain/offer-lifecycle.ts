@@ -1,7 +1,9 @@
+import type { OfferRevocationReason } from '@rideline/contracts';
 import type { NearbyDriver } from './geo-index.ts';
 import { planOfferRound, type BookingToMatch, type EligibleDriverFinder, type MatchingOptions } from './matching.ts';
 
-export type RevocationReason = 'accepted' | 'cancelled' | 'expired';
+/** Why an offer is withdrawn: the contract's `OfferRevoked.reason`. */
+export type RevocationReason = OfferRevocationReason;
 
 /** What the adapters should do: publish `BookingOffered` / `OfferRevoked` on dispatch.offers. */
 export type OfferDecision =

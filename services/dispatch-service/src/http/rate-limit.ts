@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { commonErrors, type ServiceApp } from '@rideline/service-kit';
-import { principalOf } from './authenticate.ts';
+import { principalOf } from '@rideline/auth';
 
 /**
  * @fastify/rate-limit for the routes that ask for it (`perPrincipal`), keyed by the verified

@@ -1,7 +1,4 @@
-import type { TopicNames } from '@rideline/contracts';
-
 export type OwnedTopic = 'bookingEvents' | 'driverLocations' | 'dispatchOffers';
-const OWNED_TOPICS: readonly OwnedTopic[] = ['bookingEvents', 'driverLocations', 'dispatchOffers'];
 
 /**
  * Which partitions this instance is responsible for: its share of the shared consumer group.
@@ -11,11 +8,6 @@ const OWNED_TOPICS: readonly OwnedTopic[] = ['bookingEvents', 'driverLocations',
  */
 export class Ownership {
   private owned: ReadonlyMap<OwnedTopic, ReadonlySet<number>> | null = null;
-  private readonly idByName: ReadonlyMap<string, OwnedTopic>;
-
-  constructor(names: TopicNames) {
-    this.idByName = new Map(OWNED_TOPICS.map((id) => [names[id], id]));
-  }
 
   /** Whether this instance has an assignment (it joined the group). */
   get assigned(): boolean {
@@ -30,14 +22,9 @@ export class Ownership {
     return this.owned?.get(topic) ?? new Set();
   }
 
-  /** A new assignment, by topic name (kafkajs' GROUP_JOIN `memberAssignment`). */
-  assign(assignment: Readonly<Record<string, readonly number[]>>): void {
-    const owned = new Map<OwnedTopic, Set<number>>();
-    for (const [name, partitions] of Object.entries(assignment)) {
-      const id = this.idByName.get(name);
-      if (id !== undefined) owned.set(id, new Set(partitions));
-    }
-    this.owned = owned;
+  /** A new assignment, by topic. */
+  assign(assignment: ReadonlyMap<OwnedTopic, ReadonlySet<number>>): void {
+    this.owned = assignment;
   }
 
   /** The group is rebalancing: partitions may move to another instance. */

@@ -5,7 +5,7 @@ import { createLogger } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
 import { readDispatchConfig } from '../../src/config.ts';
 import { startDispatchSystem, type DispatchSystem } from '../../src/dispatch-system.ts';
-import { JwksServer } from './jwks-server.ts';
+import { TestIssuer } from '@rideline/auth/testing';
 import { north } from './messages.ts';
 import { TopicReader, type ReadRecord } from './topic-reader.ts';
 
@@ -37,7 +37,7 @@ export async function startDispatch(env: Record<string, string>): Promise<Dispat
 /** A dispatch instance, its keys, and a reader of what it publishes, on scratch topics. */
 export interface Harness {
   readonly system: DispatchSystem;
-  readonly jwks: JwksServer;
+  readonly jwks: TestIssuer;
   readonly topics: TopicNames;
   /** The shared group of the instance. */
   readonly group: string;
@@ -58,7 +58,7 @@ export interface OfferRecord {
 export async function startHarness(env: Record<string, string> = {}, scratch = scratchTopics()): Promise<Harness> {
   const { env: topicEnv, names } = scratch;
   const group = env['DISPATCH_CONSUMER_GROUP'] ?? scratch.group;
-  const jwks = await new JwksServer().start();
+  const jwks = await new TestIssuer().start();
   const system = await startDispatch({ AUTH_JWKS_URL: jwks.url, ...topicEnv, ...env });
   const reader = await TopicReader.start(system.kafka.kafka, [names.dispatchOffers, names.deadLetter, names.driverLocations]);
   await system.whenActive();

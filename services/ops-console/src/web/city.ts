@@ -1,10 +1,10 @@
+import { isEndedStatus } from '@rideline/contracts/booking-status';
 import type { OpsBooking, OpsDriver, OpsMessage, OpsOffer, OpsStats } from '@rideline/contracts/ops-messages';
 
 /** How long an ended booking stays on the page (faded) after its last status. */
 const ENDED_KEPT_MS = 30_000;
-const ENDED: ReadonlySet<string> = new Set(['completed', 'cancelled', 'expired']);
 
-export const isEnded = (booking: OpsBooking): boolean => ENDED.has(booking.status);
+export const isEnded = (booking: OpsBooking): boolean => isEndedStatus(booking.status);
 
 /**
  * What the page knows of the city, folded from the operator stream: the gateway's snapshot,

@@ -1,5 +1,5 @@
 import type { OpsDriverState } from '@rideline/contracts/ops-messages';
-import type { BookingStatusValue } from '@rideline/contracts/socket-messages';
+import type { BookingStatus } from '@rideline/contracts/booking-status';
 
 /** One colour per state, used by the map, the table and the legend alike. */
 export const DRIVER_COLOURS: Readonly<Record<OpsDriverState, string>> = {
@@ -10,7 +10,7 @@ export const DRIVER_COLOURS: Readonly<Record<OpsDriverState, string>> = {
   offline: '#64748b',
 };
 
-export const BOOKING_COLOURS: Readonly<Record<BookingStatusValue, string>> = {
+export const BOOKING_COLOURS: Readonly<Record<BookingStatus, string>> = {
   pending: '#ef4444',
   accepted: '#3b82f6',
   on_trip: '#a855f7',

@@ -1,10 +1,12 @@
+import { isActiveStatus, isEndedStatus, statusesWhere } from '@rideline/contracts/booking-status';
 import type { OpsBooking } from '@rideline/contracts/ops-messages';
 import type { City } from './city.ts';
 import { BOOKING_COLOURS } from './colours.ts';
 import { h } from './dom.ts';
 
 const MAX_ROWS = 200;
-const STATUSES = ['active', 'pending', 'accepted', 'on_trip', 'ended', 'all'] as const;
+/** The filter's choices: the active statuses one by one (from contracts), or a whole phase. */
+const STATUSES = ['active', ...statusesWhere((traits) => traits.phase === 'active'), 'ended', 'all'] as const;
 type StatusFilter = (typeof STATUSES)[number];
 
 const matchesStatus = (booking: OpsBooking, filter: StatusFilter): boolean => {
@@ -12,9 +14,9 @@ const matchesStatus = (booking: OpsBooking, filter: StatusFilter): boolean => {
     case 'all':
       return true;
     case 'active':
-      return booking.status === 'pending' || booking.status === 'accepted' || booking.status === 'on_trip';
+      return isActiveStatus(booking.status);
     case 'ended':
-      return booking.status === 'completed' || booking.status === 'cancelled' || booking.status === 'expired';
+      return isEndedStatus(booking.status);
     default:
       return booking.status === filter;
   }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { JwksClient, type AccessTokenVerification } from '@rideline/auth';
+import { JwksKeys, type KeySource } from '@rideline/auth';
 import { createLogger, type ServiceApp } from '@rideline/service-kit';
 import { buildApp } from '../../src/app.ts';
 import { bundleWeb } from '../../src/bundle.ts';
@@ -11,7 +11,7 @@ const OPERATOR_CLI = fileURLToPath(new URL('../../../booking-service/src/cli/ope
 
 /** Creates an operator the way an administrator does: `pnpm operator add`. */
 export async function addOperator(databaseUrl: string, email: string, password: string): Promise<void> {
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', OPERATOR_CLI, 'add', email], {
+  await promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', OPERATOR_CLI, 'add', email], {
     env: { ...process.env, DATABASE_URL: databaseUrl, OPERATOR_PASSWORD: password },
   });
 }
@@ -22,18 +22,23 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-/** The console in this process, on a free port, against the given services. */
-export async function startConsole(
-  env: Record<string, string>,
-  verifyToken?: (token: string) => Promise<AccessTokenVerification>,
-): Promise<TestConsole> {
+/**
+ * The console in this process, on a free port, against the given services; `keys` default to
+ * booking-service's JWKS (at BOOKING_URL).
+ */
+export async function startConsole(env: Record<string, string>, keys?: KeySource): Promise<TestConsole> {
   const config = readConsoleConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const keys = new JwksClient({ url: new URL('/.well-known/jwks.json', config.bookingUrl).toString() });
-  const { app } = await buildApp(config, {
-    logger: createLogger('ops-console', 'silent'),
-    bundle: await bundleWeb(),
-    verifyToken: verifyToken ?? ((token) => keys.verify(token)),
-  });
+  const logger = createLogger('ops-console', 'silent');
+  const jwks = keys ? null : new JwksKeys({ url: new URL('/.well-known/jwks.json', config.bookingUrl).toString(), logger });
+  jwks?.start();
+  const { app } = await buildApp(config, { logger, bundle: await bundleWeb(), keys: keys ?? jwks! });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, close: () => app.close() };
+  return {
+    app,
+    url,
+    close: async () => {
+      await app.close();
+      jwks?.stop();
+    },
+  };
 }

@@ -1,28 +1,35 @@
-import type {
-  AvailableBookingMessage,
-  BookingStatusMessage,
-  BookingStatusValue,
-  BookingUnavailableMessage,
-  OtpMessage,
-  ServerMessage,
-  SocketErrorMessage,
+import {
+  statusText,
+  type AvailableBookingMessage,
+  type BookingStatus,
+  type BookingStatusMessage,
+  type BookingUnavailableMessage,
+  type Canceller,
+  type OfferRevocationReason,
+  type OtpMessage,
+  type ServerMessage,
+  type SocketErrorMessage,
 } from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 
 /**
  * Builds every message a socket receives. Their shapes are the contract's (`@rideline/contracts`
- * socket-messages: the fields of websocket-api.md plus `type`, API.md); their texts are written
- * here only, so the texts below are the single source of what clients read.
+ * socket-messages: the fields of websocket-api.md plus `type`, API.md); so are the texts of
+ * `booking_status` (each status's traits in `@rideline/contracts` booking-status). The other
+ * texts are written here only, so between the two they are the single source of what clients read.
  */
-export type BookingStatus = BookingStatusValue;
-export type RevocationReason = 'accepted' | 'cancelled' | 'expired';
-export type Canceller = 'user' | 'driver';
-
 export type OutboundMessage = ServerMessage;
 export type OutboundType = OutboundMessage['type'];
 
 /** Which side of a booking a status message is written for. */
 export type Audience = 'user' | 'driver';
+
+/** What a driver is told when an offer is withdrawn, for each reason the contract has. */
+const UNAVAILABLE: Readonly<Record<OfferRevocationReason, string>> = {
+  accepted: 'This booking has been accepted by another driver.',
+  cancelled: 'This booking has been cancelled.',
+  expired: 'This booking has expired.',
+};
 
 export const TEXTS = {
   invalidToken: 'Invalid or expired token.',
@@ -30,51 +37,8 @@ export const TEXTS = {
   otp: 'Your booking has been accepted. Here is your OTP to start the trip.',
   availableBooking: 'A new booking is available.',
   driverDisconnected: 'Driver disconnected from the available bookings group.',
-  user: {
-    pending: 'Your booking is pending. We are finding a driver for you.',
-    accepted: 'Your booking has been accepted by the driver.',
-    on_trip: 'The trip has started.',
-    completed: 'The trip has been completed.',
-    cancelledByUser: 'Your booking has been cancelled.',
-    cancelledByDriver: 'Your booking has been cancelled by the driver.',
-    expired: 'No driver accepted your booking in time. It has expired.',
-  },
-  driver: {
-    accepted: 'You have accepted the booking. Please proceed to the pickup location.',
-    on_trip: 'The trip has started. Please proceed to the destination.',
-    completed: 'The trip has been completed.',
-    cancelledByUser: 'The booking has been cancelled by the user.',
-    cancelledByDriver: 'You have cancelled the booking.',
-  },
-  unavailable: {
-    accepted: 'This booking has been accepted by another driver.',
-    cancelled: 'This booking has been cancelled.',
-    expired: 'This booking has expired.',
-  },
+  unavailable: UNAVAILABLE,
 } as const;
-
-export function statusText(audience: Audience, status: BookingStatus, cancelledBy: Canceller | null): string {
-  if (status === 'cancelled') {
-    const byDriver = cancelledBy === 'driver';
-    return audience === 'user'
-      ? byDriver ? TEXTS.user.cancelledByDriver : TEXTS.user.cancelledByUser
-      : byDriver ? TEXTS.driver.cancelledByDriver : TEXTS.driver.cancelledByUser;
-  }
-  if (audience === 'user') return TEXTS.user[status];
-  switch (status) {
-    case 'accepted':
-    case 'on_trip':
-    case 'completed':
-      return TEXTS.driver[status];
-    // A driver is never assigned to a pending or expired booking; say what happened anyway.
-    case 'pending':
-      return TEXTS.user.pending;
-    case 'expired':
-      return TEXTS.unavailable.expired;
-    default:
-      return status satisfies never;
-  }
-}
 
 export const bookingStatusMessage = (
   audience: Audience,
@@ -109,7 +73,7 @@ export const availableBookingMessage = (offer: {
   message: TEXTS.availableBooking,
 });
 
-export const bookingUnavailableMessage = (bookingId: string, reason: RevocationReason): BookingUnavailableMessage => ({
+export const bookingUnavailableMessage = (bookingId: string, reason: OfferRevocationReason): BookingUnavailableMessage => ({
   type: 'booking_unavailable',
   booking_id: bookingId,
   message: TEXTS.unavailable[reason],

@@ -1,4 +1,10 @@
-import { decodeServerMessage } from '@rideline/contracts';
+import {
+  BOOKING_STATUS_LIST,
+  decodeServerMessage,
+  statusText,
+  type Canceller,
+  type OfferRevocationReason,
+} from '@rideline/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   availableBookingMessage,
@@ -8,12 +14,8 @@ import {
   INVALID_TOKEN,
   MALFORMED_FRAME,
   otpMessage,
-  statusText,
   TEXTS,
   type Audience,
-  type BookingStatus,
-  type Canceller,
-  type RevocationReason,
 } from './messages.ts';
 
 describe('message texts', () => {
@@ -39,9 +41,9 @@ describe('message texts', () => {
 describe('every message the builders produce matches its contract schema', () => {
   const bookingId = '8d6b1f3e-3c1a-4c61-9d2a-5f7f3a9c2b10';
   const audiences: Audience[] = ['user', 'driver'];
-  const statuses: BookingStatus[] = ['pending', 'accepted', 'on_trip', 'completed', 'cancelled', 'expired'];
+  const statuses = BOOKING_STATUS_LIST;
   const cancellers: (Canceller | null)[] = [null, 'user', 'driver'];
-  const reasons: RevocationReason[] = ['accepted', 'cancelled', 'expired'];
+  const reasons: OfferRevocationReason[] = ['accepted', 'cancelled', 'expired'];
 
   // The wire form is JSON: each message is checked after a round trip, as a client reads it.
   // The schemas are a union told apart by `type`, so passing it is passing the message's own.

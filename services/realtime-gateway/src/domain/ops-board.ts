@@ -10,8 +10,8 @@ import type {
   OpsSnapshotMessage,
   OpsUpdateMessage,
 } from '@rideline/contracts';
+import { holdsDriver, isEndedStatus, RecentEventIds, STATUS_AFTER_EVENT } from '@rideline/contracts';
 import { OpsStatsWindow } from './ops-stats.ts';
-import { RecentIds } from './recent-ids.ts';
 
 interface DriverRecord {
   readonly id: string;
@@ -33,7 +33,6 @@ export interface OpsBoardOptions {
   readonly driverForgetMs: number;
 }
 
-const ENDED: ReadonlySet<string> = new Set(['completed', 'cancelled', 'expired']);
 /** How often the whole fleet is swept for drivers gone stale or silent. */
 const SWEEP_INTERVAL_MS = 1_000;
 /**
@@ -63,7 +62,7 @@ export class OpsBoard {
   /** driver id → its accepted or on-trip booking. */
   readonly #rideOf = new Map<string, string>();
   readonly #stats = new OpsStatsWindow();
-  readonly #ended = new RecentIds(ENDED_IDS_KEPT);
+  readonly #ended = new RecentEventIds(ENDED_IDS_KEPT);
 
   readonly #dirtyDrivers = new Set<string>();
   readonly #goneDrivers = new Set<string>();
@@ -112,7 +111,7 @@ export class OpsBoard {
       if (firstOfferAt !== null) this.#stats.firstOffer(atMs, firstOfferAt);
       this.#bookings.set(id, {
         id,
-        status: 'pending',
+        status: STATUS_AFTER_EVENT[event.type],
         user_id,
         driver_id: null,
         pickup,
@@ -133,28 +132,13 @@ export class OpsBoard {
     if (!booking || event.version <= booking.version) return;
     booking.version = event.version;
     booking.updated_at = atMs;
-    switch (event.type) {
-      case 'BookingAccepted':
-        booking.status = 'accepted';
-        booking.driver_id = event.data.driver_id;
-        booking.accepted_at = atMs;
-        this.#stats.accepted(booking.requested_at, atMs);
-        break;
-      case 'TripStarted':
-        booking.status = 'on_trip';
-        break;
-      case 'TripCompleted':
-        booking.status = 'completed';
-        break;
-      case 'BookingCancelled':
-        booking.status = 'cancelled';
-        booking.cancelled_by = event.data.cancelled_by;
-        break;
-      case 'BookingExpired':
-        booking.status = 'expired';
-        break;
-      default:
-        event satisfies never;
+    booking.status = STATUS_AFTER_EVENT[event.type];
+    if (event.type === 'BookingAccepted') {
+      booking.driver_id = event.data.driver_id;
+      booking.accepted_at = atMs;
+      this.#stats.accepted(booking.requested_at, atMs);
+    } else if (event.type === 'BookingCancelled') {
+      booking.cancelled_by = event.data.cancelled_by;
     }
     this.#dirtyBookings.add(id);
     this.#placeRide(booking);
@@ -219,7 +203,7 @@ export class OpsBoard {
     // the last frame must still reach them in the next.
     for (const driver of this.#drivers.values()) drivers.push(this.#view(driver, nowMs, false));
     const bookings: OpsBooking[] = [];
-    for (const booking of this.#bookings.values()) if (!ENDED.has(booking.status)) bookings.push(publicBooking(booking));
+    for (const booking of this.#bookings.values()) if (!isEndedStatus(booking.status)) bookings.push(publicBooking(booking));
     const offers: OpsOffer[] = [];
     for (const [bookingId, byDriver] of this.#offers) {
       for (const [driverId, offeredAt] of byDriver) offers.push({ booking_id: bookingId, driver_id: driverId, offered_at: offeredAt });
@@ -243,7 +227,7 @@ export class OpsBoard {
       const booking = this.#bookings.get(id);
       if (!booking) continue;
       bookings.push(publicBooking(booking));
-      if (ENDED.has(booking.status)) {
+      if (isEndedStatus(booking.status)) {
         this.#bookings.delete(id);
         this.#ended.add(id);
       }
@@ -292,7 +276,7 @@ export class OpsBoard {
   #placeRide(booking: BookingRecord): void {
     const driverId = booking.driver_id;
     if (driverId === null) return;
-    if (booking.status === 'accepted' || booking.status === 'on_trip') this.#rideOf.set(driverId, booking.id);
+    if (holdsDriver(booking.status)) this.#rideOf.set(driverId, booking.id);
     else if (this.#rideOf.get(driverId) === booking.id) this.#rideOf.delete(driverId);
     if (this.#drivers.has(driverId)) this.#dirtyDrivers.add(driverId);
   }

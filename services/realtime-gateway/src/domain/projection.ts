@@ -1,15 +1,21 @@
-import type { BookingEvent, BookingNotification, DispatchOffer } from '@rideline/contracts';
+import {
+  isActiveStatus,
+  RecentEventIds,
+  STATUS_AFTER_EVENT,
+  type BookingEvent,
+  type BookingNotification,
+  type BookingStatus,
+  type Canceller,
+  type DispatchOffer,
+} from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
 import {
   availableBookingMessage,
   bookingStatusMessage,
   bookingUnavailableMessage,
   otpMessage,
-  type BookingStatus,
-  type Canceller,
   type OutboundMessage,
 } from './messages.ts';
-import { RecentIds } from './recent-ids.ts';
 
 /** One booking as the gateway needs it: who may see it, where it stands, and its OTP while accepted. */
 export interface BookingView {
@@ -63,18 +69,6 @@ export interface Applied {
   readonly ignored?: string;
 }
 
-const STATUS_AFTER: Record<BookingEvent['type'], BookingStatus> = {
-  BookingRequested: 'pending',
-  BookingAccepted: 'accepted',
-  TripStarted: 'on_trip',
-  TripCompleted: 'completed',
-  BookingCancelled: 'cancelled',
-  BookingExpired: 'expired',
-};
-
-const ACTIVE: ReadonlySet<BookingStatus> = new Set(['pending', 'accepted', 'on_trip']);
-export const isActive = (status: BookingStatus): boolean => ACTIVE.has(status);
-
 const ignored = (why: string): Applied => ({ deliveries: [], ignored: why });
 
 export interface ProjectionOptions {
@@ -98,10 +92,10 @@ export class Projection {
   readonly #offersByDriver = new Map<string, Map<string, OfferView>>();
   /** OTPs that arrived before the acceptance they belong to (they travel on another topic). */
   readonly #heldOtps = new Map<string, HeldOtp>();
-  readonly #seen: RecentIds;
+  readonly #seen: RecentEventIds;
 
   constructor(options: ProjectionOptions = {}) {
-    this.#seen = new RecentIds(options.recentEventIds ?? 50_000);
+    this.#seen = new RecentEventIds(options.recentEventIds ?? 50_000);
   }
 
   get stats(): { bookings: number; driversWithOffers: number; heldOtps: number } {
@@ -125,7 +119,7 @@ export class Projection {
     }
     view.version = event.version;
     view.updatedAtMs = Date.parse(event.occurred_at);
-    view.status = STATUS_AFTER[event.type];
+    view.status = STATUS_AFTER_EVENT[event.type];
     switch (event.type) {
       case 'BookingRequested':
       case 'BookingExpired':
@@ -274,7 +268,7 @@ export class Projection {
     const views: BookingView[] = [];
     for (const id of ids) {
       const view = this.#bookings.get(id);
-      if (view && (isActive(view.status) || view.updatedAtMs >= endedSinceMs)) views.push(view);
+      if (view && (isActiveStatus(view.status) || view.updatedAtMs >= endedSinceMs)) views.push(view);
     }
     return views.sort((a, b) => a.updatedAtMs - b.updatedAtMs);
   }

@@ -4,7 +4,7 @@ import type { OpsBoard } from '../domain/ops-board.ts';
 import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import type { FeedRecord } from './event-feed.ts';
+import type { FeedRecord } from './feed-topics.ts';
 
 export interface FanOutDeps {
   readonly projection: Projection;
@@ -22,8 +22,8 @@ export interface FanOutDeps {
  * serialised once, and only if a socket of its principal is open on this instance.
  *
  * An OTP notice that does not open (another key, tampered) is counted
- * (`gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
- * parked on the dead-letter topic, for the reason undecodable records are not (see EventFeed):
+ * (`rideline_gateway_records_total{outcome="unopenable"}`), logged and dropped, never delivered. It is not
+ * parked on the dead-letter topic, for the reason undecodable records are not (`UndecodablePolicy` in @rideline/kafka):
  * every instance replays the topics at every start and would park it again each time.
  */
 export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: FanOutDeps) {

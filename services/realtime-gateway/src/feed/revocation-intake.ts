@@ -1,7 +1,7 @@
 import type { RevokedSessions } from '../domain/revoked-sessions.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { SocketService } from '../sockets/socket-service.ts';
-import type { FeedRecord } from './event-feed.ts';
+import type { FeedRecord } from './feed-topics.ts';
 
 export interface RevocationIntakeDeps {
   readonly revoked: RevokedSessions;

@@ -1,3 +1,4 @@
+import { every, type Clock } from '@rideline/service-kit';
 import type { OpsBoard } from '../domain/ops-board.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { SocketHub } from '../sockets/hub.ts';
@@ -7,8 +8,8 @@ export interface OpsLiveOptions {
   readonly hub: SocketHub;
   readonly metrics: GatewayMetrics;
   readonly frameIntervalMs: number;
-  /** The clock, ms since the epoch. */
-  readonly now: () => number;
+  /** Times the frames and stamps them (the gateway's clock, a ManualClock in tests). */
+  readonly clock: Clock;
 }
 
 /**
@@ -20,31 +21,30 @@ export interface OpsLiveOptions {
  */
 export class OpsLive {
   readonly #options: OpsLiveOptions;
-  #timer: NodeJS.Timeout | undefined;
+  #stop: (() => void) | undefined;
 
   constructor(options: OpsLiveOptions) {
     this.#options = options;
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => this.tick(), this.#options.frameIntervalMs);
-    this.#timer.unref();
+    this.#stop ??= every(this.#options.clock, this.#options.frameIntervalMs, () => this.tick());
   }
 
   stop(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stop?.();
+    this.#stop = undefined;
   }
 
   /** The serialised snapshot for a socket that opens. */
   snapshot(): string {
-    return JSON.stringify(this.#options.board.snapshot(this.#options.now()));
+    return JSON.stringify(this.#options.board.snapshot(this.#options.clock.now()));
   }
 
   /** Sends one update frame (public for tests, which drive the clock themselves). */
   tick(): void {
-    const { board, hub, metrics, now } = this.#options;
-    const update = board.drain(now());
+    const { board, hub, metrics, clock } = this.#options;
+    const update = board.drain(clock.now());
     if (update === null) return;
     let json: string | undefined;
     let written = 0;

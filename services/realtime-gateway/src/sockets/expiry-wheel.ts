@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '@rideline/service-kit';
 import type { Connection } from './connection.ts';
 
 /**
@@ -7,11 +8,13 @@ import type { Connection } from './connection.ts';
  */
 export class ExpiryWheel {
   readonly #buckets = new Map<number, Set<Connection>>();
+  readonly #clock: Clock;
   readonly #onExpire: (connection: Connection) => void;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: TimerHandle | null = null;
   #armedFor = Number.POSITIVE_INFINITY;
 
-  constructor(onExpire: (connection: Connection) => void) {
+  constructor(clock: Clock, onExpire: (connection: Connection) => void) {
+    this.#clock = clock;
     this.#onExpire = onExpire;
   }
 
@@ -37,22 +40,21 @@ export class ExpiryWheel {
   }
 
   stop(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
     this.#armedFor = Number.POSITIVE_INFINITY;
   }
 
   #arm(expiresAt: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#armedFor = expiresAt;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, expiresAt * 1000 - Date.now()));
-    this.#timer.unref();
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, expiresAt * 1000 - this.#clock.now()));
   }
 
   #fire(): void {
     this.#timer = null;
     this.#armedFor = Number.POSITIVE_INFINITY;
-    const nowSeconds = Date.now() / 1000;
+    const nowSeconds = this.#clock.now() / 1000;
     let next = Number.POSITIVE_INFINITY;
     for (const [expiresAt, bucket] of this.#buckets) {
       if (expiresAt <= nowSeconds) {

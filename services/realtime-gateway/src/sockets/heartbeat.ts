@@ -1,3 +1,4 @@
+import { every, type Clock } from '@rideline/service-kit';
 import type { SocketHub } from './hub.ts';
 
 /**
@@ -5,8 +6,8 @@ import type { SocketHub } from './hub.ts';
  * frame) since the previous ping is a dead peer and is terminated (no close handshake: nobody is
  * there to read one).
  */
-export function startHeartbeat(hub: SocketHub, intervalMs: number): () => void {
-  const timer = setInterval(() => {
+export function startHeartbeat(hub: SocketHub, clock: Clock, intervalMs: number): () => void {
+  return every(clock, intervalMs, () => {
     for (const connection of hub.connections()) {
       if (connection.closing) continue;
       if (!connection.alive) {
@@ -16,7 +17,5 @@ export function startHeartbeat(hub: SocketHub, intervalMs: number): () => void {
       connection.alive = false;
       connection.socket.ping();
     }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

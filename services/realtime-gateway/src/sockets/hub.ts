@@ -36,6 +36,12 @@ export class SocketHub {
   readonly #bufferLimits: ReadonlyMap<Endpoint, number>;
   #size = 0;
   /**
+   * Set when shutdown starts. An upgrade already past its checks then (its token verified while
+   * the socket was still listening) completes after the sockets were closed; left open, it held
+   * the HTTP server's close forever. Such a newcomer is closed with 1001 at once.
+   */
+  #shuttingDown = false;
+  /**
    * Connections written to in the current turn of the event loop, their streams corked: a Kafka
    * batch often holds several messages for one socket, and each uncorked `ws.send` is a syscall
    * of its own, the largest cost of a delivery. They are uncorked once the turn's synchronous
@@ -63,6 +69,8 @@ export class SocketHub {
     sockets.add(connection);
     this.#size++;
     this.#options.metrics.openSockets.inc({ endpoint: connection.endpoint });
+    this.#options.metrics.opened.inc({ endpoint: connection.endpoint });
+    if (this.#shuttingDown) this.close(connection, CLOSE.goingAway, 'server shutting down');
   }
 
   /**
@@ -187,11 +195,13 @@ export class SocketHub {
     if (before !== undefined) socket.send(before);
     if (announcesDisconnection(connection.endpoint)) socket.send(DISCONNECTED_JSON);
     socket.close(code, reason);
+    // Real time, not the injected clock: this bounds a wait on a real peer's I/O.
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   /** Shutdown: every socket is closed with 1001; resolves when all are gone or at the deadline. */
   async closeAll(deadlineMs: number): Promise<void> {
+    this.#shuttingDown = true;
     for (const connection of this.connections()) this.close(connection, CLOSE.goingAway, 'server shutting down');
     const deadline = Date.now() + deadlineMs;
     while (this.#size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

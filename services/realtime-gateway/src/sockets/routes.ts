@@ -2,8 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceApp } from '@rideline/service-kit';
 import type { WebSocket } from 'ws';
-import type { TokenVerifier } from '../auth/key-loading.ts';
-import { ENDPOINT_NAMES, ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
+import { ADMITTED_KINDS, ENDPOINT_NAMES, ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
 import { TEXTS } from '../domain/messages.ts';
 import type { GatewayMetrics, RejectReason } from '../metrics.ts';
 import type { SocketPrincipal, SocketService } from './socket-service.ts';
@@ -18,7 +17,6 @@ declare module 'fastify' {
 
 export interface SocketRoutesOptions {
   readonly service: SocketService;
-  readonly verifier: TokenVerifier;
   readonly metrics: GatewayMetrics;
   readonly maxFrameBytes: number;
   /**
@@ -26,9 +24,6 @@ export interface SocketRoutesOptions {
    * snapshot) or the revocations not yet read (a revoked token would get in).
    */
   readonly isReady: () => boolean;
-  readonly isSessionRevoked: (sessionId: string | undefined) => boolean;
-  /** The clock, ms since the epoch. */
-  readonly now: () => number;
   readonly shutdownDeadlineMs: number;
   /** Whether `/ws/ops/live` is served (OPS_STREAM_ENABLED). */
   readonly opsEnabled?: boolean;
@@ -46,14 +41,28 @@ export const REJECTIONS: Record<RejectReason, { readonly status: number; readonl
   not_ready: { status: 503, message: 'The gateway is starting; retry shortly.', code: 'NOT_READY' },
 };
 
+/** The refusals the metrics tell apart, by the access-token plugin's reason; anything else is invalid_token. */
+const REFUSALS: Readonly<Record<string, RejectReason>> = { expired: 'expired_token', 'session revoked': 'revoked_token' };
+
 function terminateOnError(this: WebSocket): void {
   this.terminate();
 }
 
 /**
- * The endpoints. Every check happens before the upgrade, in `preValidation`, so a refusal
+ * Where an upgrade carries its token, for the access-token plugin: `Authorization: Bearer` or
+ * the `bearer` subprotocol (`credentialsOf`). An ambiguous request has none.
+ */
+export const upgradeToken = (request: FastifyRequest): string | undefined => {
+  const credentials = credentialsOf(request.headers);
+  return credentials.kind === 'token' ? credentials.token : undefined;
+};
+
+/**
+ * The endpoints (the ops stream only when enabled). Every check happens before the upgrade, in `preValidation`, so a refusal
  * is a plain HTTP answer with the spec's body (and @fastify/websocket then drops the TCP
- * connection): first the shape of the handshake (400), then the token and its kind (401).
+ * connection): first the shape of the handshake (400), then the token (signature, expiry and
+ * session, by the access-token plugin) and its kind (401). Needs `accessTokenAuth` registered
+ * with `upgradeToken`.
  */
 export async function installSocketRoutes(app: ServiceApp, options: SocketRoutesOptions): Promise<void> {
   await app.register(websocket, {
@@ -66,6 +75,12 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
     },
     errorHandler: (_error, socket) => socket.terminate(),
     preClose: async () => {
+      // No more upgrades, as @fastify/websocket's own preClose does (this one replaces it).
+      // Fastify keeps listening while preClose runs and answers a request that arrives meanwhile
+      // with 503, but on an upgrade that 503 goes to a response not bound to the server, whose
+      // socket is then never closed: the server's close waited for it forever. Without an
+      // 'upgrade' listener, Node answers such a request as plain HTTP and closes it.
+      app.server.removeAllListeners('upgrade');
       await options.service.shutdown(options.shutdownDeadlineMs);
     },
   });
@@ -87,14 +102,13 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
     if (credentials.kind === 'ambiguous') return reject(request, reply, 'malformed_request');
     if (!options.isReady()) return reject(request, reply, 'not_ready');
     if (credentials.kind === 'missing') return reject(request, reply, 'missing_token');
-    const result = await options.verifier.verify(credentials.token, options.now());
+    const result = await app.accessTokens.verifyRequest(request);
     if (!result.ok) {
-      if (!options.verifier.loaded) return reject(request, reply, 'auth_unavailable');
+      if (!app.accessTokens.loaded) return reject(request, reply, 'auth_unavailable');
       request.log.debug({ reason: result.reason, endpoint }, 'upgrade refused');
-      return reject(request, reply, result.reason === 'expired' ? 'expired_token' : 'invalid_token');
+      return reject(request, reply, REFUSALS[result.reason] ?? 'invalid_token');
     }
-    if (result.principal.kind !== ENDPOINTS[endpoint].kind) return reject(request, reply, 'wrong_kind');
-    if (options.isSessionRevoked(result.claims.sid)) return reject(request, reply, 'revoked_token');
+    if (!ADMITTED_KINDS[endpoint].has(result.principal.kind)) return reject(request, reply, 'wrong_kind');
     request.wsPrincipal = { id: result.principal.id, expiresAt: result.claims.exp, sessionId: result.claims.sid };
     return undefined;
   };

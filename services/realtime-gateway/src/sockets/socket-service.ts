@@ -1,13 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import type { PrincipalKind } from '@rideline/auth';
-import { ENDPOINT_NAMES, ENDPOINTS, type Endpoint } from '../domain/endpoints.ts';
+import type { AccessTokenVerification, PrincipalKind } from '@rideline/auth';
+import type { Clock } from '@rideline/service-kit';
+import { ADMITTED_KINDS, ENDPOINT_NAMES, type Endpoint } from '../domain/endpoints.ts';
 import { parseInboundFrame } from '../domain/inbound.ts';
 import { INVALID_TOKEN, MALFORMED_FRAME } from '../domain/messages.ts';
 import type { Projection } from '../domain/projection.ts';
 import { spend, type RateLimit } from '../domain/rate-budget.ts';
 import { snapshotFor } from '../domain/snapshot.ts';
-import type { TokenVerifier } from '../auth/key-loading.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
@@ -25,7 +25,8 @@ export interface LocationSink {
 
 export interface SocketServiceOptions {
   readonly projection: Projection;
-  readonly verifier: TokenVerifier;
+  /** Checks a token sent in band (`accessTokens.verify`: signature, expiry, revoked session). */
+  readonly verify: (token: string) => Promise<AccessTokenVerification>;
   readonly locations: LocationSink;
   readonly metrics: GatewayMetrics;
   readonly maxBufferedBytes: number;
@@ -39,8 +40,8 @@ export interface SocketServiceOptions {
   readonly maxSocketsPerPrincipal: number;
   /** Whether a login session has been revoked (logout): its tokens are refused, its sockets closed. */
   readonly isSessionRevoked: (sessionId: string | undefined) => boolean;
-  /** The clock, ms since the epoch. */
-  readonly now: () => number;
+  /** Decides token expiry, heartbeats and rate budgets. */
+  readonly clock: Clock;
 }
 
 /** Who a socket is for, as its token says. */
@@ -65,7 +66,7 @@ export class SocketService {
 
   constructor(options: SocketServiceOptions) {
     this.#options = options;
-    this.#wheel = new ExpiryWheel((connection) => this.#expire(connection));
+    this.#wheel = new ExpiryWheel(options.clock, (connection) => this.#expire(connection));
     this.hub = new SocketHub({
       maxBufferedBytes: options.maxBufferedBytes,
       ...(options.maxBufferedBytesOf ? { maxBufferedBytesOf: options.maxBufferedBytesOf } : {}),
@@ -73,7 +74,7 @@ export class SocketService {
       metrics: options.metrics,
       onRemove: (connection) => this.#wheel.delete(connection),
     });
-    this.#stopHeartbeat = startHeartbeat(this.hub, options.pingIntervalMs);
+    this.#stopHeartbeat = startHeartbeat(this.hub, options.clock, options.pingIntervalMs);
   }
 
   /**
@@ -81,7 +82,7 @@ export class SocketService {
    * synchronous step, so no event can slip between the state sent and the live messages after.
    */
   open(socket: WebSocket, transport: Duplex, endpoint: Endpoint, principal: SocketPrincipal): void {
-    const now = this.#options.now();
+    const now = this.#options.clock.now();
     const { id: principalId, expiresAt, sessionId } = principal;
     const connection = new Connection(socket, transport, endpoint, principalId, expiresAt, sessionId ?? null, this.#options.inbound.burst, now);
     socket.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(connection, data, isBinary));
@@ -116,7 +117,7 @@ export class SocketService {
   closeSession(kind: PrincipalKind, principalId: string, sessionId: string): number {
     const revoked: Connection[] = [];
     for (const endpoint of ENDPOINT_NAMES) {
-      if (ENDPOINTS[endpoint].kind !== kind) continue;
+      if (!ADMITTED_KINDS[endpoint].has(kind)) continue;
       for (const connection of this.hub.socketsOf(endpoint, principalId)) {
         if (connection.sessionId === sessionId && !connection.closing) revoked.push(connection);
       }
@@ -139,7 +140,7 @@ export class SocketService {
     connection.alive = true;
     if (connection.closing) return;
     const { endpoint } = connection;
-    if (!spend(connection, this.#options.inbound, this.#options.now())) {
+    if (!spend(connection, this.#options.inbound, this.#options.clock.now())) {
       this.#options.metrics.inboundFrames.inc({ endpoint, kind: 'over_rate' });
       this.hub.close(connection, CLOSE.policyViolation, 'too many messages');
       return;
@@ -163,20 +164,18 @@ export class SocketService {
 
   /**
    * In-band refresh: a valid token of the same principal and kind moves the expiry to its `exp`.
-   * Anything else (invalid, expired, another principal, a revoked session) is answered with the
+   * Anything else (invalid, expired, another principal, a revoked session: `verify` refuses the
+   * first two and the last) is answered with the
    * 401 body and changes nothing: the socket stays open under the token it already proved, until
    * that one expires or its session is revoked. The socket takes the new token's session, so a
    * later revocation of that session closes it. Success is silent (API.md has no message type).
    */
   async #refresh(connection: Connection, token: string): Promise<void> {
-    const result = await this.#options.verifier.verify(token, this.#options.now());
+    const result = await this.#options.verify(token);
     const { socket } = connection;
     if (connection.closing || socket.readyState !== socket.OPEN) return;
     const accepted =
-      result.ok &&
-      result.principal.kind === ENDPOINTS[connection.endpoint].kind &&
-      result.principal.id === connection.principalId &&
-      !this.#options.isSessionRevoked(result.claims.sid);
+      result.ok && ADMITTED_KINDS[connection.endpoint].has(result.principal.kind) && result.principal.id === connection.principalId;
     if (!accepted) {
       this.hub.send(connection, INVALID_TOKEN_JSON);
       return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext, type PrincipalKind } from '@rideline/auth';
-import { principalKey, type TopicMessage } from '@rideline/contracts';
+import { principalKey, type Canceller, type OfferRevocationReason, type TopicMessage } from '@rideline/contracts';
 import type { KafkaRuntime } from '@rideline/kafka';
 
 type BookingEvent = TopicMessage<'bookingEvents'>;
@@ -57,7 +57,7 @@ export const events = {
     occurred_at: now(),
     data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
   }),
-  cancelled: (b: BookingRef, by: 'user' | 'driver', driverId: string | null, version: number): BookingEvent => ({
+  cancelled: (b: BookingRef, by: Canceller, driverId: string | null, version: number): BookingEvent => ({
     event_id: randomUUID(),
     type: 'BookingCancelled',
     version,
@@ -112,7 +112,7 @@ export const events = {
       offered_at: now(),
     },
   }),
-  revoked: (bookingId: string, driverId: string, reason: 'accepted' | 'cancelled' | 'expired'): TopicMessage<'dispatchOffers'> => ({
+  revoked: (bookingId: string, driverId: string, reason: OfferRevocationReason): TopicMessage<'dispatchOffers'> => ({
     event_id: randomUUID(),
     type: 'OfferRevoked',
     version: 1,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
-import { createLogger } from '@rideline/service-kit';
+import { createLogger, type Clock } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
+import type { FastifyBaseLogger } from 'fastify';
 import { readGatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/gateway.ts';
 
@@ -22,8 +23,18 @@ export interface TestGateway extends RunningGateway {
   readonly httpBase: string;
 }
 
-/** A gateway in this process, on a free port, against the test broker and the given topics. */
-export async function startTestGateway(topics: TopicNames, jwksUrl: string, env: Record<string, string> = {}): Promise<TestGateway> {
+/**
+ * A gateway in this process, on a free port, against the test broker and the given topics;
+ * `clock` (a ManualClock) drives its socket expiry, heartbeats and rate budgets, and `logger`,
+ * when given, receives its logs (e.g. one whose calls a test inspects).
+ */
+export async function startTestGateway(
+  topics: TopicNames,
+  jwksUrl: string,
+  env: Record<string, string> = {},
+  clock?: Clock,
+  logger?: FastifyBaseLogger,
+): Promise<TestGateway> {
   const config = readGatewayConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
     KAFKA_TOPIC_PARTITIONS: '3',
@@ -35,13 +46,13 @@ export async function startTestGateway(topics: TopicNames, jwksUrl: string, env:
     ...topicEnv(topics),
     ...env,
   });
-  const running = await startGateway(config, createLogger('realtime-gateway', config.logLevel));
+  const running = await startGateway(config, logger ?? createLogger('realtime-gateway', config.logLevel), clock);
   return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
 }
 
 /** Resolves once the gateway is ready (keys loaded, projection rebuilt). */
 export async function untilReady(gateway: TestGateway, timeoutMs = 20_000): Promise<void> {
-  await until(async () => (await fetch(`${gateway.httpBase}/health/ready`)).ok, timeoutMs);
+  await until(async () => (await fetch(`${gateway.httpBase}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok, timeoutMs, 'ready');
 }
 
 /** A producer for the test's topics (and an admin to clean them up). */
@@ -64,13 +75,33 @@ export async function until(predicate: () => boolean | Promise<boolean>, timeout
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      if (await predicate()) return;
+      // Bounded too: a probe that never settles (a fetch on a dead keep-alive socket) must end in
+      // this error, not in the test's timeout with no word of what it was waiting for.
+      if (await within(Math.max(deadline - Date.now(), 1), what, Promise.resolve(predicate()))) return;
     } catch {
       // not yet
     }
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** `promise`, or an error naming `what` once `ms` have passed. */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The gateway's record of the open socket of `principalId`, if it has one. */
+export function connectionOf(gateway: TestGateway, principalId: string) {
+  return [...gateway.gateway.service.hub.connections()].find((connection) => connection.principalId === principalId);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contracts';
+import { testKafkaBrokers } from '@rideline/test-support';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafkaRuntime, TopicConsumer, type ConsumedRecord, type KafkaRuntime, type TopicConsumerOptions } from '../src/index.ts';
+
+const logger = pino({ level: 'silent' });
+const runId = randomUUID().slice(0, 8);
+const names: TopicNames = Object.fromEntries(TOPIC_IDS.map((id) => [id, `test-tc-${runId}.${id}`])) as TopicNames;
+let runtime: KafkaRuntime;
+const consumers: TopicConsumer<'dispatchOffers'>[] = [];
+
+const revoked = (bookingId: string, driverId = 'd-1'): TopicMessage<'dispatchOffers'> => ({
+  event_id: randomUUID(),
+  type: 'OfferRevoked',
+  version: 2,
+  occurred_at: new Date().toISOString(),
+  data: { booking_id: bookingId, driver_id: driverId, reason: 'accepted' },
+});
+const publish = (...bookingIds: string[]) =>
+  runtime.publisher.publish(bookingIds.map((id) => ({ topic: 'dispatchOffers', key: `d-${id}`, message: revoked(id, `d-${id}`) })));
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function consumer(options: Omit<TopicConsumerOptions<'dispatchOffers'>, 'runtime' | 'topics' | 'logger'>) {
+  const made = new TopicConsumer({ runtime, topics: ['dispatchOffers'], logger, fetch: { maxWaitMs: 200 }, ...options });
+  consumers.push(made);
+  return made;
+}
+
+beforeAll(async () => {
+  runtime = await startKafkaRuntime({ brokers: testKafkaBrokers().split(','), clientId: `test-tc-${runId}`, topics: names, topicPartitions: 3, replicationFactor: 1, logger });
+});
+
+afterAll(async () => {
+  for (const made of consumers) await made.stop().catch(() => {});
+  await runtime?.admin.deleteTopics({ topics: Object.values(names) }).catch(() => {});
+  await runtime?.close();
+});
+
+describe('a replay consumer', () => {
+  it('replays from the beginning, is caught up once it has read what was there at start, skips what it cannot decode or handle, and deletes its group on stop', async () => {
+    await publish('r-1', 'r-2', 'r-3', 'boom');
+    await runtime.publisher.sendRaw([{ topic: names.dispatchOffers, key: 'd-r-1', value: 'not json' }]);
+    await publish('r-4');
+    const seen: { id: string; caughtUp: boolean }[] = [];
+    const skipped: string[] = [];
+    const groupId = `test-tc-${runId}-replay-${randomUUID()}`;
+    const replay: TopicConsumer<'dispatchOffers'> = consumer({
+      groupId,
+      mode: { kind: 'replay' },
+      undecodable: 'skip',
+      onUndecodable: (_at, reason) => void skipped.push(reason),
+      handle: (record) => {
+        if (record.message.data.booking_id === 'boom') throw new Error('a bug in one record');
+        seen.push({ id: record.message.data.booking_id, caughtUp: replay.caughtUp });
+      },
+    });
+    expect(replay.caughtUp).toBe(false);
+    await replay.start();
+    await replay.whenCaughtUp();
+    expect(replay.replaying).toEqual([]);
+    expect(seen.map((s) => s.id).sort()).toEqual(['r-1', 'r-2', 'r-3', 'r-4']);
+    expect(seen.every((s) => !s.caughtUp)).toBe(true);
+    expect(skipped).toEqual(['record value is not JSON']);
+    await until('live', () => replay.live);
+
+    await publish('r-5');
+    await until('a record after the replay', () => seen.some((s) => s.id === 'r-5'));
+    expect(seen.find((s) => s.id === 'r-5')?.caughtUp).toBe(true);
+    await until('lag measured', () => replay.lag.partitions.length === 3);
+
+    await replay.stop();
+    expect(replay.live).toBe(false);
+    const { groups } = await runtime.admin.listGroups();
+    expect(groups.map((g) => g.groupId)).not.toContain(groupId);
+    // Skipped, not parked.
+    const deadLetterEnds = await runtime.admin.fetchTopicOffsets(names.deadLetter);
+    expect(deadLetterEnds.every((end) => end.high === '0')).toBe(true);
+  });
+
+  it('starts at a timestamp when asked: nothing older is read, and it is caught up at once when nothing newer exists', async () => {
+    const tsNames = { ...names, dispatchOffers: `test-tc-${runId}-ts.dispatchOffers` };
+    await runtime.admin.createTopics({ topics: [{ topic: tsNames.dispatchOffers, numPartitions: 2 }], waitForLeaders: true });
+    const tsRuntime = { ...runtime, topics: tsNames };
+    await tsRuntime.publisher.sendRaw([{ topic: tsNames.dispatchOffers, key: 'd-old', value: JSON.stringify(revoked('old')) }]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const from = Date.now();
+    const seen: string[] = [];
+    const replay = new TopicConsumer({
+      runtime: tsRuntime,
+      topics: ['dispatchOffers'],
+      logger,
+      fetch: { maxWaitMs: 200 },
+      groupId: `test-tc-${runId}-ts-${randomUUID()}`,
+      mode: { kind: 'replay', fromTimestampMs: from },
+      undecodable: 'skip',
+      handle: (record) => void seen.push(record.message.data.booking_id),
+    });
+    consumers.push(replay);
+    await replay.start();
+    expect(replay.caughtUp).toBe(true);
+    await tsRuntime.publisher.sendRaw([{ topic: tsNames.dispatchOffers, key: 'd-new', value: JSON.stringify(revoked('new')) }]);
+    await until('the new record', () => seen.includes('new'));
+    expect(seen).toEqual(['new']);
+    await replay.stop();
+    await runtime.admin.deleteTopics({ topics: [tsNames.dispatchOffers] }).catch(() => {});
+  });
+});
+
+describe('a shared consumer', () => {
+  it('tells its assignment by topic, retries a record whose handler failed, and goes on from its committed offsets after a restart', async () => {
+    const groupId = `test-tc-${runId}-shared-${randomUUID()}`;
+    const received: ConsumedRecord<'dispatchOffers'>[] = [];
+    const assignments: ReadonlyMap<'dispatchOffers', ReadonlySet<number>>[] = [];
+    let revocations = 0;
+    let failures = 0;
+    const options = {
+      groupId,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
+      handle: async (record: ConsumedRecord<'dispatchOffers'>) => {
+        if (record.message.data.booking_id === 'flaky' && failures++ === 0) throw new Error('the database is away');
+        received.push(record);
+      },
+    } as const;
+    const first = consumer({ ...options, onAssigned: (a) => void assignments.push(a), onRevoked: () => void revocations++ });
+    await first.start();
+    await until('assigned', () => assignments.length === 1 && first.live);
+    expect([...assignments[0]!.keys()]).toEqual(['dispatchOffers']);
+    expect([...assignments[0]!.get('dispatchOffers')!].sort()).toEqual([0, 1, 2]);
+
+    const before = received.length;
+    await publish('flaky');
+    await until('the failed record handled on its retry', () => received.slice(before).some((r) => r.message.data.booking_id === 'flaky'));
+    expect(failures).toBe(2);
+    await first.stop();
+    expect(revocations).toBeGreaterThan(0);
+
+    await publish('after-restart');
+    const second = consumer(options);
+    const from = received.length;
+    await second.start();
+    await until('the record published while stopped', () => received.slice(from).some((r) => r.message.data.booking_id === 'after-restart'));
+    // Committed offsets: what the first one handled is not read again.
+    expect(received.slice(from).map((r) => r.message.data.booking_id)).toEqual(['after-restart']);
+    await second.stop();
+  });
+});

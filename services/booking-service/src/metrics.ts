@@ -1,0 +1,121 @@
+import { registerDeadLetterCounter } from '@rideline/service-kit';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { isPublic, type BookingDomainEvent } from './domain/events.ts';
+import type { HashingGate } from './identity/hashing-gate.ts';
+import type { OfferCheckOutcome } from './offers/offer-gate.ts';
+import type { OutboxBacklog } from './outbox/outbox-backlog.ts';
+
+/**
+ * What an operator watches during a login flood: hashing slots in use, waiters, refusals.
+ * Registered by the identity routes, which own the gate.
+ */
+export function registerIdentityMetrics(registry: Registry, gate: HashingGate): { throttled: Counter } {
+  new Gauge({
+    name: 'rideline_password_hashes_running',
+    help: 'Password hashes being computed',
+    registers: [registry],
+    collect() {
+      this.set(gate.running);
+    },
+  });
+  new Gauge({
+    name: 'rideline_password_hashes_queued',
+    help: 'Logins and registrations waiting for a hashing slot',
+    registers: [registry],
+    collect() {
+      this.set(gate.queued);
+    },
+  });
+  // The gate counts its refusals itself; the counter catches up with it at each scrape.
+  let shedCounted = 0;
+  new Counter({
+    name: 'rideline_password_hashes_shed_total',
+    help: 'Logins and registrations refused with 503: no hashing slot in time',
+    registers: [registry],
+    collect() {
+      if (gate.shed > shedCounted) this.inc(gate.shed - shedCounted);
+      shedCounted = gate.shed;
+    },
+  });
+  const throttled = new Counter({
+    name: 'rideline_logins_throttled_total',
+    help: 'Logins refused with 429 (account or address locked)',
+    registers: [registry],
+  });
+  return { throttled };
+}
+
+export interface BookingMetricsSources {
+  /** Read at scrape time (src/outbox/outbox-backlog.ts). */
+  readonly outboxBacklog: () => Promise<OutboxBacklog>;
+}
+
+/**
+ * booking-service's own metrics, on the app's registry (served at /metrics); the identity ones
+ * are above. Counters are told by the parts that do the work, through the functions returned.
+ */
+export function bookingMetrics(registry: Registry, sources: BookingMetricsSources) {
+  const registers = [registry];
+  const transitions = new Counter({
+    name: 'rideline_booking_transitions_total',
+    help: 'Booking events committed to the event store, by type (BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired)',
+    labelNames: ['type'] as const,
+    registers,
+  });
+  const outboxWait = new Histogram({
+    name: 'rideline_outbox_wait_seconds',
+    help: 'Time from the oldest row of a published batch being written to the broker acknowledging it',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers,
+  });
+  const offerChecks = new Counter({
+    name: 'rideline_booking_offer_checks_total',
+    help: 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
+  // Both gauges below come from one query per scrape: prom-client collects them concurrently, so
+  // the second finds the first one's reading in flight.
+  let reading: Promise<OutboxBacklog | null> | null = null;
+  const readBacklog = (): Promise<OutboxBacklog | null> =>
+    (reading ??= sources
+      .outboxBacklog()
+      // A database that does not answer makes both gauges NaN (unknown, not an empty outbox)
+      // rather than failing the whole scrape: every other metric still counts.
+      .catch(() => null)
+      .finally(() => (reading = null)));
+  new Gauge({
+    name: 'rideline_outbox_backlog_rows',
+    help: 'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)',
+    registers,
+    async collect() {
+      this.set((await readBacklog())?.rows ?? Number.NaN);
+    },
+  });
+  new Gauge({
+    name: 'rideline_outbox_oldest_row_age_seconds',
+    help: 'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)',
+    registers,
+    async collect() {
+      this.set((await readBacklog())?.oldestAgeSeconds ?? Number.NaN);
+    },
+  });
+
+  return {
+    /** Events the store committed: only the public ones are transitions (OTP records are not). */
+    committed(events: readonly BookingDomainEvent[]): void {
+      for (const event of events) if (isPublic(event)) transitions.inc({ type: event.type });
+    },
+    /** The relay published a batch whose oldest row was written at `oldestCreatedAt`. */
+    outboxPublished(oldestCreatedAt: Date): void {
+      outboxWait.observe((Date.now() - oldestCreatedAt.getTime()) / 1000);
+    },
+    offerChecked(outcome: OfferCheckOutcome): void {
+      offerChecks.inc({ outcome });
+    },
+    deadLettered: registerDeadLetterCounter(registry),
+  };
+}
+
+export type BookingMetrics = ReturnType<typeof bookingMetrics>;

@@ -1,0 +1,112 @@
+/**
+ * Loading a stream decodes each stored row: today's shapes pass, a known older shape is
+ * upgraded on the way in (here a BookingCancelled written without `driver_id` and `reason`),
+ * and a row of no known shape stops the load instead of reaching the fold. Real PostgreSQL rows,
+ * written by SQL as an older version would have left them.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_TOPIC_NAMES } from '@rideline/contracts';
+import { withDatabase } from '@rideline/postgres';
+import { dropDatabase, scratchDatabaseName, testServerUrl } from '@rideline/postgres/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BookingEventStore } from '../src/bookings/event-store.ts';
+import { UnreadableStoredEvent } from '../src/bookings/stored-events.ts';
+import { createPrismaClient, type PrismaClient } from '../src/db/client.ts';
+import { prepareDatabase } from '../src/db/migrate.ts';
+import { fold } from '../src/domain/booking.ts';
+
+const server = testServerUrl();
+const databaseName = scratchDatabaseName('rideline_booking_upcast');
+let prisma: PrismaClient;
+let store: BookingEventStore;
+
+beforeAll(async () => {
+  const databaseUrl = withDatabase(server, databaseName);
+  await prepareDatabase(databaseUrl);
+  prisma = createPrismaClient(databaseUrl);
+  store = new BookingEventStore(prisma, DEFAULT_TOPIC_NAMES);
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await dropDatabase(server, databaseName);
+});
+
+const place = (address: string) => ({ lat: 12.97, lng: 77.59, address });
+
+/** Writes rows straight into `stored_events`, versions 1, 2, ... in the order given. */
+async function storeRows(bookingId: string, rows: readonly { type: string; payload: object }[]): Promise<void> {
+  for (const [index, row] of rows.entries()) {
+    await prisma.$executeRaw`
+      INSERT INTO stored_events (stream_id, stream_version, event_id, event_type, payload, occurred_at)
+      VALUES (${bookingId}, ${index + 1}, ${randomUUID()}::uuid, ${row.type}, ${JSON.stringify(row.payload)}::jsonb,
+              ${`2026-11-26T10:0${index}:00.000Z`}::timestamptz)`;
+  }
+}
+
+function acceptedStream(bookingId: string, userId: string, driverId: string) {
+  return [
+    {
+      type: 'BookingRequested',
+      payload: {
+        booking_id: bookingId,
+        user_id: userId,
+        pickup: place('123 Street, City'),
+        dropoff: place('456 Avenue, City'),
+        estimated_cost: 300,
+        expires_at: '2026-11-26T10:02:00.000Z',
+      },
+    },
+    { type: 'BookingAccepted', payload: { booking_id: bookingId, user_id: userId, driver_id: driverId } },
+    { type: 'OtpIssued', payload: { booking_id: bookingId, otp_hash: 'hash-of-the-otp' } },
+  ];
+}
+
+describe('loading a stream', () => {
+  it('upgrades a BookingCancelled of the older shape, taking its driver from the stream', async () => {
+    const [bookingId, userId, driverId] = [randomUUID(), randomUUID(), randomUUID()];
+    await storeRows(bookingId, [
+      ...acceptedStream(bookingId, userId, driverId),
+      { type: 'BookingCancelled', payload: { booking_id: bookingId, user_id: userId, cancelled_by: 'driver' } },
+    ]);
+
+    const loaded = await store.load(bookingId);
+
+    expect(loaded.map((recorded) => recorded.version)).toEqual([1, 2, 3, 4]);
+    expect(loaded[3]!.event).toEqual({
+      type: 'BookingCancelled',
+      occurredAt: '2026-11-26T10:03:00.000Z',
+      data: { booking_id: bookingId, user_id: userId, driver_id: driverId, cancelled_by: 'driver', reason: null },
+    });
+    expect(fold(loaded.map((recorded) => recorded.event))).toMatchObject({ status: 'cancelled', driverId });
+  });
+
+  it('reads the current shape as it is', async () => {
+    const [bookingId, userId, driverId] = [randomUUID(), randomUUID(), randomUUID()];
+    const cancelled = { booking_id: bookingId, user_id: userId, driver_id: driverId, cancelled_by: 'user', reason: 'plans changed' };
+    await storeRows(bookingId, [...acceptedStream(bookingId, userId, driverId), { type: 'BookingCancelled', payload: cancelled }]);
+
+    const loaded = await store.load(bookingId);
+
+    expect(loaded[3]!.event.data).toEqual(cancelled);
+    expect(loaded[2]!.event).toEqual({ type: 'OtpIssued', occurredAt: '2026-11-26T10:02:00.000Z', data: { booking_id: bookingId, otp_hash: 'hash-of-the-otp' } });
+  });
+
+  it('refuses a row of no known shape, naming it, rather than fold it', async () => {
+    const [bookingId, userId] = [randomUUID(), randomUUID()];
+    // An acceptance without its driver: neither today's shape nor an older one.
+    await storeRows(bookingId, [...acceptedStream(bookingId, userId, randomUUID()).slice(0, 1), { type: 'BookingAccepted', payload: { booking_id: bookingId, user_id: userId } }]);
+
+    const failure = await store.load(bookingId).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(UnreadableStoredEvent);
+    expect(failure).toMatchObject({ streamId: bookingId, streamVersion: 2, eventType: 'BookingAccepted' });
+    expect((failure as Error).message).toMatch(/driver_id/);
+  });
+
+  it('refuses an event type it does not know', async () => {
+    const bookingId = randomUUID();
+    await storeRows(bookingId, [{ type: 'BookingTeleported', payload: { booking_id: bookingId } }]);
+
+    await expect(store.load(bookingId)).rejects.toThrow(/unknown event type/);
+  });
+});

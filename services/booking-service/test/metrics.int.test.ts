@@ -1,0 +1,69 @@
+/**
+ * The metrics operators alert on move when the service does the work they count: booking
+ * transitions once committed, the outbox backlog and the age of its oldest row while nothing
+ * relays it, records parked on the dead-letter topic, and the consumer lag of the offers reader.
+ */
+import { hasMetric, metricSum } from '@rideline/test-support';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BookingClient } from './support/http-client.ts';
+import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
+import { OfferPublisher } from './support/offers.ts';
+
+let running: TestBookingSystem;
+let client: BookingClient;
+let offers: OfferPublisher;
+
+beforeAll(async () => {
+  running = await startTestBookingSystem();
+  client = new BookingClient(running.system.app);
+  offers = new OfferPublisher(running.system.kafka.publisher);
+});
+afterAll(() => running?.close());
+
+const scrape = async () => (await running.system.app.inject('/metrics')).body;
+const transitions = async (type: string) => metricSum(await scrape(), 'rideline_booking_transitions_total', { type });
+
+it('counts booking transitions by type once committed, and a refused command not at all', async () => {
+  const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  const before = { requested: await transitions('BookingRequested'), accepted: await transitions('BookingAccepted'), cancelled: await transitions('BookingCancelled') };
+  const { booking_id: id } = await client.book(rider);
+  expect((await client.act(driver, id, 'accept')).statusCode).toBe(403);
+  await offers.offer(id, driver.id);
+  expect((await client.act(driver, id, 'accept')).statusCode).toBe(200);
+  expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
+  expect(await transitions('BookingRequested')).toBe(before.requested + 1);
+  expect(await transitions('BookingAccepted')).toBe(before.accepted + 1);
+  expect(await transitions('BookingCancelled')).toBe(before.cancelled + 1);
+  // The OTP's private records are not transitions.
+  expect(await transitions('OtpIssued')).toBe(0);
+});
+
+it('counts a record parked on the dead-letter topic, by group and source topic', { timeout: 30_000 }, async () => {
+  const labels = { group: running.config.lifecycle.offersConsumerGroup, topic: running.config.topics.dispatchOffers };
+  const before = metricSum(await scrape(), 'rideline_dead_letter_records_total', labels);
+  await running.system.kafka.publisher.sendRaw([{ topic: running.config.topics.dispatchOffers, key: 'd-garbage', value: 'not an offer' }]);
+  await expect.poll(async () => metricSum(await scrape(), 'rideline_dead_letter_records_total', labels), { timeout: 20_000 }).toBe(before + 1);
+});
+
+it('reports the consumer lag of the offers reader per partition', async () => {
+  const text = await scrape();
+  const group = running.config.lifecycle.offersConsumerGroup;
+  expect(text).toMatch(new RegExp(`^rideline_kafka_consumer_lag_records\\{group="${group.replaceAll('.', '\\.')}",topic="[^"]+",partition="\\d+"[^}]*\\} \\d+$`, 'm'));
+});
+
+it('reports the outbox backlog and the age of its oldest row, read at scrape time', { timeout: 30_000 }, async () => {
+  // Relayed: the backlog drains to nothing.
+  await expect.poll(async () => metricSum(await scrape(), 'rideline_outbox_backlog_rows'), { timeout: 10_000 }).toBe(0);
+  const drained = await scrape();
+  expect(hasMetric(drained, 'rideline_outbox_oldest_row_age_seconds')).toBe(true);
+  expect(metricSum(drained, 'rideline_outbox_oldest_row_age_seconds')).toBe(0);
+  // No relay (as when the broker is away): the booking's rows wait, and the oldest grows older.
+  await running.system.relay.stop();
+  const rider = await client.registerUser();
+  await client.book(rider);
+  const waiting = await scrape();
+  expect(metricSum(waiting, 'rideline_outbox_backlog_rows')).toBeGreaterThanOrEqual(1);
+  const age = metricSum(waiting, 'rideline_outbox_oldest_row_age_seconds');
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  expect(metricSum(await scrape(), 'rideline_outbox_oldest_row_age_seconds')).toBeGreaterThanOrEqual(age + 1);
+});

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { TopicConsumer, type KafkaRuntime, type Logger } from '@rideline/kafka';
+import type { LogRecord } from '../domain/index.ts';
+import type { OwnedTopic, Ownership } from './ownership.ts';
+
+export type PictureTopic = LogRecord['topic'];
+export const PICTURE_TOPICS: readonly PictureTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
+
+/**
+ * Reads all of driver.locations, booking.events and dispatch.offers, from the beginning, into the
+ * process's picture. Every instance needs every record (any driver may be offered any booking),
+ * so this is a replay consumer: a group of its own, `<group>.picture.<uuid>`, made afresh at each
+ * start and never committing, which is how state is rebuilt. A record that does not decode is
+ * skipped here (the group member below parks it once for the shared group); one that decodes but
+ * cannot be folded (a bug) is logged and skipped. Nothing blocks a partition.
+ */
+export function pictureConsumer(options: {
+  readonly runtime: KafkaRuntime;
+  /** The shared group id; the picture's own group is derived from it. */
+  readonly groupId: string;
+  readonly logger: Logger;
+  /** A valid record, in partition order; `picture.caughtUp` says whether the replay is done. */
+  readonly onRecord: (record: LogRecord) => void;
+  readonly onUndecodable: (topic: PictureTopic) => void;
+}): TopicConsumer<PictureTopic> {
+  return new TopicConsumer<PictureTopic>({
+    runtime: options.runtime,
+    groupId: `${options.groupId}.picture.${randomUUID()}`,
+    topics: PICTURE_TOPICS,
+    mode: { kind: 'replay' },
+    undecodable: 'skip',
+    logger: options.logger,
+    handle: options.onRecord,
+    onUndecodable: (at) => options.onUndecodable(at.topic),
+  });
+}
+
+/**
+ * This instance's member of the shared, durable group (DISPATCH_CONSUMER_GROUP) on the same three
+ * topics. The picture consumer does the reading; this member is how the instances split the work:
+ * the group's assignment says which partitions this one acts for. It is also the one reader that
+ * parks undecodable records on the dead-letter topic, once per group (its committed offsets say
+ * what it has looked at), and it commits and leaves the group on shutdown, so its partitions move
+ * at once. A crashed instance's partitions move after GROUP_TIMING's 10 s session.
+ */
+export function groupMember(options: {
+  readonly runtime: KafkaRuntime;
+  readonly groupId: string;
+  readonly logger: Logger;
+  readonly ownership: Ownership;
+  /** After each assignment (the first one and every rebalance). */
+  readonly onAssigned: () => void;
+  /** Told of each record it parked on the dead-letter topic (the dead-letter metric). */
+  readonly onDeadLettered?: (parked: { readonly group: string; readonly topic: string }) => void;
+}): TopicConsumer<OwnedTopic> {
+  return new TopicConsumer<OwnedTopic>({
+    runtime: options.runtime,
+    groupId: options.groupId,
+    topics: PICTURE_TOPICS,
+    mode: { kind: 'shared' },
+    undecodable: 'park',
+    logger: options.logger,
+    handle: () => {},
+    onUndecodable: (at) => options.onDeadLettered?.({ group: options.groupId, topic: options.runtime.topics[at.topic] }),
+    onRevoked: () => options.ownership.revoke(),
+    onAssigned: (assignment) => {
+      options.ownership.assign(assignment);
+      options.logger.info({ group: options.groupId, assignment: Object.fromEntries([...assignment].map(([t, p]) => [t, [...p]])) }, 'joined the dispatch group');
+      options.onAssigned();
+    },
+  });
+}
