@@ -22,7 +22,7 @@ let driver: Session;
 let operator: Session;
 
 async function runCli(args: readonly string[], env: Record<string, string>) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', CLI, ...args], {
     env: { ...process.env, DATABASE_URL: running.database.databaseUrl, ...env },
   });
 }
