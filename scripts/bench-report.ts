@@ -16,6 +16,7 @@ const sources = [
   ['dispatch-service: geo index against a linear scan', 'services/dispatch-service/bench/RESULTS.md'],
   ['realtime-gateway: sockets, memory, delivery', 'services/realtime-gateway/bench/RESULTS.md'],
   ['Fan-out against bare ws, Socket.IO and Django Channels', 'benchmarks/fanout/RESULTS.md'],
+  ['ops-console: frame times with 10,000 drivers', 'services/ops-console/bench/FRAME_RESULTS.md'],
 ] as const;
 
 /** First line a tool prints of its version (java prints it on stderr). */

@@ -1,6 +1,7 @@
 /**
- * `pnpm smoke:compiled` (after `pnpm build`): starts the three compiled services once the way
- * an image does, `node dist/main.js` with no tsx and no `development` condition, against the
+ * `pnpm smoke:compiled` (after `pnpm build`): starts the three compiled services and the ops
+ * console once the way an image does, `node dist/main.js` with no tsx and no `development`
+ * condition, against the
  * real broker and PostgreSQL (found or started like `pnpm start`), waits until each answers
  * /health/ready, then stops them with SIGTERM and expects exit code 0. It fails when a service
  * does not get ready, exits by itself, logs at error level while starting healthily, or does not
@@ -108,7 +109,7 @@ async function stop(service: Running): Promise<string | undefined> {
 
 const infra = await provideLocalInfra({ log });
 const run = randomBytes(4).toString('hex');
-const [bookingPort, dispatchPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+const [bookingPort, dispatchPort, gatewayPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const shared: Record<string, string> = {
   KAFKA_BROKERS: infra.kafkaBrokers,
   AUTH_JWKS_URL: `http://127.0.0.1:${bookingPort}/.well-known/jwks.json`,
@@ -122,7 +123,12 @@ const services: Running[] = [];
 try {
   services.push(start('booking-service', bookingPort, { ...shared, DATABASE_URL: withDatabase(infra.postgresServerUrl, 'rideline_smoke') }));
   services.push(start('dispatch-service', dispatchPort, shared));
-  services.push(start('realtime-gateway', gatewayPort, shared));
+  // With the operator stream on, as pnpm start and compose run it, so its compiled path starts too.
+  services.push(start('realtime-gateway', gatewayPort, { ...shared, OPS_STREAM_ENABLED: 'true' }));
+  const local = (port: number) => `http://127.0.0.1:${port}`;
+  services.push(
+    start('ops-console', consolePort, { BOOKING_URL: local(bookingPort), DISPATCH_URL: local(dispatchPort), GATEWAY_URL: local(gatewayPort) }),
+  );
   const results = await Promise.allSettled(services.map(waitUntilReady));
   results.forEach((result, index) => {
     const name = services[index]!.name;
@@ -145,4 +151,4 @@ if (failures.length > 0) {
   for (const failure of failures) log(`FAILED: ${failure}`);
   process.exit(1);
 }
-log('the three compiled services started, were ready and stopped with exit code 0');
+log('the three compiled services and the ops console started, were ready and stopped with exit code 0');

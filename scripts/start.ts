@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: the whole system in the foreground. Finds or starts Kafka and PostgreSQL, then
- * starts the three services as separate processes, waits until each is ready and says where
+ * starts the three services and the ops console as separate processes, waits until each is ready and says where
  * they are. Ctrl-C (or SIGTERM) stops the services gracefully, then what this script started,
  * and exits 0. (package.json runs it with `exec`: otherwise the `sh -c` pnpm runs scripts in
  * would die of the terminal's SIGINT and pnpm would report "Command failed" with code 130.)
@@ -19,6 +19,7 @@ interface ServiceSpec {
 
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
 const READY_TIMEOUT_MS = 120_000;
+const DEV_OPERATOR_EMAIL = 'operator@rideline.local';
 
 // Generated code first (booking-service's Prisma client is not committed); turbo skips it when
 // its inputs have not changed since the last run.
@@ -44,8 +45,19 @@ const services: ServiceSpec[] = [
     env: { DATABASE_URL: process.env['DATABASE_URL'] ?? withDatabase(infra.postgresServerUrl, 'rideline_booking') },
   },
   { name: 'dispatch-service', port: Number(process.env['DISPATCH_PORT'] ?? 3002), env: verifierEnv() },
-  { name: 'realtime-gateway', port: Number(process.env['GATEWAY_PORT'] ?? 3000), env: verifierEnv() },
+  {
+    name: 'realtime-gateway',
+    port: Number(process.env['GATEWAY_PORT'] ?? 3000),
+    // The one gateway here serves the ops console's stream (off by default: it reads all of driver.locations).
+    env: { ...verifierEnv(), OPS_STREAM_ENABLED: process.env['OPS_STREAM_ENABLED'] ?? 'true' },
+  },
 ];
+const local = (name: string) => `http://127.0.0.1:${services.find((spec) => spec.name === name)!.port}`;
+services.push({
+  name: 'ops-console',
+  port: Number(process.env['CONSOLE_PORT'] ?? 3003),
+  env: { BOOKING_URL: local('booking-service'), DISPATCH_URL: local('dispatch-service'), GATEWAY_URL: local('realtime-gateway') },
+});
 
 /** Dispatch and the gateway verify tokens with booking-service's keys, wherever BOOKING_PORT puts it. */
 function verifierEnv(): Record<string, string> {
@@ -104,6 +116,28 @@ async function waitUntilReady(spec: ServiceSpec): Promise<void> {
   throw new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/**
+ * A development operator for the console, created when none exists: its password is printed
+ * this once (the database keeps only a hash). Later starts find it and print nothing.
+ */
+function ensureDevelopmentOperator(): Promise<void> {
+  const booking = services.find((spec) => spec.name === 'booking-service')!;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/cli/operator.ts', 'ensure-dev', DEV_OPERATOR_EMAIL], {
+      cwd: path.join(REPO_ROOT, 'services', 'booking-service'),
+      env: { ...process.env, ...booking.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('exit', (code) => {
+      if (code !== 0) log(`could not create the development operator (exit code ${code})`);
+      for (const line of output.split('\n').filter(Boolean)) log(line);
+      resolve();
+    });
+  });
+}
+
 async function shutdown(exitCode: number): Promise<never> {
   if (stopping) return new Promise<never>(() => {});
   stopping = true;
@@ -138,6 +172,7 @@ try {
   log(error instanceof Error ? error.message : String(error));
   await shutdown(1);
 }
+if (!stopping) await ensureDevelopmentOperator();
 if (!stopping) {
   log('all services ready:');
   for (const spec of services) log(`  ${spec.name.padEnd(17)} http://127.0.0.1:${spec.port}`);

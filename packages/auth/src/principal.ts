@@ -1,5 +1,8 @@
-/** The kinds of principal (API.md, Identity): riders ("users") and drivers. */
-export const PRINCIPAL_KINDS = ['user', 'driver'] as const;
+/**
+ * The kinds of principal (API.md, Identity): riders ("users"), drivers, and operators (the
+ * people who run the service; created from the command line, they log in on the ops console).
+ */
+export const PRINCIPAL_KINDS = ['user', 'driver', 'operator'] as const;
 
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
@@ -12,3 +15,9 @@ export interface Principal {
 
 export const isPrincipalKind = (value: unknown): value is PrincipalKind =>
   (PRINCIPAL_KINDS as readonly unknown[]).includes(value);
+
+/**
+ * The kinds the rider and driver API admits: never an operator, whose token opens the operator
+ * endpoints only. Routes name it in `authenticate({ kinds })`.
+ */
+export const RIDE_PRINCIPAL_KINDS = ['user', 'driver'] as const satisfies readonly PrincipalKind[];

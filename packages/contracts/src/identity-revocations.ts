@@ -3,7 +3,7 @@ import { envelopeSchema } from './envelope.ts';
 import { Id, Timestamp } from './shared-shapes.ts';
 
 /**
- * `identity.revocations`, keyed by principal (`user:<id>` or `driver:<id>`): a login session
+ * `identity.revocations`, keyed by principal (`user:<id>`, `driver:<id>` or `operator:<id>`): a login session
  * (one refresh-token family, the `sid` claim of its access tokens) ended before its tokens
  * expired, by logout or because a rotated refresh token was presented again. Every access token
  * carrying that `sid` is refused from then on, and sockets opened with one are closed.
@@ -17,7 +17,7 @@ export type SessionRevocationReason = Static<typeof SessionRevocationReason>;
 export const SessionRevoked = envelopeSchema(
   'SessionRevoked',
   Type.Object({
-    principal_kind: Type.Union([Type.Literal('user'), Type.Literal('driver')]),
+    principal_kind: Type.Union([Type.Literal('user'), Type.Literal('driver'), Type.Literal('operator')]),
     principal_id: Id,
     session_id: Id,
     reason: SessionRevocationReason,
@@ -30,4 +30,4 @@ export const IdentityRevocation = Type.Union([SessionRevoked]);
 export type IdentityRevocation = Static<typeof IdentityRevocation>;
 
 /** The record key of a principal's revocations: one principal's records stay ordered. */
-export const principalKey = (kind: 'user' | 'driver', id: string): string => `${kind}:${id}`;
+export const principalKey = (kind: 'user' | 'driver' | 'operator', id: string): string => `${kind}:${id}`;

@@ -9,4 +9,5 @@ export * from './dispatch-offers.ts';
 export * from './identity-revocations.ts';
 export * from './topic-messages.ts';
 export * from './socket-messages.ts';
+export * from './ops-messages.ts';
 export * from './recent-event-ids.ts';

@@ -30,6 +30,11 @@ export class RecentEventIds {
     return true;
   }
 
+  /** Whether `id` is among the recent ones, without remembering it. */
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
   get size(): number {
     return this.#ids.size;
   }

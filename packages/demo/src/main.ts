@@ -28,6 +28,8 @@ try {
 }
 
 log(`playing for ${options.durationS} s (Ctrl-C to stop early)`);
+// The rides are the console's to show: drivers move and change colour, bookings go from red to blue.
+log(`watch it live on the ops console: ${process.env['CONSOLE_URL'] ?? 'http://127.0.0.1:3003'} (the operator pnpm start printed)`);
 const started = Date.now();
 const tty = process.stdout.isTTY;
 const progress = setInterval(() => {

@@ -56,6 +56,9 @@ export interface ConsumerLagSample {
   readonly lag: number;
 }
 
+/** The consumer-lag gauge's name (the ops console sums it from each service's /metrics). */
+export const CONSUMER_LAG_METRIC = 'rideline_kafka_consumer_lag_records';
+
 /**
  * `rideline_kafka_consumer_lag_records{group,topic,partition}`: read from `samples` at each
  * scrape, so that a partition no longer assigned (a rebalance) disappears rather than keeping its
@@ -63,7 +66,7 @@ export interface ConsumerLagSample {
  */
 export function registerConsumerLagGauge(registry: Registry, samples: () => Iterable<ConsumerLagSample>): void {
   new Gauge({
-    name: 'rideline_kafka_consumer_lag_records',
+    name: CONSUMER_LAG_METRIC,
     help: 'Records between where a consumer has processed to and the end of a partition it reads',
     labelNames: ['group', 'topic', 'partition'] as const,
     registers: [registry],

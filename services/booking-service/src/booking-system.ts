@@ -91,6 +91,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
         pendingTimeoutSeconds: config.lifecycle.pendingTimeoutSeconds,
         now,
       },
+      ops: { history: (bookingId) => store.load(bookingId) },
       // Down too while the offers reader rejoins its group after a broker outage: accepts wait on it.
       kafkaReady: async () => {
         await kafka.ready();

@@ -46,9 +46,11 @@ it('counts a record parked on the dead-letter topic, by group and source topic',
 });
 
 it('reports the consumer lag of the offers reader per partition', async () => {
-  const text = await scrape();
   const group = running.config.lifecycle.offersConsumerGroup;
-  expect(text).toMatch(new RegExp(`^rideline_kafka_consumer_lag_records\\{group="${group.replaceAll('.', '\\.')}",topic="[^"]+",partition="\\d+"[^}]*\\} \\d+$`, 'm'));
+  const sample = new RegExp(`^rideline_kafka_consumer_lag_records\\{group="${group.replaceAll('.', '\\.')}",topic="[^"]+",partition="\\d+"[^}]*\\} \\d+$`, 'm');
+  // The lag is refreshed every 2 s (LAG_REFRESH_MS) once the reader has its partitions: a scrape
+  // right after start may come before the first refresh.
+  await expect.poll(async () => sample.test(await scrape()), { timeout: 10_000 }).toBe(true);
 });
 
 it('reports the outbox backlog and the age of its oldest row, read at scrape time', { timeout: 30_000 }, async () => {

@@ -132,6 +132,16 @@ describe('PUT /drivers/me/location and /availability', () => {
       expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN' });
     }
   });
+
+  it('answer 403 to an operator token, on the driver routes and on /drivers/nearby', async () => {
+    for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
+      const response = await put(url, h.jwks.tokenFor('operator'), payload);
+      expect(response.statusCode).toBe(403);
+    }
+    const response = await nearby('lat=1&lng=2', h.jwks.tokenFor('operator'));
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN', message: 'Only riders and drivers can do this.' });
+  });
 });
 
 describe('GET /drivers/nearby', () => {

@@ -11,14 +11,16 @@ import {
 } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { installAsyncApiRoutes } from './asyncapi/routes.ts';
-import type { SocketSettings } from './config.ts';
+import type { OpsSettings, SocketSettings } from './config.ts';
 import type { BookingNotification } from '@rideline/contracts';
 import { Projection, type OtpNotice } from './domain/projection.ts';
 import { RevokedSessions } from './domain/revoked-sessions.ts';
+import { OpsBoard } from './domain/ops-board.ts';
 import { fanOut } from './feed/fan-out.ts';
 import type { FeedRecord } from './feed/feed-topics.ts';
 import { revocationIntake } from './feed/revocation-intake.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import { OpsLive } from './ops/ops-live.ts';
 import { installSocketRoutes, upgradeToken } from './sockets/routes.ts';
 import { SocketService, type LocationSink } from './sockets/socket-service.ts';
 
@@ -44,6 +46,8 @@ export interface GatewayDeps {
   readonly shutdownDeadlineMs: number;
   /** CORS of the HTTP routes (health, metrics, OpenAPI); WebSocket upgrades are not CORS requests. */
   readonly cors: CorsPolicy;
+  /** The operator stream (`/ws/ops/live`); absent or `enabled: false`: no such endpoint. */
+  readonly ops?: OpsSettings;
   /** Decides token expiry, heartbeats, rate budgets and revocations; default the system clock. */
   readonly clock?: Clock;
 }
@@ -54,11 +58,16 @@ export interface GatewayApp {
   readonly revoked: RevokedSessions;
   readonly service: SocketService;
   readonly metrics: GatewayMetrics;
+  /** The operator stream, when it is on (started and stopped with the app). */
+  readonly ops: OpsLive | null;
   /** Feed a record from the topics: updates the projection and writes to the sockets it concerns. */
   readonly ingest: (record: FeedRecord) => void;
   /** Feed a record from `identity.revocations`: refuses the session, closes its sockets. */
   readonly ingestRevocation: (record: FeedRecord<'identityRevocations'>) => void;
 }
+
+/** A driver silent this long leaves the operators' map (one still on a ride stays). */
+const OPS_DRIVER_FORGET_MS = 30 * 60_000;
 
 /** The gateway's HTTP and WebSocket app; `gateway.ts` wires it to the broker and listens. */
 export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
@@ -72,7 +81,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     service: 'realtime-gateway',
     logger: deps.logger,
     cors: deps.cors,
-    description: 'WebSocket gateway: /ws/bookings/, /ws/driver/bookings/, /ws/driver/available_bookings/',
+    description: 'WebSocket gateway: /ws/bookings/, /ws/driver/bookings/, /ws/driver/available_bookings/, and /ws/ops/live for operators',
     readiness: {
       kafka: deps.kafkaReady,
       auth: async () => {
@@ -95,6 +104,9 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   });
   await app.register(accessTokenAuth, { keys: deps.keys, clock, tokenOf: upgradeToken, isSessionRevoked });
   const metrics = createGatewayMetrics(registry);
+  const opsOn = deps.ops?.enabled === true;
+  const board = opsOn ? new OpsBoard({ driverStaleMs: deps.ops!.driverStaleMs, driverForgetMs: OPS_DRIVER_FORGET_MS }) : null;
+  let ops: OpsLive | null = null;
   installAsyncApiRoutes(app);
   registerConsumerLagGauge(registry, deps.lagSamples);
   const service = new SocketService({
@@ -103,6 +115,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     locations: deps.locations,
     metrics,
     maxBufferedBytes: deps.sockets.maxBufferedBytes,
+    ...(opsOn ? { maxBufferedBytesOf: { ops_live: deps.ops!.maxBufferedBytes }, opsSnapshot: () => ops!.snapshot() } : {}),
     inbound: { perSecond: deps.sockets.inboundPerSecond, burst: deps.sockets.inboundBurst },
     pingIntervalMs: deps.sockets.pingIntervalMs,
     snapshotEndedWithinMs: deps.sockets.snapshotEndedWithinSeconds * 1000,
@@ -110,7 +123,14 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     isSessionRevoked,
     clock,
   });
+  if (board) {
+    ops = new OpsLive({ board, hub: service.hub, metrics, frameIntervalMs: deps.ops!.frameIntervalMs, clock });
+    ops.start();
+    const running = ops;
+    app.addHook('onClose', async () => running.stop());
+  }
   await installSocketRoutes(app, {
+    opsEnabled: opsOn,
     service,
     metrics,
     maxFrameBytes: deps.sockets.maxFrameBytes,
@@ -123,7 +143,8 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
     revoked,
     service,
     metrics,
-    ingest: fanOut({ projection, hub: service.hub, metrics, openNotice: deps.openNotice, logger: deps.logger }),
+    ops,
+    ingest: fanOut({ projection, hub: service.hub, metrics, openNotice: deps.openNotice, logger: deps.logger, ...(board ? { ops: board } : {}) }),
     ingestRevocation: revocationIntake({ revoked, service, metrics, now }),
   };
 }

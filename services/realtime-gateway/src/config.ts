@@ -1,5 +1,6 @@
 import { DEVELOPMENT_NOTICE_KEY, MIN_NOTICE_KEY_LENGTH, noticeKeyRefusal } from '@rideline/auth';
 import {
+  boolean,
   commonSettings,
   ConfigError,
   integer,
@@ -110,6 +111,32 @@ export const gatewaySettings = {
       description: 'The longest the broker holds a fetch that has not got FEED_FETCH_MIN_BYTES: with 1 byte, only how often a quiet gateway polls',
     }),
   },
+  ops: {
+    // Off by default: with it on, the instance reads all of driver.locations (2,000 records/s at
+    // 10,000 drivers) on top of the booking topics. Turn it on for one instance, or a dedicated
+    // one the console points at, never for every instance behind the riders' load balancer.
+    enabled: boolean('OPS_STREAM_ENABLED', {
+      default: false,
+      description:
+        'Serve /ws/ops/live (the ops console); it makes this instance read all of driver.locations too, so turn it on for one instance (or a dedicated one), not all',
+    }),
+    frameIntervalMs: integer('OPS_FRAME_INTERVAL_MS', {
+      default: 250,
+      min: 50,
+      max: 10_000,
+      description: 'How often /ws/ops/live sends what changed, positions coalesced per driver',
+    }),
+    maxBufferedBytes: integer('OPS_MAX_BUFFERED_BYTES', {
+      default: 16_777_216,
+      min: 65_536,
+      description: 'An ops socket whose unsent data passes this is closed with 4008 (its snapshot of a whole city is large)',
+    }),
+    driverStaleMs: integer('OPS_DRIVER_STALE_MS', {
+      default: 60_000,
+      min: 1_000,
+      description: 'A driver unheard of for this long is shown offline (as dispatch stops offering it bookings)',
+    }),
+  },
   projection: {
     retentionSeconds: integer('PROJECTION_RETENTION_SECONDS', {
       default: 86_400,
@@ -121,6 +148,7 @@ export const gatewaySettings = {
 
 export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
 export type SocketSettings = GatewayConfig['sockets'];
+export type OpsSettings = GatewayConfig['ops'];
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const config = loadConfig(gatewaySettings, env);

@@ -6,7 +6,7 @@ import { every, listenOn, systemClock, type Clock } from '@rideline/service-kit'
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
-import { BOOKING_FEED_TOPICS, REVOCATION_FEED_TOPICS, type BookingFeedTopic } from './feed/feed-topics.ts';
+import { BOOKING_FEED_TOPICS, OPS_FEED_TOPICS, REVOCATION_FEED_TOPICS, type BookingFeedTopic } from './feed/feed-topics.ts';
 import { LocationPublisher } from './feed/location-publisher.ts';
 import { openOtpNotice } from './feed/otp-notices.ts';
 
@@ -71,6 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     sockets: config.sockets,
     shutdownDeadlineMs: Math.max(100, Math.floor(config.shutdownTimeoutMs / 2)),
     cors: { allowedOrigins: config.corsAllowedOrigins },
+    ops: config.ops,
   });
   const groupId = `${config.kafka.clientId}-gateway-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const onUndecodable = ({ topic }: { readonly topic: string }) => gateway.metrics.records.inc({ topic, outcome: 'undecodable' });
@@ -79,7 +80,8 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
   // logging and skipping undecodable records (N instances replaying would park them again and again).
   feed = new TopicConsumer({
     runtime: kafka,
-    topics: BOOKING_FEED_TOPICS,
+    // With the operator stream on, the same feed reads driver.locations too (see OPS_STREAM_ENABLED).
+    topics: config.ops.enabled ? OPS_FEED_TOPICS : BOOKING_FEED_TOPICS,
     groupId,
     mode: { kind: 'replay' },
     undecodable: 'skip',

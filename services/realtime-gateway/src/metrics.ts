@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { ENDPOINT_NAMES, type Endpoint } from './domain/endpoints.ts';
+import type { OpsMessage } from '@rideline/contracts';
 import type { OutboundType } from './domain/messages.ts';
 
 export type RejectReason =
@@ -96,7 +97,7 @@ export function createGatewayMetrics(registry: Registry) {
     records,
     sessionRevocationCloses,
     locationsPublished,
-    delivered(endpoint: Endpoint, type: OutboundType, count = 1): void {
+    delivered(endpoint: Endpoint, type: OutboundType | OpsMessage['type'], count = 1): void {
       const key = `${endpoint}:${type}`;
       let child = deliveredChildren.get(key);
       if (!child) deliveredChildren.set(key, (child = delivered.labels(endpoint, type)));

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { RIDE_PRINCIPAL_KINDS } from '@rideline/auth';
 import { BookingStatus } from '@rideline/contracts';
 import { bearerAuth, schemaRef, ServiceError } from '@rideline/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { estimateFare, type Tariff } from '../domain/fare.ts';
-import { authenticate, principalOf } from '../identity/index.ts';
+import { authenticate, principalOf, ridePrincipalOf } from '../identity/index.ts';
 import type { BookingCommands } from './booking-commands.ts';
 import type { BookingQueries } from './booking-queries.ts';
 import { BookingList, BookingView, CancelBody, PlaceBookingBody, StartTripBody, bookingView } from './booking-view.ts';
@@ -65,7 +66,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.get(
     '/bookings/:id',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       schema: {
         ...doc,
         operationId: 'getBooking',
@@ -78,7 +79,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
     async (request) => {
       const booking = await deps.queries.byId(request.params.id);
       if (!booking) throw new ServiceError(404, 'BOOKING_NOT_FOUND', 'Booking not found.');
-      const principal = principalOf(request);
+      const principal = ridePrincipalOf(request);
       const owner = principal.kind === 'user' ? booking.user_id : booking.driver_id;
       if (owner !== principal.id) throw new ServiceError(403, 'NOT_YOUR_BOOKING', 'This booking is not yours.');
       return booking;
@@ -88,7 +89,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.get(
     '/bookings',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       schema: {
         ...doc,
         operationId: 'listBookings',
@@ -105,7 +106,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       },
     },
     async (request) => ({
-      bookings: await deps.queries.visibleTo(principalOf(request), request.query.status, request.query.limit ?? 50),
+      bookings: await deps.queries.visibleTo(ridePrincipalOf(request), request.query.status, request.query.limit ?? 50),
     }),
   );
 
@@ -184,7 +185,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
   app.post(
     '/bookings/:id/cancel',
     {
-      onRequest: authenticate(),
+      onRequest: authenticate({ kinds: RIDE_PRINCIPAL_KINDS }),
       // The body is optional: a bare POST cancels without a reason.
       preValidation: async (request) => {
         request.body ??= {};
@@ -200,7 +201,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       },
     },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = ridePrincipalOf(request);
       const command = {
         type: 'CancelBooking',
         actor: { kind: principal.kind, id: principal.id },

@@ -1,6 +1,7 @@
-/** Identity of booking-service: riders and drivers, their tokens, and the guard for routes. */
+/** Identity of booking-service: riders, drivers and operators, their tokens, and the guard for routes. */
 export { identityRoutes, type IdentityDeps } from './routes.ts';
 export { authenticate, bearerToken, principalOf, type AuthenticateHook } from '@rideline/auth';
+export { ridePrincipalOf, type RidePrincipal } from './ride-principal.ts';
 export { loadSigningKeys, signingKeysOf, type KeyLogger, type SigningKeys } from './signing-key-store.ts';
 export { signAccessToken, type AccessTokenClaims, type AccessTokenVerification } from '@rideline/auth';
 export {

@@ -14,6 +14,7 @@ import {
   identitySchemas,
   JwksReply,
   LoginBody,
+  OperatorSessionReply,
   RefreshBody,
   RegisterDriverBody,
   RegisterUserBody,
@@ -30,6 +31,7 @@ import { registerIdentityMetrics } from '../metrics.ts';
 import { endSession, refreshSession, startSession, type SessionDeps } from './sessions.ts';
 import type { IdentityConfig } from './settings.ts';
 import type { SigningKeys } from './signing-key-store.ts';
+import { loginOperator } from './operator-accounts.ts';
 import { loginUser, registerUser } from './user-accounts.ts';
 
 export interface IdentityDeps {
@@ -146,6 +148,27 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
   );
 
   app.post(
+    '/auth/operators/login',
+    {
+      schema: {
+        operationId: 'loginOperator',
+        tags: ['identity'],
+        summary: 'Log an operator in',
+        description:
+          `Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created ` +
+          `with \`pnpm operator add <email>\`, never over HTTP. Their tokens are refused (403) on rider and driver routes. ${loginDescription}`,
+        body: schemaRef(LoginBody),
+        response: { 200: schemaRef(OperatorSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
+      },
+    },
+    async (request) => {
+      const account = `operator:${normalizeEmail(request.body.email)}`;
+      const operator = await guard.attempt(account, addressOf(request), (inSlot) => loginOperator(prisma, request.body, inSlot));
+      return { operator, ...(await startSession(deps, { kind: 'operator', id: operator.id })) };
+    },
+  );
+
+  app.post(
     '/auth/refresh',
     {
       schema: {
@@ -202,7 +225,7 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
 
 /**
  * Identity: registration, login (throttled per account and address, hashing bounded), refresh
- * and logout for riders and drivers, and the JWKS. Decorates
+ * and logout for riders and drivers, login for operators, and the JWKS. Decorates
  * the app (not just its own routes) with the access-token plugin (`accessTokens` and
  * `request.principal`), so `authenticate()` works on every route of the app.
  */

@@ -84,6 +84,15 @@ export const DriverSessionReply = Type.Object(
   },
 );
 
+export const OperatorSessionReply = Type.Object(
+  { operator: Type.Object({ id: Type.String(), email: Type.String() }), ...tokenFields },
+  {
+    $id: 'OperatorAuthSession',
+    description: "An operator's login session: who they are and their tokens (operator tokens open the operator endpoints only).",
+    examples: [{ operator: { id: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', email: 'ops@example.com' }, ...exampleTokens }],
+  },
+);
+
 export const JwksReply = Type.Object(
   {
     keys: Type.Array(
@@ -105,4 +114,4 @@ export const JwksReply = Type.Object(
 );
 
 /** The named components of the identity routes, added once to the app (`app.addSchema`). */
-export const identitySchemas = [RegisterUserBody, RegisterDriverBody, LoginBody, RefreshBody, TokenPairReply, UserSessionReply, DriverSessionReply, JwksReply];
+export const identitySchemas = [RegisterUserBody, RegisterDriverBody, LoginBody, RefreshBody, TokenPairReply, UserSessionReply, DriverSessionReply, OperatorSessionReply, JwksReply];

@@ -2,7 +2,7 @@ import { bearerAuth, commonRefusals, errorReplies, schemaRef, withRetryAfter, ty
 import type { FastifyRequest } from 'fastify';
 import type { NearbyDriver } from '../domain/index.ts';
 import type { DriverReport } from '../drivers/intake.ts';
-import { authenticate, principalOf } from '@rideline/auth';
+import { authenticate, principalOf, RIDE_PRINCIPAL_KINDS } from '@rideline/auth';
 import { dispatchErrors } from './errors.ts';
 import { perPrincipal } from './rate-limit.ts';
 import { AvailabilityBody, driverSchemas, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
@@ -39,11 +39,18 @@ const reportReplies = errorReplies({
   503: [shown(dispatchErrors.NOT_RECORDED), keysNotLoaded],
 });
 const nearbyReplies = {
-  ...errorReplies({ 400: [commonRefusals.validation], 401: [commonRefusals.unauthorized], 503: [keysNotLoaded] }),
+  ...errorReplies({
+    400: [commonRefusals.validation],
+    401: [commonRefusals.unauthorized],
+    403: [{ code: 'FORBIDDEN', message: 'Only riders and drivers can do this.' }],
+    503: [keysNotLoaded],
+  }),
   429: withRetryAfter(errorReplies({ 429: [{ code: 'TOO_MANY_REQUESTS', message: 'Too many requests; retry in 12 s.' }] })[429]),
 };
 const doc = { tags: ['drivers'], security: bearerAuth };
 const driversOnly = authenticate({ kinds: ['driver'], forbidden: 'Only drivers can do this.' });
+// Operators watch the fleet on the ops console, not through the rider and driver API.
+const ridersAndDrivers = authenticate({ kinds: RIDE_PRINCIPAL_KINDS, forbidden: 'Only riders and drivers can do this.' });
 
 /** PUT /drivers/me/location, PUT /drivers/me/availability and GET /drivers/nearby (API.md, Drivers). */
 export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): void {
@@ -100,7 +107,7 @@ export function installDriverRoutes(app: ServiceApp, deps: DriverRoutesDeps): vo
   app.get(
     '/drivers/nearby',
     {
-      onRequest: authenticate(),
+      onRequest: ridersAndDrivers,
       preValidation: async (request) => numbersFromQuery(request, ['lat', 'lng', 'radius_m']),
       config: perPrincipal(deps.nearbyPerMinute),
       schema: {

@@ -6,6 +6,7 @@ import {
   TOPIC_MESSAGE_SCHEMAS,
   isLocationFrame,
   isRefreshFrame,
+  isOpsMessage,
   isServerMessage,
 } from '@rideline/contracts';
 import { describe, expect, it } from 'vitest';
@@ -35,12 +36,14 @@ describe('the AsyncAPI document', () => {
     expect((await errorsOf(broken)).length).toBeGreaterThan(0);
   });
 
-  it('has the three socket endpoints with what each sends and receives', () => {
+  it('has the four socket endpoints with what each sends and receives', () => {
     expect(ENDPOINT_NAMES.map((endpoint) => document.channels[endpoint]?.address)).toEqual([
       '/ws/bookings/',
       '/ws/driver/bookings/',
       '/ws/driver/available_bookings/',
+      '/ws/ops/live',
     ]);
+    expect(messagesOf('ops_live')).toEqual(['error', 'ops_snapshot', 'ops_update', 'refresh']);
     expect(messagesOf('bookings')).toEqual(['booking_status', 'error', 'otp', 'refresh']);
     expect(messagesOf('driver_bookings')).toEqual(['booking_status', 'error', 'refresh']);
     expect(messagesOf('driver_available_bookings')).toEqual(['available_booking', 'booking_unavailable', 'error', 'location', 'refresh']);
@@ -63,7 +66,8 @@ describe('the AsyncAPI document', () => {
     for (const [id, message] of Object.entries(document.components.messages).filter(([id]) => id.startsWith('ws.'))) {
       expect(message.examples?.length, id).toBeGreaterThan(0);
       for (const example of message.examples ?? []) {
-        const accepted = isServerMessage(example.payload) || isLocationFrame(example.payload) || isRefreshFrame(example.payload);
+        const accepted =
+          isServerMessage(example.payload) || isOpsMessage(example.payload) || isLocationFrame(example.payload) || isRefreshFrame(example.payload);
         expect(accepted, `${id} ${JSON.stringify(example.payload)}`).toBe(true);
       }
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ENDPOINT_NAMES } from '../domain/endpoints.ts';
 import { buildAsyncApiDocument } from './document.ts';
 import { renderAsyncApiHtml } from './html.ts';
 
@@ -13,7 +14,7 @@ describe('the AsyncAPI page', () => {
   });
 
   it('shows the close codes on every socket channel and the upgrade refusals as a table', () => {
-    expect(html.match(/<li><strong>4029<\/strong>/g)).toHaveLength(3);
+    expect(html.match(/<li><strong>4029<\/strong>/g)).toHaveLength(ENDPOINT_NAMES.length);
     expect(html).toContain('<td><code>MALFORMED_WEBSOCKET_REQUEST</code></td>');
   });
 

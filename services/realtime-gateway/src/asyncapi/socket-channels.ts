@@ -3,10 +3,13 @@ import {
   BookingStatusMessage,
   BookingUnavailableMessage,
   LocationFrame,
+  OpsSnapshotMessage,
+  OpsUpdateMessage,
   OtpMessage,
   RefreshFrame,
   SocketErrorMessage,
   type ClientFrame,
+  type OpsMessage,
   type ServerMessageType,
 } from '@rideline/contracts';
 import { ENDPOINTS, ENDPOINT_NAMES, type Endpoint } from '../domain/endpoints.ts';
@@ -46,6 +49,27 @@ interface MessageDoc {
 }
 
 const EXAMPLE_BOOKING = '0b7e4d4e-5d3a-4c53-9f0e-2f1c8a6b9d10';
+const EXAMPLE_DRIVER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const EXAMPLE_AT = 1_764_400_000_000;
+const EXAMPLE_STATS = { offers_last_minute: 12, median_time_to_offer_s: 0.4, median_time_to_accept_s: 6.2 };
+const EXAMPLE_OPS_DRIVER = { id: EXAMPLE_DRIVER, lat: 12.9716, lng: 77.5946, state: 'offered', at: EXAMPLE_AT - 1_200 };
+const EXAMPLE_OPS_BOOKING = {
+  id: EXAMPLE_BOOKING,
+  status: 'pending',
+  user_id: '5b0f7c1e-2a4d-4f3b-9c8e-1d2e3f4a5b6c',
+  driver_id: null,
+  pickup: { lat: 12.9716, lng: 77.5946, address: '123 Street, City' },
+  dropoff: { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' },
+  estimated_cost: 300,
+  cancelled_by: null,
+  requested_at: EXAMPLE_AT - 900,
+  first_offer_at: EXAMPLE_AT - 500,
+  accepted_at: null,
+  updated_at: EXAMPLE_AT - 900,
+};
+const EXAMPLE_OFFER = { booking_id: EXAMPLE_BOOKING, driver_id: EXAMPLE_DRIVER, offered_at: EXAMPLE_AT - 500 };
+
+type SentType = ServerMessageType | OpsMessage['type'];
 
 // Examples are built by the functions that build the real messages, so their texts are the sent ones.
 const SERVER_MESSAGES = {
@@ -89,7 +113,31 @@ const SERVER_MESSAGES = {
     summary: 'A refused frame or refresh token, the notice before a 4001 close, or the driver disconnection notice.',
     examples: [MALFORMED_FRAME, INVALID_TOKEN, DRIVER_DISCONNECTED],
   },
-} as const satisfies Record<ServerMessageType, MessageDoc>;
+  ops_snapshot: {
+    schema: OpsSnapshotMessage,
+    title: 'Ops snapshot',
+    summary: 'The first message on the operator stream: every known driver, every active booking, every open offer, and the flow figures.',
+    examples: [{ type: 'ops_snapshot', at: EXAMPLE_AT, drivers: [EXAMPLE_OPS_DRIVER], bookings: [EXAMPLE_OPS_BOOKING], offers: [EXAMPLE_OFFER], stats: EXAMPLE_STATS }],
+  },
+  ops_update: {
+    schema: OpsUpdateMessage,
+    title: 'Ops update',
+    summary:
+      'What changed since the previous frame (sent every OPS_FRAME_INTERVAL_MS, 250 ms by default, when anything did): each changed driver once with its latest position and state, changed bookings (an ended one once, then forgotten), offers opened and closed.',
+    examples: [
+      {
+        type: 'ops_update',
+        at: EXAMPLE_AT,
+        drivers: [EXAMPLE_OPS_DRIVER],
+        drivers_gone: [],
+        bookings: [],
+        offers: [EXAMPLE_OFFER],
+        offers_closed: [],
+        stats: EXAMPLE_STATS,
+      },
+    ],
+  },
+} as const satisfies Record<SentType, MessageDoc>;
 
 const CLIENT_FRAMES = {
   location: {
@@ -107,12 +155,12 @@ const CLIENT_FRAMES = {
   },
 } as const satisfies Record<ClientFrameType, MessageDoc>;
 
-type SocketMessageType = ServerMessageType | ClientFrameType;
+type SocketMessageType = SentType | ClientFrameType;
 
 interface EndpointTraffic {
   readonly title: string;
   readonly summary: string;
-  readonly sends: readonly ServerMessageType[];
+  readonly sends: readonly SentType[];
   readonly receives: readonly ClientFrameType[];
 }
 
@@ -134,6 +182,12 @@ const TRAFFIC = {
     summary: 'Bookings offered to the driver and the end of those offers; the driver reports its position here.',
     sends: ['available_booking', 'booking_unavailable', 'error'],
     receives: ['location', 'refresh'],
+  },
+  ops_live: {
+    title: 'Operator live stream',
+    summary: 'The whole city for the ops console: drivers, bookings and offers, a snapshot then batched updates (positions coalesced per driver).',
+    sends: ['ops_snapshot', 'ops_update', 'error'],
+    receives: ['refresh'],
   },
 } as const satisfies Record<Endpoint, EndpointTraffic>;
 

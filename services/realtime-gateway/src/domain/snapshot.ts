@@ -21,6 +21,9 @@ export function snapshotFor(projection: Projection, endpoint: Endpoint, principa
         .map((view) => bookingStatusMessage('driver', view.bookingId, view.status, view.cancelledBy));
     case 'driver_available_bookings':
       return projection.openOffersOf(principalId).map(availableBookingMessage);
+    case 'ops_live':
+      // Not from this projection: the ops board sends its own (src/ops/ops-live.ts).
+      return [];
     default:
       return endpoint satisfies never;
   }

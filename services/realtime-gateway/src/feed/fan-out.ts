@@ -1,5 +1,6 @@
 import type { BookingNotification } from '@rideline/contracts';
 import type { Logger } from '@rideline/kafka';
+import type { OpsBoard } from '../domain/ops-board.ts';
 import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
 import type { GatewayMetrics } from '../metrics.ts';
@@ -12,6 +13,8 @@ export interface FanOutDeps {
   /** Opens a notice's sealed OTP (`openOtpNotice` with the configured key); null if it does not open. */
   readonly openNotice: (notice: BookingNotification) => OtpNotice | null;
   readonly logger: Logger;
+  /** The operator stream's board, when it is on: it sees every record too. */
+  readonly ops?: OpsBoard;
 }
 
 /**
@@ -23,11 +26,12 @@ export interface FanOutDeps {
  * parked on the dead-letter topic, for the reason undecodable records are not (`UndecodablePolicy` in @rideline/kafka):
  * every instance replays the topics at every start and would park it again each time.
  */
-export function fanOut({ projection, hub, metrics, openNotice, logger }: FanOutDeps) {
+export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: FanOutDeps) {
   return (record: FeedRecord): void => {
     let applied: Applied;
     switch (record.topic) {
       case 'bookingEvents':
+        ops?.applyBookingEvent(record.message);
         applied = projection.applyBookingEvent(record.message);
         break;
       case 'bookingNotifications': {
@@ -45,8 +49,14 @@ export function fanOut({ projection, hub, metrics, openNotice, logger }: FanOutD
         break;
       }
       case 'dispatchOffers':
+        ops?.applyOffer(record.message);
         applied = projection.applyOffer(record.message);
         break;
+      case 'driverLocations':
+        // Only operators see positions; riders and drivers get nothing from them here.
+        ops?.applyLocation(record.message);
+        metrics.records.inc({ topic: record.topic, outcome: ops ? 'applied' : 'ignored' });
+        return;
       default:
         return record satisfies never;
     }

@@ -16,6 +16,8 @@ const MAX_CORKED_WRITES = 512;
 
 export interface HubOptions {
   readonly maxBufferedBytes: number;
+  /** Endpoints with a bound of their own (the ops stream, whose snapshot is a whole city). */
+  readonly maxBufferedBytesOf?: Partial<Record<Endpoint, number>>;
   /** Open sockets one principal may hold on one endpoint (WS_MAX_SOCKETS_PER_PRINCIPAL). */
   readonly maxPerPrincipal: number;
   readonly metrics: GatewayMetrics;
@@ -31,6 +33,7 @@ export interface HubOptions {
 export class SocketHub {
   readonly #routes = new Map<Endpoint, Map<string, Set<Connection>>>(ENDPOINT_NAMES.map((endpoint) => [endpoint, new Map()]));
   readonly #options: HubOptions;
+  readonly #bufferLimits: ReadonlyMap<Endpoint, number>;
   #size = 0;
   /**
    * Set when shutdown starts. An upgrade already past its checks then (its token verified while
@@ -50,6 +53,9 @@ export class SocketHub {
 
   constructor(options: HubOptions) {
     this.#options = options;
+    this.#bufferLimits = new Map(
+      ENDPOINT_NAMES.map((endpoint) => [endpoint, options.maxBufferedBytesOf?.[endpoint] ?? options.maxBufferedBytes]),
+    );
   }
 
   get size(): number {
@@ -110,6 +116,11 @@ export class SocketHub {
     this.#options.onRemove?.(connection);
   }
 
+  /** Every socket open on one endpoint, whoever it is for (the ops stream goes to all alike). */
+  *socketsOn(endpoint: Endpoint): Generator<Connection> {
+    for (const sockets of this.#routes.get(endpoint)!.values()) yield* sockets;
+  }
+
   has(endpoint: Endpoint, principalId: string): boolean {
     return this.#routes.get(endpoint)!.has(principalId);
   }
@@ -140,7 +151,7 @@ export class SocketHub {
     if (connection.closing) return false;
     const { socket } = connection;
     if (socket.readyState !== socket.OPEN) return false;
-    if (socket.bufferedAmount + json.length > this.#options.maxBufferedBytes) {
+    if (socket.bufferedAmount + json.length > this.#bufferLimits.get(connection.endpoint)!) {
       this.#options.metrics.slowClientCloses.inc({ endpoint: connection.endpoint });
       this.close(connection, CLOSE.slowClient, 'slow client');
       return false;

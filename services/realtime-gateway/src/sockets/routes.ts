@@ -25,6 +25,8 @@ export interface SocketRoutesOptions {
    */
   readonly isReady: () => boolean;
   readonly shutdownDeadlineMs: number;
+  /** Whether `/ws/ops/live` is served (OPS_STREAM_ENABLED). */
+  readonly opsEnabled?: boolean;
 }
 
 /** The HTTP answer to each refused upgrade (also listed in the AsyncAPI document). */
@@ -56,7 +58,7 @@ export const upgradeToken = (request: FastifyRequest): string | undefined => {
 };
 
 /**
- * The three endpoints. Every check happens before the upgrade, in `preValidation`, so a refusal
+ * The endpoints (the ops stream only when enabled). Every check happens before the upgrade, in `preValidation`, so a refusal
  * is a plain HTTP answer with the spec's body (and @fastify/websocket then drops the TCP
  * connection): first the shape of the handshake (400), then the token (signature, expiry and
  * session, by the access-token plugin) and its kind (401). Needs `accessTokenAuth` registered
@@ -112,6 +114,7 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
   };
 
   for (const endpoint of ENDPOINT_NAMES) {
+    if (endpoint === 'ops_live' && options.opsEnabled !== true) continue;
     app.get(
       ENDPOINTS[endpoint].path,
       { websocket: true, logLevel: 'warn', preValidation: authenticate(endpoint) },

@@ -30,6 +30,10 @@ export interface SocketServiceOptions {
   readonly locations: LocationSink;
   readonly metrics: GatewayMetrics;
   readonly maxBufferedBytes: number;
+  /** Endpoints with a bound of their own on unsent data. */
+  readonly maxBufferedBytesOf?: Partial<Record<Endpoint, number>>;
+  /** The ops stream's snapshot, serialised, for an `ops_live` socket that opens. */
+  readonly opsSnapshot?: () => string;
   readonly inbound: RateLimit;
   readonly pingIntervalMs: number;
   readonly snapshotEndedWithinMs: number;
@@ -65,6 +69,7 @@ export class SocketService {
     this.#wheel = new ExpiryWheel(options.clock, (connection) => this.#expire(connection));
     this.hub = new SocketHub({
       maxBufferedBytes: options.maxBufferedBytes,
+      ...(options.maxBufferedBytesOf ? { maxBufferedBytesOf: options.maxBufferedBytesOf } : {}),
       maxPerPrincipal: options.maxSocketsPerPrincipal,
       metrics: options.metrics,
       onRemove: (connection) => this.#wheel.delete(connection),
@@ -93,6 +98,12 @@ export class SocketService {
       return;
     }
     this.#wheel.add(connection);
+    if (endpoint === 'ops_live') {
+      if (this.#options.opsSnapshot && this.hub.send(connection, this.#options.opsSnapshot())) {
+        this.#options.metrics.delivered(endpoint, 'ops_snapshot');
+      }
+      return;
+    }
     for (const message of snapshotFor(this.#options.projection, endpoint, principalId, now - this.#options.snapshotEndedWithinMs)) {
       if (!this.hub.send(connection, JSON.stringify(message))) break;
       this.#options.metrics.delivered(endpoint, message.type);

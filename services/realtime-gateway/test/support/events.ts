@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext } from '@rideline/auth';
+import { DEVELOPMENT_NOTICE_KEY, NoticeSeal, otpNoticeContext, type PrincipalKind } from '@rideline/auth';
 import { principalKey, type Canceller, type OfferRevocationReason, type TopicMessage } from '@rideline/contracts';
 import type { KafkaRuntime } from '@rideline/kafka';
 
@@ -80,7 +80,7 @@ export const events = {
     data: { booking_id: b.bookingId, user_id: b.userId, otp_sealed: seal.seal(otp, otpNoticeContext(b.bookingId, b.userId)) },
   }),
   sessionRevoked: (
-    principal: { readonly kind: 'user' | 'driver'; readonly id: string },
+    principal: { readonly kind: PrincipalKind; readonly id: string },
     sessionId: string,
     tokensValidUntil: Date = new Date(Date.now() + 15 * 60_000),
   ): TopicMessage<'identityRevocations'> => ({
@@ -119,6 +119,13 @@ export const events = {
     occurred_at: now(),
     data: { booking_id: bookingId, driver_id: driverId, reason },
   }),
+  location: (driverId: string, lat: number, lng: number, available: boolean | null = true): TopicMessage<'driverLocations'> => ({
+    event_id: randomUUID(),
+    type: 'DriverStatusReported',
+    version: 1,
+    occurred_at: now(),
+    data: { driver_id: driverId, available, location: { lat, lng }, reported_at: now() },
+  }),
 };
 
 /** Publishes with the key each topic is keyed by (API.md). */
@@ -129,6 +136,8 @@ export const publish = {
     kafka.publisher.publish(messages.map((message) => ({ topic: 'bookingNotifications', key: message.data.user_id, message }))),
   offer: (kafka: KafkaRuntime, ...messages: TopicMessage<'dispatchOffers'>[]) =>
     kafka.publisher.publish(messages.map((message) => ({ topic: 'dispatchOffers', key: message.data.driver_id, message }))),
+  location: (kafka: KafkaRuntime, ...messages: TopicMessage<'driverLocations'>[]) =>
+    kafka.publisher.publish(messages.map((message) => ({ topic: 'driverLocations', key: message.data.driver_id, message }))),
   revocation: (kafka: KafkaRuntime, ...messages: TopicMessage<'identityRevocations'>[]) =>
     kafka.publisher.publish(
       messages.map((message) => ({
