@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/operators/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log an operator in
+         * @description Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created with `pnpm operator add <email>`, never over HTTP. Their tokens are refused (403) on rider and driver routes. Throttled per account and per client address: after repeated failures the account or address is locked (2 s, doubling up to 15 min) and answers 429 `TOO_MANY_ATTEMPTS` with `Retry-After`, even for the right password. While password hashing is saturated: 503 `SERVICE_BUSY` with `Retry-After: 1`.
+         */
+        post: operations["loginOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/refresh": {
         parameters: {
             query?: never;
@@ -348,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ops/bookings/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A booking's event history (operators only)
+         * @description Every event of the booking, oldest first. Rider and driver tokens: 403. Unknown booking: 404 `BOOKING_NOT_FOUND`.
+         */
+        get: operations["getBookingHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -423,6 +463,23 @@ export interface components {
             status: "pending" | "accepted" | "on_trip" | "completed" | "cancelled" | "expired";
             updated_at: string;
             user_id: string;
+        };
+        /** @description A booking's whole event stream, as the event store holds it. */
+        BookingHistory: {
+            booking_id: string;
+            events: {
+                /** @description The event as stored, secrets (the OTP hash) left out. */
+                data: {
+                    [key: string]: unknown;
+                };
+                event_id: string;
+                /** Format: date-time */
+                occurred_at: string;
+                /** @description BookingRequested, BookingAccepted, OtpIssued, OtpRejected, TripStarted, ... */
+                type: string;
+                /** @description Position in the booking's stream, from 1. */
+                version: number;
+            }[];
         };
         /**
          * @example {
@@ -581,6 +638,33 @@ export interface components {
             message: string;
             /** @enum {boolean} */
             success: false;
+        };
+        /**
+         * @description An operator's login session: who they are and their tokens (operator tokens open the operator endpoints only).
+         * @example {
+         *       "operator": {
+         *         "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+         *         "email": "ops@example.com"
+         *       },
+         *       "access_token": "eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+         *       "refresh_token": "rt_6f1c2d0e9b8a4c7d8e9f0a1b2c3d4e5f",
+         *       "token_type": "Bearer",
+         *       "expires_in": 900
+         *     }
+         */
+        OperatorAuthSession: {
+            /** @description A JWT for `Authorization: Bearer`; short-lived (`expires_in` seconds). */
+            access_token: string;
+            /** @description Seconds until the access token expires. */
+            expires_in: number;
+            operator: {
+                email: string;
+                id: string;
+            };
+            /** @description Exchanged at `/auth/refresh` for a new pair; single use (rotated). */
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
         };
         /**
          * @example {
@@ -872,6 +956,70 @@ export interface operations {
             /** @description `DEPENDENCY_DOWN`: A dependency is unavailable; retry shortly. */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    loginOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAuthSession"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: body.pickup.lat must be <= 90 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INVALID_CREDENTIALS`: Invalid email or password. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOO_MANY_ATTEMPTS`: Too many failed login attempts; try again later. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SERVICE_BUSY`: Too many logins are being checked right now; retry shortly. `DEPENDENCY_DOWN`: A dependency is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1648,6 +1796,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getBookingHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking's events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingHistory"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: body.pickup.lat must be <= 90 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: Invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FORBIDDEN`: You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `BOOKING_NOT_FOUND`: Booking not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DEPENDENCY_DOWN`: A dependency is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };

@@ -414,6 +414,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `FORBIDDEN`: Only riders and drivers can do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `TOO_MANY_REQUESTS`: Too many requests; retry in 12 s. */
             429: {
                 headers: {
