@@ -47,6 +47,10 @@ const SELF_HEALING = [/^Restarting the consumer in \d+ms$/, /^(Crash: KafkaJSCon
  */
 export function levelOfKafkajsError(message: string, entry: { readonly error?: unknown }): 'error' | 'warn' | 'debug' {
   if (typeof entry.error === 'string' && TRANSIENT_BROKER_ERRORS.has(entry.error)) return 'debug';
+  // Services starting together race to create the same topics: the loser's CreateTopics answer
+  // (TOPIC_ALREADY_EXISTS) is logged so, and ensureTopics accepts it; any other failure of
+  // createTopics is thrown and fails the start.
+  if (message.startsWith('Response CreateTopics') && entry.error === 'Topic creation errors') return 'debug';
   const crash = /^Crash: KafkaJS\w+: (.*)$/.exec(message);
   if (crash && TRANSIENT_BROKER_ERRORS.has(crash[1]!)) return 'debug';
   if (SELF_HEALING.some((pattern) => pattern.test(message))) return 'warn';
