@@ -20,6 +20,7 @@ import { provideLocalInfra, withDatabase } from './local-infra.ts';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 20_000;
 const ERROR_LEVEL = 50; // pino's `error`
+const LAST_LINES_KEPT = 40;
 
 const log = (message: string) => process.stdout.write(`[smoke] ${message}\n`);
 
@@ -28,6 +29,8 @@ interface Running {
   readonly port: number;
   readonly child: ChildProcess;
   readonly errorLines: string[];
+  /** The last lines it printed, shown when it fails: a crash before the logger exists is not JSON. */
+  readonly lastLines: string[];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -54,6 +57,7 @@ function start(name: string, port: number, env: Record<string, string>): Running
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const errorLines: string[] = [];
+  const lastLines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
     stream?.on('data', (chunk: Buffer) => {
@@ -62,13 +66,15 @@ function start(name: string, port: number, env: Record<string, string>): Running
       for (const line of lines) {
         if (process.env['SMOKE_VERBOSE']) process.stdout.write(`[${name}] ${line}\n`);
         if (isErrorLine(line)) errorLines.push(line);
+        lastLines.push(line);
+        if (lastLines.length > LAST_LINES_KEPT) lastLines.shift();
       }
     });
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { name, port, child, errorLines, exited };
+  return { name, port, child, errorLines, lastLines, exited };
 }
 
 function isErrorLine(line: string): boolean {
@@ -99,7 +105,10 @@ async function waitUntilReady(service: Running): Promise<number> {
 }
 
 async function stop(service: Running): Promise<string | undefined> {
-  if (service.child.exitCode !== null || service.child.signalCode !== null) return `${service.name} had already exited`;
+  if (service.child.exitCode !== null || service.child.signalCode !== null) {
+    const { exitCode, signalCode } = service.child;
+    return `${service.name} had already exited (${signalCode ?? `exit code ${exitCode}`}); its last lines:\n${service.lastLines.join('\n')}`;
+  }
   service.child.kill('SIGTERM');
   const timer = setTimeout(() => service.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   const { code, signal } = await service.exited;
