@@ -45,6 +45,9 @@ export async function ensureTopics(
   return { created: missing.map((id) => names[id]), reconfigured };
 }
 
+/** kafkajs' `ConfigSource.TOPIC_CONFIG`: a setting made on the topic itself (its enum is a type only). */
+const TOPIC_CONFIG_SOURCE = 1;
+
 /** How long a fresh topic may take to get leaders for all its partitions. */
 const LEADERS_TIMEOUT_MS = 30_000;
 
@@ -84,19 +87,25 @@ async function fixCleanupPolicies(
   ids: readonly TopicId[],
 ): Promise<string[]> {
   if (ids.length === 0) return [];
+  // Every setting of each topic, to keep the overrides an operator set (retention, segments).
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: ids.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configNames: topicConfig(id).map((entry) => entry.name) })),
+    resources: ids.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id] })),
   });
-  const wrong = ids.filter((id) => {
-    const resource = resources.find((r) => r.resourceName === names[id]);
-    return topicConfig(id).some(({ name, value }) => resource?.configEntries.find((e) => e.configName === name)?.configValue !== value);
-  });
+  const entriesOf = (id: TopicId) => resources.find((r) => r.resourceName === names[id])?.configEntries ?? [];
+  const wrong = ids.filter((id) => topicConfig(id).some(({ name, value }) => entriesOf(id).find((e) => e.configName === name)?.configValue !== value));
   if (wrong.length > 0) {
-    // alterConfigs replaces the topic's whole set of overrides: every owned setting goes together.
+    // alterConfigs (kafkajs has no incremental form) replaces the topic's whole set of overrides:
+    // the topic's own overrides are sent again, with ours over them.
     await admin.alterConfigs({
       validateOnly: false,
-      resources: wrong.map((id) => ({ type: ConfigResourceTypes.TOPIC, name: names[id], configEntries: topicConfig(id) })),
+      resources: wrong.map((id) => {
+        const owned = topicConfig(id);
+        const kept = entriesOf(id)
+          .filter((e) => e.configSource === TOPIC_CONFIG_SOURCE && !e.isSensitive && !owned.some((o) => o.name === e.configName))
+          .map((e) => ({ name: e.configName, value: e.configValue }));
+        return { type: ConfigResourceTypes.TOPIC, name: names[id], configEntries: [...kept, ...owned] };
+      }),
     });
   }
   return wrong.map((id) => names[id]);

@@ -70,13 +70,22 @@ describe('topic provisioning', () => {
         {
           type: ConfigResourceTypes.TOPIC,
           name: names.driverLocations,
-          configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+          configEntries: [
+            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'retention.ms', value: '86400000' }, // an operator's own override
+          ],
         },
       ],
     });
     const report = await ensureTopics(runtime.admin, names, { partitions: 3, replicationFactor: 1 });
     expect(report.created).toEqual([]);
     expect(report.reconfigured).toEqual([names.driverLocations]);
+    const { resources } = await runtime.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: names.driverLocations, configNames: ['cleanup.policy', 'min.compaction.lag.ms', 'retention.ms'] }],
+    });
+    const setting = (key: string) => resources[0]?.configEntries.find((e) => e.configName === key)?.configValue;
+    expect([setting('cleanup.policy'), setting('min.compaction.lag.ms'), setting('retention.ms')]).toEqual(['compact', '3600000', '86400000']);
     const again = await ensureTopics(runtime.admin, names, { partitions: 3, replicationFactor: 1 });
     expect(again).toEqual({ created: [], reconfigured: [] });
   });
