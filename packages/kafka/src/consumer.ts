@@ -23,6 +23,21 @@ export type AnyConsumedRecord<T extends MessageTopicId> = { [K in T]: ConsumedRe
 export type RecordHandler<T extends MessageTopicId> = (record: AnyConsumedRecord<T>) => void | Promise<void>;
 
 /**
+ * Handles consecutive records of one partition at once, in order (at most `MAX_RUN_RECORDS`): for
+ * a handler whose cost is per call rather than per record, such as one database statement. The
+ * run stops short of an undecodable record, which is parked or skipped on its own.
+ */
+export type RunHandler<T extends MessageTopicId> = (records: readonly AnyConsumedRecord<T>[]) => Promise<void>;
+
+/** The most records handed to a `RunHandler` in one call. */
+export const MAX_RUN_RECORDS = 500;
+
+/** A consumer handles its records one by one (`handle`) or in runs (`handleRun`). */
+export type RecordHandling<T extends MessageTopicId> =
+  | { readonly handle: RecordHandler<T>; readonly handleRun?: never }
+  | { readonly handleRun: RunHandler<T>; readonly handle?: never };
+
+/**
  * How a consumer reads, which decides everything else about it:
  *
  * - `shared`: a durable group shared by the instances of a service, each handling the partitions
@@ -51,13 +66,14 @@ export type ReadMode = { readonly kind: 'shared' } | { readonly kind: 'replay'; 
  */
 export type UndecodablePolicy = 'park' | 'skip';
 
-export interface TopicConsumerOptions<T extends MessageTopicId> {
+export type TopicConsumerOptions<T extends MessageTopicId> = TopicConsumerSettings<T> & RecordHandling<T>;
+
+export interface TopicConsumerSettings<T extends MessageTopicId> {
   readonly runtime: Pick<KafkaRuntime, 'kafka' | 'admin' | 'publisher' | 'topics'>;
   readonly groupId: string;
   readonly topics: readonly T[];
   readonly mode: ReadMode;
   readonly undecodable: UndecodablePolicy;
-  readonly handle: RecordHandler<T>;
   /**
    * Told of each undecodable record once it is parked or skipped (before its offset counts as
    * read): a metric, or a handler that keeps its own read position (such a record is read too,
@@ -242,14 +258,22 @@ export class TopicConsumer<T extends MessageTopicId> {
     });
   }
 
-  async #onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const id = this.#idByName.get(batch.topic);
+  async #onBatch(payload: EachBatchPayload): Promise<void> {
+    const id = this.#idByName.get(payload.batch.topic);
     if (id === undefined) return;
+    const { handle, handleRun } = this.#options;
+    const last = handleRun ? await this.#handleInRuns(id, handleRun, payload) : handle ? await this.#handleOneByOne(id, handle, payload) : undefined;
+    if (last !== undefined) this.#catchUp?.advance(payload.batch.topic, payload.batch.partition, last);
+    await payload.heartbeat();
+  }
+
+  /** Handles the batch record by record; returns the offset of the last one handled. */
+  async #handleOneByOne(id: T, handle: RecordHandler<T>, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<string | undefined> {
     let last: string | undefined;
     for (const message of batch.messages) {
       // Stale: the partition was sought or moved to another member; what follows is not ours.
       if (!isRunning() || isStale()) break;
-      const pending = this.#handle(id, batch.partition, message);
+      const pending = this.#handle(id, handle, batch.partition, message);
       if (pending) {
         await pending;
         // A slow handler (a database write) must not let the session lapse mid-batch.
@@ -258,18 +282,53 @@ export class TopicConsumer<T extends MessageTopicId> {
       resolveOffset(message.offset);
       last = message.offset;
     }
-    if (last !== undefined) this.#catchUp?.advance(batch.topic, batch.partition, last);
-    await heartbeat();
+    return last;
+  }
+
+  /** Handles the batch in runs of decodable records; returns the offset of the last one handled. */
+  async #handleInRuns(id: T, handleRun: RunHandler<T>, payload: EachBatchPayload): Promise<string | undefined> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    let last: string | undefined;
+    let run: AnyConsumedRecord<T>[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const records = run;
+      run = [];
+      await handleRun(records).catch((error: unknown) => this.#failed(error, id, batch.partition, `${records[0]!.offset}-${records.at(-1)!.offset}`));
+      for (const record of records) resolveOffset(record.offset);
+      last = records.at(-1)!.offset;
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      // Records gathered before the partition went stale are left unresolved for its next owner.
+      if (!isRunning() || isStale()) return last;
+      const decoded = decodeMessage(id, message.value);
+      if (decoded.ok) {
+        run.push(this.#record(id, batch.partition, message, decoded.message));
+        if (run.length >= MAX_RUN_RECORDS) await flush();
+        continue;
+      }
+      await flush();
+      await this.#undecodable(id, batch.partition, message, decoded.reason);
+      resolveOffset(message.offset);
+      last = message.offset;
+    }
+    if (isRunning() && !isStale()) await flush();
+    return last;
+  }
+
+  #record(id: T, partition: number, message: KafkaMessage, decoded: TopicMessage<T>): AnyConsumedRecord<T> {
+    return { topic: id, key: message.key?.toString('utf8') ?? null, message: decoded, partition, offset: message.offset } as AnyConsumedRecord<T>;
   }
 
   /** Decodes and handles one record; a promise only when something had to be awaited. */
-  #handle(id: T, partition: number, message: KafkaMessage): Promise<void> | undefined {
+  #handle(id: T, handle: RecordHandler<T>, partition: number, message: KafkaMessage): Promise<void> | undefined {
     const decoded = decodeMessage(id, message.value);
     if (!decoded.ok) return this.#undecodable(id, partition, message, decoded.reason);
-    const record = { topic: id, key: message.key?.toString('utf8') ?? null, message: decoded.message, partition, offset: message.offset } as AnyConsumedRecord<T>;
+    const record = this.#record(id, partition, message, decoded.message);
     let result: void | Promise<void>;
     try {
-      result = this.#options.handle(record);
+      result = handle(record);
     } catch (error) {
       this.#failed(error, id, partition, message.offset);
       return undefined;

@@ -3,7 +3,7 @@ import { TOPIC_IDS, type TopicMessage, type TopicNames } from '@rideline/contrac
 import { testKafkaBrokers } from '@rideline/test-support';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaRuntime, TopicConsumer, type ConsumedRecord, type KafkaRuntime, type TopicConsumerOptions } from '../src/index.ts';
+import { startKafkaRuntime, TopicConsumer, type ConsumedRecord, type KafkaRuntime, type RecordHandling, type TopicConsumerSettings } from '../src/index.ts';
 
 const logger = pino({ level: 'silent' });
 const runId = randomUUID().slice(0, 8);
@@ -29,7 +29,7 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 20_000)
   }
 }
 
-function consumer(options: Omit<TopicConsumerOptions<'dispatchOffers'>, 'runtime' | 'topics' | 'logger'>) {
+function consumer(options: Omit<TopicConsumerSettings<'dispatchOffers'>, 'runtime' | 'topics' | 'logger'> & RecordHandling<'dispatchOffers'>) {
   const made = new TopicConsumer({ runtime, topics: ['dispatchOffers'], logger, fetch: { maxWaitMs: 200 }, ...options });
   consumers.push(made);
   return made;
@@ -152,5 +152,45 @@ describe('a shared consumer', () => {
     // Committed offsets: what the first one handled is not read again.
     expect(received.slice(from).map((r) => r.message.data.booking_id)).toEqual(['after-restart']);
     await second.stop();
+  });
+});
+
+describe('a consumer handling runs of records', () => {
+  it('hands over consecutive records in order, parks an undecodable one between runs, and retries a failed run whole', async () => {
+    const runNames = { ...names, dispatchOffers: `test-tc-${runId}-runs.dispatchOffers` };
+    await runtime.admin.createTopics({ topics: [{ topic: runNames.dispatchOffers, numPartitions: 1 }], waitForLeaders: true });
+    const runRuntime = { ...runtime, topics: runNames };
+    const send = (value: string) => runRuntime.publisher.sendRaw([{ topic: runNames.dispatchOffers, key: 'd-runs', value }]);
+    for (const id of ['a-1', 'a-2']) await send(JSON.stringify(revoked(id)));
+    await send('not json');
+    for (const id of ['a-3', 'flaky', 'a-4']) await send(JSON.stringify(revoked(id)));
+    // What happened, in order: the runs stored, and where the undecodable record fell.
+    const log: string[] = [];
+    let failures = 0;
+    const made = new TopicConsumer({
+      runtime: runRuntime,
+      topics: ['dispatchOffers'],
+      logger,
+      fetch: { maxWaitMs: 200 },
+      groupId: `test-tc-${runId}-runs-${randomUUID()}`,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
+      onUndecodable: () => void log.push('undecodable'),
+      handleRun: async (records) => {
+        const ids = records.map((r) => r.message.data.booking_id);
+        if (ids.includes('flaky') && failures++ === 0) throw new Error('the database is away');
+        log.push(...ids);
+      },
+    });
+    consumers.push(made);
+    const deadLetters = async () => (await runtime.admin.fetchTopicOffsets(names.deadLetter)).reduce((sum, end) => sum + Number(end.high), 0);
+    const parkedBefore = await deadLetters();
+    await made.start();
+    await until('every record', () => log.includes('a-4'));
+    expect(log).toEqual(['a-1', 'a-2', 'undecodable', 'a-3', 'flaky', 'a-4']);
+    expect(failures).toBe(2); // the failed call and its retry
+    expect(await deadLetters()).toBe(parkedBefore + 1);
+    await made.stop();
+    await runtime.admin.deleteTopics({ topics: [runNames.dispatchOffers] }).catch(() => {});
   });
 });

@@ -29,7 +29,13 @@ export class OfferConsumer {
       mode: { kind: 'shared' },
       undecodable: 'park',
       logger: options.logger,
-      handle: (record) => options.store.record(record.message, { topic, partition: record.partition, offset: record.offset }),
+      handleRun: (records) => {
+        const last = records.at(-1)!; // a run is never empty
+        return options.store.recordRun(
+          records.map((record) => record.message),
+          { topic, partition: last.partition, offset: last.offset },
+        );
+      },
       // A parked record was read all the same: an accept must not wait for it forever.
       onUndecodable: (at) => {
         options.onDeadLettered?.({ group: options.groupId, topic });

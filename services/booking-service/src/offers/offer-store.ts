@@ -13,36 +13,60 @@ export interface LogPosition {
 /**
  * `dispatch.offers` as booking-service keeps it: who was offered what (`driver_offers`), and
  * how far each partition has been read (`offer_log_positions`), both written by ONE statement per
- * record, so the stored position never runs ahead of the offers it covers.
+ * run of records, so the stored position never runs ahead of the offers it covers.
  */
 export class OfferStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Records one envelope read at `at`. Idempotent (the consumer delivers at least once) and
-   * monotonic: a position never moves back, and an offer delivered again after its revocation
-   * stays revoked. A revocation whose offer is not stored (gone with the topic's retention
-   * before this group read it) changes nothing: that driver is answered NOT_OFFERED.
+   * Records a run of consecutive envelopes of one partition, the last of them read at `last`, in
+   * ONE statement: a statement per record capped how fast offers could be stored.
+   * Idempotent (the consumer delivers at least once) and monotonic: a position never moves back,
+   * and an offer delivered again after its revocation stays revoked. A revocation whose offer is
+   * not stored (gone with the topic's retention before this group read it) changes nothing: that
+   * driver is answered NOT_OFFERED.
+   *
+   * The statement's parts all see the table as it was before it, so a revocation of an offer made
+   * earlier in the same run cannot update that offer's row: the row is inserted already revoked,
+   * by the first revocation that follows the offer in the run.
    */
-  async record(envelope: DispatchOfferEnvelope, at: LogPosition): Promise<void> {
-    const { booking_id: bookingId, driver_id: driverId } = envelope.data;
-    const next = (BigInt(at.offset) + 1n).toString();
-    const offeredAt = envelope.type === 'BookingOffered' ? envelope.data.offered_at : null;
-    const revokeReason = envelope.type === 'OfferRevoked' ? envelope.data.reason : null;
+  async recordRun(envelopes: readonly DispatchOfferEnvelope[], last: LogPosition): Promise<void> {
+    if (envelopes.length === 0) return;
+    const bookingIds = envelopes.map((e) => e.data.booking_id);
+    const driverIds = envelopes.map((e) => e.data.driver_id);
+    const offeredAts = envelopes.map((e) => (e.type === 'BookingOffered' ? e.data.offered_at : null));
+    const revokedAts = envelopes.map((e) => (e.type === 'OfferRevoked' ? e.occurred_at : null));
+    const revokeReasons = envelopes.map((e) => (e.type === 'OfferRevoked' ? e.data.reason : null));
+    const next = (BigInt(last.offset) + 1n).toString();
     await this.prisma.$executeRaw`
-      WITH offered AS (
-        INSERT INTO driver_offers (booking_id, driver_id, offered_at)
-        SELECT ${bookingId}::uuid, ${driverId}::uuid, ${offeredAt}::timestamptz WHERE ${offeredAt}::timestamptz IS NOT NULL
+      WITH run AS (
+        SELECT * FROM unnest(${bookingIds}::uuid[], ${driverIds}::uuid[], ${offeredAts}::timestamptz[], ${revokedAts}::timestamptz[], ${revokeReasons}::text[])
+          WITH ORDINALITY AS r(booking_id, driver_id, offered_at, revoked_at, revoke_reason, seq)
+      ), first_offers AS (
+        SELECT DISTINCT ON (booking_id, driver_id) booking_id, driver_id, offered_at, seq
+        FROM run WHERE offered_at IS NOT NULL ORDER BY booking_id, driver_id, seq
+      ), first_revocations AS (
+        SELECT DISTINCT ON (booking_id, driver_id) booking_id, driver_id, revoked_at, revoke_reason
+        FROM run WHERE revoke_reason IS NOT NULL ORDER BY booking_id, driver_id, seq
+      ), offered AS (
+        INSERT INTO driver_offers (booking_id, driver_id, offered_at, revoked_at, revoke_reason)
+        SELECT o.booking_id, o.driver_id, o.offered_at, later.revoked_at, later.revoke_reason
+        FROM first_offers o
+        LEFT JOIN LATERAL (
+          SELECT revoked_at, revoke_reason FROM run
+          WHERE run.booking_id = o.booking_id AND run.driver_id = o.driver_id AND run.revoke_reason IS NOT NULL AND run.seq > o.seq
+          ORDER BY run.seq LIMIT 1
+        ) later ON true
         ON CONFLICT (booking_id, driver_id) DO NOTHING
         RETURNING 1
       ), revoked AS (
-        UPDATE driver_offers SET revoked_at = ${envelope.occurred_at}::timestamptz, revoke_reason = ${revokeReason}
-        WHERE ${revokeReason}::text IS NOT NULL AND booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid
-          AND revoked_at IS NULL
+        UPDATE driver_offers SET revoked_at = f.revoked_at, revoke_reason = f.revoke_reason
+        FROM first_revocations f
+        WHERE driver_offers.booking_id = f.booking_id AND driver_offers.driver_id = f.driver_id AND driver_offers.revoked_at IS NULL
         RETURNING 1
       )
       INSERT INTO offer_log_positions (topic, partition, next_offset, updated_at)
-      VALUES (${at.topic}, ${at.partition}, ${next}::bigint, now())
+      VALUES (${last.topic}, ${last.partition}, ${next}::bigint, now())
       ON CONFLICT (topic, partition) DO UPDATE SET
         next_offset = GREATEST(offer_log_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`;
   }
