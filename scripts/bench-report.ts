@@ -13,6 +13,7 @@ const sources = [
   ['City load: drivers online and whole rides, the largest steady load, CPU per location update and per ride', 'benchmarks/city/RESULTS.md'],
   ['booking-service: bookings per second, latency, commit to Kafka', 'services/booking-service/bench/RESULTS.md'],
   ['booking-service: a login during a wrong-password flood', 'services/booking-service/bench/LOGIN_RESULTS.md'],
+  ['booking-service: storing dispatch.offers, a statement per record against one per run', 'services/booking-service/bench/OFFER_STORE_RESULTS.md'],
   ['dispatch-service: geo index against a linear scan', 'services/dispatch-service/bench/RESULTS.md'],
   ['realtime-gateway: sockets, memory, delivery', 'services/realtime-gateway/bench/RESULTS.md'],
   ['Fan-out against bare ws, Socket.IO and Django Channels', 'benchmarks/fanout/RESULTS.md'],
