@@ -69,7 +69,7 @@ export type UndecodablePolicy = 'park' | 'skip';
 export type TopicConsumerOptions<T extends MessageTopicId> = TopicConsumerSettings<T> & RecordHandling<T>;
 
 export interface TopicConsumerSettings<T extends MessageTopicId> {
-  readonly runtime: Pick<KafkaRuntime, 'kafka' | 'admin' | 'publisher' | 'topics'>;
+  readonly runtime: Pick<KafkaRuntime, 'kafka' | 'admin' | 'publisher' | 'topics' | 'requests'>;
   readonly groupId: string;
   readonly topics: readonly T[];
   readonly mode: ReadMode;
@@ -129,6 +129,7 @@ export class TopicConsumer<T extends MessageTopicId> {
       maxWaitTimeInMs: options.fetch?.maxWaitMs ?? IDLE_FETCH_WAIT_MS,
       ...GROUP_TIMING,
     });
+    options.runtime.requests.watch(options.groupId, this.#consumer);
     this.#idByName = new Map(options.topics.map((id) => [names[id], id]));
     this.#liveness = new GroupLiveness(this.#consumer, { rebalanceIsDown: this.#replay });
     this.lag = new ConsumerLag({

@@ -10,3 +10,4 @@ export * from './key-partition.ts';
 export * from './group-timing.ts';
 export * from './consumer-lag.ts';
 export * from './request-size.ts';
+export * from './request-counts.ts';

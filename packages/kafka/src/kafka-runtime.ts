@@ -6,6 +6,7 @@ import { keyPartitionEnd, type KeyPartitionEnd } from './key-partition.ts';
 import type { Logger } from './logger.ts';
 import { TopicPublisher } from './publisher.ts';
 import { kafkaReadinessCheck } from './readiness.ts';
+import { KafkaRequestCounts } from './request-counts.ts';
 import { ensureTopics } from './topic-provisioning.ts';
 
 export interface KafkaRuntimeOptions extends KafkaSecurityOptions {
@@ -27,6 +28,8 @@ export interface KafkaRuntime {
   readonly admin: Admin;
   readonly publisher: TopicPublisher;
   readonly topics: TopicNames;
+  /** Every request its clients (admin, producer, consumers) send, by client and API. */
+  readonly requests: KafkaRequestCounts;
   readonly ready: () => Promise<void>;
   /** The partition `key` is written to in `topic`, and that partition's current end. */
   partitionEnd(topic: string, key: string): Promise<KeyPartitionEnd>;
@@ -49,7 +52,9 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
   });
   const admin = kafka.admin();
-  const publisher = new TopicPublisher(kafka, options.topics);
+  const requests = new KafkaRequestCounts();
+  requests.watch('admin', admin);
+  const publisher = new TopicPublisher(kafka, options.topics, requests);
   try {
     await admin.connect();
     const report = await ensureTopics(admin, options.topics, {
@@ -70,6 +75,7 @@ export async function startKafkaRuntime(options: KafkaRuntimeOptions): Promise<K
     admin,
     publisher,
     topics: options.topics,
+    requests,
     ready: kafkaReadinessCheck(admin),
     partitionEnd: (topic, key) => keyPartitionEnd(admin, topic, key),
     async close() {

@@ -2,6 +2,7 @@ import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contrac
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
 import { splitBySize } from './request-size.ts';
+import type { KafkaRequestCounts } from './request-counts.ts';
 
 interface TopicRecord<T extends MessageTopicId> {
   readonly topic: T;
@@ -35,14 +36,17 @@ export class TopicPublisher {
   /** Whether the current producer has connected. */
   #live = false;
 
-  constructor(kafka: Kafka, names: TopicNames) {
+  readonly #requests: KafkaRequestCounts | undefined;
+
+  constructor(kafka: Kafka, names: TopicNames, requests?: KafkaRequestCounts) {
     this.#kafka = kafka;
     this.#names = names;
+    this.#requests = requests;
     this.#producer = this.#newProducer();
   }
 
   #newProducer(): Producer {
-    return this.#kafka.producer({
+    const producer = this.#kafka.producer({
       idempotent: false,
       // kafkajs keeps per-partition order under retries only with one request in flight.
       maxInFlightRequests: 1,
@@ -51,6 +55,8 @@ export class TopicPublisher {
       allowAutoTopicCreation: false,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
+    this.#requests?.watch('producer', producer);
+    return producer;
   }
 
   async connect(): Promise<void> {

@@ -56,6 +56,43 @@ export interface ConsumerLagSample {
   readonly lag: number;
 }
 
+/** One client's requests to the brokers for one Kafka API (see `KafkaRequestCounts` in @rideline/kafka). */
+export interface KafkaRequestSample {
+  readonly client: string;
+  readonly api: string;
+  readonly requests: number;
+  readonly bytes: number;
+}
+
+/**
+ * `rideline_kafka_requests_total{client,api}` and `rideline_kafka_request_bytes_total{client,api}`:
+ * every request the service's Kafka clients sent, read from `samples` (running totals) at each
+ * scrape. Their rate over the events handled is what an event costs in requests.
+ */
+export function registerKafkaRequestCounters(registry: Registry, samples: () => Iterable<KafkaRequestSample>): void {
+  const labelNames = ['client', 'api'] as const;
+  new Counter({
+    name: 'rideline_kafka_requests_total',
+    help: 'Requests sent to the Kafka brokers, by client (producer, admin, or a consumer group) and Kafka API',
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { client, api, requests } of samples()) this.inc({ client, api }, requests);
+    },
+  });
+  new Counter({
+    name: 'rideline_kafka_request_bytes_total',
+    help: 'Bytes of the requests sent to the Kafka brokers, by client and Kafka API',
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { client, api, bytes } of samples()) this.inc({ client, api }, bytes);
+    },
+  });
+}
+
 /** The consumer-lag gauge's name (the ops console sums it from each service's /metrics). */
 export const CONSUMER_LAG_METRIC = 'rideline_kafka_consumer_lag_records';
 

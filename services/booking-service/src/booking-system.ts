@@ -1,5 +1,5 @@
 import { lagReadinessCheck, startKafkaRuntime } from '@rideline/kafka';
-import { registerConsumerLagGauge } from '@rideline/service-kit';
+import { registerConsumerLagGauge, registerKafkaRequestCounters } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import { ActiveBookings } from './bookings/active-bookings.ts';
@@ -102,6 +102,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
       lagReady: lagReadinessCheck(() => [offerConsumer.lag], config.kafka.readyMaxLag),
     });
     registerConsumerLagGauge(registry, () => offerConsumer.lag.partitions);
+    registerKafkaRequestCounters(registry, () => kafka.requests.samples());
     // Built with the app's registry, after the parts that count into it: none of them runs before the start below.
     const metrics = bookingMetrics(registry, { outboxBacklog: () => readOutboxBacklog(prisma) });
     relay.onPublished = (_count, oldest) => metrics.outboxPublished(oldest);

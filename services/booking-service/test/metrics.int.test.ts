@@ -1,7 +1,8 @@
 /**
  * The metrics operators alert on move when the service does the work they count: booking
  * transitions once committed, the outbox backlog and the age of its oldest row while nothing
- * relays it, records parked on the dead-letter topic, and the consumer lag of the offers reader.
+ * relays it, records parked on the dead-letter topic, the consumer lag of the offers reader, and
+ * the Kafka requests each client sends.
  */
 import { hasMetric, metricSum } from '@rideline/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -51,6 +52,17 @@ it('reports the consumer lag of the offers reader per partition', async () => {
   // The lag is refreshed every 2 s (LAG_REFRESH_MS) once the reader has its partitions: a scrape
   // right after start may come before the first refresh.
   await expect.poll(async () => sample.test(await scrape()), { timeout: 10_000 }).toBe(true);
+});
+
+it('counts the Kafka requests of each client by API: the relay\'s Produce requests grow when a booking is relayed', async () => {
+  const produced = async () => metricSum(await scrape(), 'rideline_kafka_requests_total', { client: 'producer', api: 'Produce' });
+  const before = await produced();
+  const rider = await client.registerUser();
+  await client.book(rider);
+  await expect.poll(produced, { timeout: 10_000 }).toBeGreaterThan(before);
+  const group = running.config.lifecycle.offersConsumerGroup;
+  expect(metricSum(await scrape(), 'rideline_kafka_requests_total', { client: group, api: 'Fetch' })).toBeGreaterThan(0);
+  expect(metricSum(await scrape(), 'rideline_kafka_request_bytes_total', { client: 'producer', api: 'Produce' })).toBeGreaterThan(0);
 });
 
 it('reports the outbox backlog and the age of its oldest row, read at scrape time', { timeout: 30_000 }, async () => {

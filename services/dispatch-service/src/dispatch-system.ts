@@ -1,6 +1,6 @@
 import { JwksKeys } from '@rideline/auth';
 import { lagReadinessCheck, startKafkaRuntime, type TopicConsumer } from '@rideline/kafka';
-import { registerConsumerLagGauge } from '@rideline/service-kit';
+import { registerConsumerLagGauge, registerKafkaRequestCounters } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { DispatchConfig } from './config.ts';
@@ -82,6 +82,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     });
     const metrics = dispatchMetrics(registry, state);
     registerConsumerLagGauge(registry, () => [picture, member].flatMap((c) => c?.lag.partitions ?? []));
+    registerKafkaRequestCounters(registry, () => kafka.requests.samples());
 
     const dispatcher = new Dispatcher({
       state,

@@ -4,7 +4,9 @@ import {
   systemClock,
   type Clock,
   registerConsumerLagGauge,
+  registerKafkaRequestCounters,
   type ConsumerLagSample,
+  type KafkaRequestSample,
   type CorsPolicy,
   type ReadinessCheck,
   type ServiceApp,
@@ -38,6 +40,8 @@ export interface GatewayDeps {
   readonly lagReady: ReadinessCheck;
   /** Each feed's lag per partition, for the `rideline_kafka_consumer_lag_records` gauge. */
   readonly lagSamples: () => Iterable<ConsumerLagSample>;
+  /** Its Kafka clients' requests, for `rideline_kafka_requests_total` (none in tests without Kafka). */
+  readonly kafkaRequests?: () => Iterable<KafkaRequestSample>;
   /** Whether the revocations still in force have been read at start (upgrades wait for it). */
   readonly revocationsReady: () => boolean;
   /** Opens the sealed OTP of a notice (`openOtpNotice` with OTP_NOTICE_KEY); null if it does not open. */
@@ -109,6 +113,7 @@ export async function buildApp(deps: GatewayDeps): Promise<GatewayApp> {
   let ops: OpsLive | null = null;
   installAsyncApiRoutes(app);
   registerConsumerLagGauge(registry, deps.lagSamples);
+  registerKafkaRequestCounters(registry, deps.kafkaRequests ?? (() => []));
   const service = new SocketService({
     projection,
     verify: (token) => app.accessTokens.verify(token),

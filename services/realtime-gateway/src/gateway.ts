@@ -65,6 +65,7 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     projectionReady: () => feed?.caughtUp ?? false,
     feedLive: () => (feed?.live ?? false) && (revocationFeed?.live ?? false),
     lagSamples: () => [feed, revocationFeed].flatMap((f) => f?.lag.partitions ?? []),
+    kafkaRequests: () => kafka.requests.samples(),
     lagReady: lagReadinessCheck(() => [feed?.lag, revocationFeed?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
     revocationsReady: () => revocationFeed?.caughtUp ?? false,
     openNotice: (notice) => openOtpNotice(seal, notice),
