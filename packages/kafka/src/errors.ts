@@ -23,3 +23,19 @@ function isConnectionFailure(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A broker answer that clears up by itself (a topic another client has just created and whose
+ * partitions have no leader yet, a request that timed out on a busy broker), even once kafkajs
+ * has run out of its own retries: it wraps the retriable error in a non-retriable
+ * KafkaJSNumberOfRetriesExceeded, so the chain is looked down. An unreachable broker is not
+ * transient here: start-up fails fast on it, naming KAFKA_BROKERS.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  if (isConnectionFailure(error)) return false;
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if ((current as Error & { retriable?: unknown }).retriable === true) return true;
+    current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return false;
+}

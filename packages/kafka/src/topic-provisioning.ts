@@ -1,5 +1,6 @@
 import { TOPICS, type TopicDefinition, type TopicId, type TopicNames } from '@rideline/contracts';
 import type { Admin } from 'kafkajs';
+import { isTransientKafkaError } from './errors.ts';
 import { ConfigResourceTypes } from './kafkajs.ts';
 
 export interface TopicLayout {
@@ -23,6 +24,30 @@ export async function ensureTopics(
   layout: TopicLayout,
   ids: readonly TopicId[] = Object.keys(names) as TopicId[],
 ): Promise<ProvisioningReport> {
+  // Services start together and race to create the same topics; on a busy broker a topic just
+  // created by another may answer "does not host this topic-partition" for longer than kafkajs
+  // retries (a CI run saw a service exit on it). Each pass is safe to repeat.
+  const deadline = Date.now() + PROVISIONING_TIMEOUT_MS;
+  const created = new Set<string>();
+  const reconfigured = new Set<string>();
+  for (;;) {
+    try {
+      await provisionOnce(admin, names, layout, ids, { created, reconfigured });
+      return { created: [...created], reconfigured: [...reconfigured] };
+    } catch (error) {
+      if (!isTransientKafkaError(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, PROVISIONING_RETRY_MS));
+    }
+  }
+}
+
+async function provisionOnce(
+  admin: Admin,
+  names: TopicNames,
+  layout: TopicLayout,
+  ids: readonly TopicId[],
+  report: { readonly created: Set<string>; readonly reconfigured: Set<string> },
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = ids.filter((id) => !existing.has(names[id]));
   if (missing.length > 0) {
@@ -35,15 +60,20 @@ export async function ensureTopics(
         configEntries: topicConfig(id),
       })),
     });
+    for (const id of missing) report.created.add(names[id]);
   }
-  const reconfigured = await fixCleanupPolicies(
+  const fixed = await fixCleanupPolicies(
     admin,
     names,
     ids.filter((id) => existing.has(names[id])),
   );
+  for (const name of fixed) report.reconfigured.add(name);
   await untilServed(admin, ids.map((id) => names[id]));
-  return { created: missing.map((id) => names[id]), reconfigured };
 }
+
+/** How long provisioning keeps retrying what clears up by itself (see `isTransientKafkaError`). */
+const PROVISIONING_TIMEOUT_MS = 60_000;
+const PROVISIONING_RETRY_MS = 250;
 
 /** kafkajs' `ConfigSource.TOPIC_CONFIG`: a setting made on the topic itself (its enum is a type only). */
 const TOPIC_CONFIG_SOURCE = 1;
@@ -64,8 +94,7 @@ async function untilServed(admin: Admin, topics: readonly string[]): Promise<voi
         await admin.fetchTopicOffsets(topic);
         break;
       } catch (error) {
-        const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
-        if (!retriable || Date.now() > deadline) throw error;
+        if (!isTransientKafkaError(error) || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -1,0 +1,35 @@
+import kafkajs from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { isTransientKafkaError, KafkaStartupError } from './errors.ts';
+
+const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError, KafkaJSNonRetriableError } = kafkajs;
+// What kafkajs builds from the broker's error code 3 (its types only admit an Error).
+const unknownTopic = () =>
+  new KafkaJSProtocolError(
+    Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true }),
+  );
+
+describe('isTransientKafkaError', () => {
+  it('sees a retriable broker answer under the retries-exceeded error kafkajs wraps it in', () => {
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(unknownTopic(), { retryCount: 5, retryTime: 3_000 });
+    expect(exhausted.retriable).toBe(false);
+    expect(isTransientKafkaError(exhausted)).toBe(true);
+    expect(isTransientKafkaError(unknownTopic())).toBe(true);
+  });
+
+  it('does not retry what will not clear up: an unreachable broker, a refusal, a plain error', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    expect(isTransientKafkaError(new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 3_000 }))).toBe(false);
+    expect(isTransientKafkaError(new KafkaJSNonRetriableError('Topic authorization failed'))).toBe(false);
+    expect(isTransientKafkaError(new Error('boom'))).toBe(false);
+    expect(isTransientKafkaError('boom')).toBe(false);
+  });
+});
+
+describe('KafkaStartupError', () => {
+  it('names KAFKA_BROKERS and says whether the broker answered', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    expect(new KafkaStartupError(['127.0.0.1:9092'], refused).message).toMatch(/^Cannot reach Kafka at KAFKA_BROKERS=127\.0\.0\.1:9092/);
+    expect(new KafkaStartupError(['127.0.0.1:9092'], unknownTopic()).message).toMatch(/answered, but start-up failed: This server does not host/);
+  });
+});
