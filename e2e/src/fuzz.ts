@@ -217,17 +217,17 @@ export function randomBody(rng: Prng, valid: Record<string, unknown> | null): Ra
       const depth = 10 + rng.int(20_000);
       const open = rng.chance(0.5) ? '[' : '{"a":';
       const close = open === '[' ? ']' : '}';
-      return { label: `nesting ${depth}`, contentType: 'application/json', body: open.repeat(depth) + '1' + close.repeat(depth) };
+      return { label: `nesting ${depth}`, contentType: 'application/json', body: `${open.repeat(depth)}1${close.repeat(depth)}` };
     }
     case 6: {
-      const text = rng.pick(['1e400', '-1e99999', '123456789012345678901234567890123456789', '0.' + '9'.repeat(400), '1' + '0'.repeat(500)]);
+      const text = rng.pick(['1e400', '-1e99999', '123456789012345678901234567890123456789', `0.${'9'.repeat(400)}`, `1${'0'.repeat(500)}`]);
       const key = rng.pick(Object.keys(base).concat(['lat']));
       return { label: 'huge number', contentType: 'application/json', body: JSON.stringify({ ...base, [key]: '__HUGE__' }).replace('"__HUGE__"', text) };
     }
     case 7: {
       const text = JSON.stringify(mutate(rng, base));
       const cut = rng.int(Math.max(1, text.length));
-      const broken = rng.pick([text.slice(0, cut), text + '}', text.replace(/"/g, "'"), `{${text}`, 'undefined', 'NaN', '{"a":1,}', '\u0000', text.replace(':', '')]);
+      const broken = rng.pick([text.slice(0, cut), `${text}}`, text.replace(/"/g, "'"), `{${text}`, 'undefined', 'NaN', '{"a":1,}', '\u0000', text.replace(':', '')]);
       return { label: 'invalid json', contentType: 'application/json', body: broken };
     }
     case 8:

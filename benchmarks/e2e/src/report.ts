@@ -107,11 +107,11 @@ function aimSummary(phasesByRate: readonly (readonly PhaseResult[])[]): string {
 
 function errorLines(runs: readonly (readonly PhaseResult[])[]): string[] {
   const lines: string[] = [];
-  runs.forEach((phases, r) =>
-    phases.forEach((phase) => {
+  runs.forEach((phases, r) => {
+    for (const phase of phases) {
       for (const [what, count] of phase.errors) lines.push(`- run ${r + 1}, ${phase.targetRate}/s: ${what} (${count}×)`);
-    }),
-  );
+    }
+  });
   return lines;
 }
 

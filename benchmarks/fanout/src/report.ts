@@ -127,7 +127,7 @@ function summarise(outcome: TargetOutcome, params: Parameters): TargetSummary {
     peak,
     // It sustained its best rate: its ceiling is at least that (the rates above were not offered,
     // or the load generator could not publish them).
-    peakIsLowerBound: peak !== undefined && peak.keptUp,
+    peakIsLowerBound: peak?.keptUp === true,
     ceilingBelow:
       rates.find((r) => peak !== undefined && r.rate > peak.rate && r.runs > 0 && !r.driverBound && !r.keptUp)?.offered ?? Number.POSITIVE_INFINITY,
   };

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { migrationChecksum } from './checksum.ts';
@@ -38,7 +39,7 @@ export function lockfileProvider(content: string): string | undefined {
  * `postgresql` (Prisma refuses to apply migrations written for another provider).
  */
 export async function readMigrationsDirectory(migrationsDir: string): Promise<MigrationFile[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {
