@@ -91,7 +91,7 @@ const WEIRD_NUMBERS = [
 const KEYS = ['type', 'lat', 'lng', 'token', 'available', 'pickup', 'dropoff', 'address', 'otp', 'reason', 'name', 'email', 'password', 'vehicle', 'plate', 'model', 'refresh_token', '__proto__', 'constructor', ''];
 
 /** Any JSON value, of bounded size. */
-export function randomJson(rng: Prng, depth = 0): unknown {
+function randomJson(rng: Prng, depth = 0): unknown {
   const roll = rng.int(depth > 3 ? 6 : 9);
   switch (roll) {
     case 0:
@@ -119,7 +119,7 @@ export function randomJson(rng: Prng, depth = 0): unknown {
 }
 
 /** `base` with one field (at any depth) replaced, removed, or given a wrong type. */
-export function mutate(rng: Prng, base: Record<string, unknown>): Record<string, unknown> {
+function mutate(rng: Prng, base: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(base);
   const paths: string[][] = [];
   const walk = (value: unknown, path: string[]) => {
@@ -154,10 +154,10 @@ const json = (label: string, value: unknown): RawBody => ({ label, contentType: 
  * Strings that are not well-formed UTF-16: unpaired high or low surrogates, reversed and cut-off
  * pairs. JSON.stringify writes them as `\ud800` escapes, so the bodies stay valid UTF-8 and JSON.
  */
-export const LONE_SURROGATES = ['\ud800', 'a\udfff', '\udfff\ud800', '🚕\ud83d'] as const;
+const LONE_SURROGATES = ['\ud800', 'a\udfff', '\udfff\ud800', '🚕\ud83d'] as const;
 
 /** Dot-separated paths of every string in `value` (objects only, as request bodies are). */
-export function stringFields(value: unknown, prefix: readonly string[] = []): string[][] {
+function stringFields(value: unknown, prefix: readonly string[] = []): string[][] {
   if (typeof value === 'string') return [[...prefix]];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, child]) => stringFields(child, [...prefix, key]));

@@ -36,7 +36,7 @@ export interface Parameters {
   readonly payloadBytes: number;
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
   const mid = Math.floor(v.length / 2);

@@ -13,8 +13,8 @@ export interface MigrationFile {
   readonly checksum: string;
 }
 
-export const MIGRATION_SCRIPT = 'migration.sql';
-export const LOCKFILE = 'migration_lock.toml';
+const MIGRATION_SCRIPT = 'migration.sql';
+const LOCKFILE = 'migration_lock.toml';
 
 /**
  * Orders migration folder names the way Prisma's CLI does (`localeCompare`), which for the
