@@ -88,7 +88,7 @@ function startService(spec: ServiceSpec): ChildProcess {
     stream?.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString('utf8')).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) process.stdout.write(prefix + line + '\n');
+      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
     });
   }
   child.on('exit', (code, signal) => {

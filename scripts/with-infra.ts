@@ -4,7 +4,7 @@
  * RIDELINE_TEST_PG_URL, and stops afterwards whatever it had to start.
  */
 import { spawn } from 'node:child_process';
-import { provideLocalInfra } from './local-infra.ts';
+import { provideLocalInfra, type LocalInfra } from './local-infra.ts';
 
 const command = process.argv.slice(2);
 if (command.length === 0) {
@@ -13,7 +13,7 @@ if (command.length === 0) {
 }
 
 const log = (message: string) => process.stderr.write(`[infra] ${message}\n`);
-let infra;
+let infra: LocalInfra;
 try {
   infra = await provideLocalInfra({ log });
 } catch (error) {

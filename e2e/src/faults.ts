@@ -8,10 +8,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { about, http, Inbox, registerDriver, registerUser, type Account } from './client.ts';
 import type { RunningSystem, ServiceName } from './system.ts';
 
-export const SERVICES: readonly ServiceName[] = ['booking-service', 'dispatch-service', 'realtime-gateway'];
+const SERVICES: readonly ServiceName[] = ['booking-service', 'dispatch-service', 'realtime-gateway'];
 
 export const CENTER = { lat: 12.9716, lng: 77.5946 };
-export const PICKUP = { ...CENTER, address: '123 Street, City' };
+const PICKUP = { ...CENTER, address: '123 Street, City' };
 export const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

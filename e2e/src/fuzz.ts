@@ -91,7 +91,7 @@ const WEIRD_NUMBERS = [
 const KEYS = ['type', 'lat', 'lng', 'token', 'available', 'pickup', 'dropoff', 'address', 'otp', 'reason', 'name', 'email', 'password', 'vehicle', 'plate', 'model', 'refresh_token', '__proto__', 'constructor', ''];
 
 /** Any JSON value, of bounded size. */
-export function randomJson(rng: Prng, depth = 0): unknown {
+function randomJson(rng: Prng, depth = 0): unknown {
   const roll = rng.int(depth > 3 ? 6 : 9);
   switch (roll) {
     case 0:
@@ -119,7 +119,7 @@ export function randomJson(rng: Prng, depth = 0): unknown {
 }
 
 /** `base` with one field (at any depth) replaced, removed, or given a wrong type. */
-export function mutate(rng: Prng, base: Record<string, unknown>): Record<string, unknown> {
+function mutate(rng: Prng, base: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(base);
   const paths: string[][] = [];
   const walk = (value: unknown, path: string[]) => {
@@ -154,10 +154,10 @@ const json = (label: string, value: unknown): RawBody => ({ label, contentType: 
  * Strings that are not well-formed UTF-16: unpaired high or low surrogates, reversed and cut-off
  * pairs. JSON.stringify writes them as `\ud800` escapes, so the bodies stay valid UTF-8 and JSON.
  */
-export const LONE_SURROGATES = ['\ud800', 'a\udfff', '\udfff\ud800', '🚕\ud83d'] as const;
+const LONE_SURROGATES = ['\ud800', 'a\udfff', '\udfff\ud800', '🚕\ud83d'] as const;
 
 /** Dot-separated paths of every string in `value` (objects only, as request bodies are). */
-export function stringFields(value: unknown, prefix: readonly string[] = []): string[][] {
+function stringFields(value: unknown, prefix: readonly string[] = []): string[][] {
   if (typeof value === 'string') return [[...prefix]];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, child]) => stringFields(child, [...prefix, key]));
@@ -217,17 +217,17 @@ export function randomBody(rng: Prng, valid: Record<string, unknown> | null): Ra
       const depth = 10 + rng.int(20_000);
       const open = rng.chance(0.5) ? '[' : '{"a":';
       const close = open === '[' ? ']' : '}';
-      return { label: `nesting ${depth}`, contentType: 'application/json', body: open.repeat(depth) + '1' + close.repeat(depth) };
+      return { label: `nesting ${depth}`, contentType: 'application/json', body: `${open.repeat(depth)}1${close.repeat(depth)}` };
     }
     case 6: {
-      const text = rng.pick(['1e400', '-1e99999', '123456789012345678901234567890123456789', '0.' + '9'.repeat(400), '1' + '0'.repeat(500)]);
+      const text = rng.pick(['1e400', '-1e99999', '123456789012345678901234567890123456789', `0.${'9'.repeat(400)}`, `1${'0'.repeat(500)}`]);
       const key = rng.pick(Object.keys(base).concat(['lat']));
       return { label: 'huge number', contentType: 'application/json', body: JSON.stringify({ ...base, [key]: '__HUGE__' }).replace('"__HUGE__"', text) };
     }
     case 7: {
       const text = JSON.stringify(mutate(rng, base));
       const cut = rng.int(Math.max(1, text.length));
-      const broken = rng.pick([text.slice(0, cut), text + '}', text.replace(/"/g, "'"), `{${text}`, 'undefined', 'NaN', '{"a":1,}', '\u0000', text.replace(':', '')]);
+      const broken = rng.pick([text.slice(0, cut), `${text}}`, text.replace(/"/g, "'"), `{${text}`, 'undefined', 'NaN', '{"a":1,}', '\u0000', text.replace(':', '')]);
       return { label: 'invalid json', contentType: 'application/json', body: broken };
     }
     case 8:

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, where `pnpm kafka` runs. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ToolRun {
   readonly code: number;
@@ -14,7 +14,7 @@ export interface ToolRun {
  * Runs one of Kafka's own command-line tools through the project's Kafka command, exactly as
  * `pnpm kafka <tool> ...` does (`--bootstrap-server` defaults to `$KAFKA_BROKERS`).
  */
-export function kafkaTool(brokers: string, tool: string, args: readonly string[], timeoutMs = 60_000): Promise<ToolRun> {
+function kafkaTool(brokers: string, tool: string, args: readonly string[], timeoutMs = 60_000): Promise<ToolRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

@@ -81,7 +81,9 @@ export class NearbyProbe {
       this.#sendLocation(driver);
     });
     // Like every driver, they keep reporting where they are, or dispatch would forget them.
-    this.#pings = setInterval(() => this.#drivers.forEach((driver) => this.#sendLocation(driver)), this.options.periodMs);
+    this.#pings = setInterval(() => {
+      for (const driver of this.#drivers) this.#sendLocation(driver);
+    }, this.options.periodMs);
   }
 
   /** Starts probing; `stop()` ends it and gives what it measured. */

@@ -36,7 +36,7 @@ export interface Parameters {
   readonly payloadBytes: number;
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
   const mid = Math.floor(v.length / 2);
@@ -127,7 +127,7 @@ function summarise(outcome: TargetOutcome, params: Parameters): TargetSummary {
     peak,
     // It sustained its best rate: its ceiling is at least that (the rates above were not offered,
     // or the load generator could not publish them).
-    peakIsLowerBound: peak !== undefined && peak.keptUp,
+    peakIsLowerBound: peak?.keptUp === true,
     ceilingBelow:
       rates.find((r) => peak !== undefined && r.rate > peak.rate && r.runs > 0 && !r.driverBound && !r.keptUp)?.offered ?? Number.POSITIVE_INFINITY,
   };

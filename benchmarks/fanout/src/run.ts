@@ -17,7 +17,7 @@ import { renderResults, type TargetOutcome, type RunOutcome } from './report.ts'
 import { djangoTarget, type ChannelLayerKind } from './targets/django.ts';
 import { gatewayTarget, type GatewayProducerKind } from './targets/gateway.ts';
 import { socketIoTarget, wsTarget } from './targets/node-peers.ts';
-import type { RunningTarget, Target } from './targets/target.ts';
+import type { RunningTarget, StartResult, Target } from './targets/target.ts';
 
 const PACKAGE_DIR = resolve(import.meta.dirname, '..');
 
@@ -135,7 +135,7 @@ async function runOnce(state: TargetState, run: number): Promise<RunOutcome> {
   const { target } = state;
   const startId = `${Date.now().toString(36)}-${run}-${target.id}`;
   const notes: string[] = [];
-  let started;
+  let started: StartResult;
   try {
     started = await target.start({ connections, fanout, startId });
   } catch (error) {

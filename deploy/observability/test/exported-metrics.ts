@@ -3,7 +3,7 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
+type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 export interface MetricDefinition {
   readonly name: string;

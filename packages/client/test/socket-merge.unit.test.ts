@@ -65,7 +65,14 @@ describe('LocationThrottle', () => {
   it('one frame per interval, always the latest; nothing stale queued', async () => {
     const clock = new ManualClock();
     const sent: number[] = [];
-    const throttle = new LocationThrottle((f) => (sent.push(f.lat), true), clock, 1_000);
+    const throttle = new LocationThrottle(
+      (f) => {
+        sent.push(f.lat);
+        return true;
+      },
+      clock,
+      1_000,
+    );
     throttle.report(frame(1));
     throttle.report(frame(2));
     throttle.report(frame(3));
@@ -84,7 +91,15 @@ describe('LocationThrottle', () => {
     const clock = new ManualClock();
     let open = false;
     const sent: number[] = [];
-    const throttle = new LocationThrottle((f) => open && (sent.push(f.lat), true), clock, 1_000);
+    const throttle = new LocationThrottle(
+      (f) => {
+        if (!open) return false;
+        sent.push(f.lat);
+        return true;
+      },
+      clock,
+      1_000,
+    );
     throttle.report(frame(1));
     throttle.report(frame(2));
     await clock.advance(3_000);

@@ -4,13 +4,13 @@
  * sockets; drivers report where they are, get offers on their sockets, accept, start the trip
  * with the rider's OTP and complete it. Live progress, then a summary.
  */
-import { readOptions } from './options.ts';
+import { readOptions, type DemoOptions } from './options.ts';
 import { Simulation } from './simulation.ts';
 import { sleep } from './city.ts';
 
 const log = (message: string) => process.stdout.write(`[demo] ${message}\n`);
 
-let options;
+let options: DemoOptions;
 try {
   options = readOptions(process.argv.slice(2));
 } catch (error) {

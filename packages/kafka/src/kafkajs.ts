@@ -2,4 +2,4 @@
 // from the default export once, here.
 import kafkajs from 'kafkajs';
 
-export const { Kafka, logLevel, Partitioners, CompressionTypes, ConfigResourceTypes } = kafkajs;
+export const { Kafka, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;

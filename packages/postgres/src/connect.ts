@@ -2,7 +2,7 @@ import pg from 'pg';
 import { classifyConnectionError } from './errors.ts';
 import { driverUrl, type ParsedDatabaseUrl } from './url.ts';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens one pg client on `connectionUrl`. Connection failures come back as

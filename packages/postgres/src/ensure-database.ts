@@ -41,7 +41,7 @@ export async function ensureDatabase(databaseUrl: string, options: EnsureDatabas
 
   let lastMissing: unknown;
   for (const maintenance of MAINTENANCE_DATABASES) {
-    let client;
+    let client: pg.Client;
     try {
       client = await connectClient(withDatabase(databaseUrl, maintenance), target, urlName, options.connectTimeoutMs);
     } catch (error) {

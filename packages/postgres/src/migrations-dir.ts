@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { migrationChecksum } from './checksum.ts';
@@ -12,8 +13,8 @@ export interface MigrationFile {
   readonly checksum: string;
 }
 
-export const MIGRATION_SCRIPT = 'migration.sql';
-export const LOCKFILE = 'migration_lock.toml';
+const MIGRATION_SCRIPT = 'migration.sql';
+const LOCKFILE = 'migration_lock.toml';
 
 /**
  * Orders migration folder names the way Prisma's CLI does (`localeCompare`), which for the
@@ -38,7 +39,7 @@ export function lockfileProvider(content: string): string | undefined {
  * `postgresql` (Prisma refuses to apply migrations written for another provider).
  */
 export async function readMigrationsDirectory(migrationsDir: string): Promise<MigrationFile[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {

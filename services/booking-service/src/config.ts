@@ -3,7 +3,7 @@ import { ConfigError, commonSettings, integer, loadConfig, port, url, type Confi
 import { bookingLifecycleSettings } from './bookings/settings.ts';
 import { identitySettings } from './identity/index.ts';
 
-export const bookingSettings = {
+const bookingSettings = {
   ...commonSettings,
   port: port('PORT', { default: 3001, description: 'HTTP port of booking-service' }),
   databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], {

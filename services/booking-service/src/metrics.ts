@@ -117,5 +117,3 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
     deadLettered: registerDeadLetterCounter(registry),
   };
 }
-
-export type BookingMetrics = ReturnType<typeof bookingMetrics>;

@@ -2,7 +2,7 @@ import { commonSettings, loadConfig, port, string, url, type ConfigOf } from '@r
 
 const { host, logLevel, logFormat, shutdownTimeoutMs } = commonSettings;
 
-export const consoleSettings = {
+const consoleSettings = {
   host,
   port: port('PORT', { default: 3003, description: 'Port the console is served on' }),
   logLevel,

@@ -95,7 +95,6 @@ try {
   const principals = Array.from({ length: Math.ceil(sockets / fanout) }, () => randomUUID());
   const tokens = principals.map((id) => issuer.token({ kind: 'user', id }, 3_600));
   const received = new Map<string, number>();
-  let deliveries = 0;
   const latencies: number[] = [];
   const sentAt = new Map<string, number>();
   let recording = false;
@@ -116,7 +115,6 @@ try {
       });
       ws.on('message', (data) => {
         const now = performance.now();
-        deliveries++;
         if (!recording) return;
         const { booking_id: bookingId } = JSON.parse(data.toString()) as { booking_id: string };
         const sent = sentAt.get(bookingId);

@@ -34,7 +34,7 @@ function secretKey(envVar: string, options: { readonly default: string; readonly
   };
 }
 
-export const gatewaySettings = {
+const gatewaySettings = {
   ...commonSettings,
   port: port('PORT', { default: 3000, description: 'HTTP and WebSocket port of realtime-gateway' }),
   auth: {

@@ -221,11 +221,14 @@ export class SocketClient<M extends ServerMessage> {
     this.#setState({ state: 'closed', code, reason, action: rule.action });
     switch (rule.action) {
       case 'stop':
-        return this.#stop(rule.reason, code);
+        this.#stop(rule.reason, code);
+        break;
       case 'reconnect':
-        return this.#scheduleReconnect(null);
+        this.#scheduleReconnect(null);
+        break;
       case 'reauthenticate':
-        return void this.#reauthenticate();
+        void this.#reauthenticate();
+        break;
     }
   }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -74,7 +74,7 @@ export async function waitForPidExit(pid: number, timeoutMs: number): Promise<bo
 
 /** The last `maxLines` lines of a text file (at most the last 64 KiB are read); '' if unreadable. */
 export async function tailFile(file: string, maxLines = 40): Promise<string> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
     const { size } = await handle.stat();

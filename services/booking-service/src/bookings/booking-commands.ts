@@ -16,7 +16,7 @@ import {
 import { outboxEntriesFor } from './messages.ts';
 
 /** Whether dispatch offered a booking to a driver (src/offers/offer-gate.ts). */
-export interface OfferCheck {
+interface OfferCheck {
   wasOffered(bookingId: string, driverId: string): Promise<boolean>;
 }
 

@@ -3,7 +3,7 @@ import { schemaRef } from '@rideline/service-kit';
 import Type, { type Static } from 'typebox';
 import type { Booking } from '../domain/booking.ts';
 
-export const PlaceBody = Type.Object(
+const PlaceBody = Type.Object(
   { lat: Latitude, lng: Longitude, address: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { InvalidSettingError, integer, number, requiredInProduction, string, type ConfigOf, type Setting } from '@rideline/config';
+import { InvalidSettingError, integer, number, requiredInProduction, string, type Setting } from '@rideline/config';
 
 /** A secret of at least 32 characters, or nothing (then `whenUnset`, as the docs say it). */
 function secret(envVar: string, description: string, whenUnset = 'a generated secret kept in the database'): Setting<string | undefined> {
@@ -69,5 +69,3 @@ export const bookingLifecycleSettings = {
     minimumFare: number('FARE_MINIMUM', { default: 80, min: 0, description: 'No trip costs less' }),
   },
 };
-
-export type BookingLifecycleConfig = ConfigOf<typeof bookingLifecycleSettings>;

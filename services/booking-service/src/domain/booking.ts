@@ -19,7 +19,7 @@ export interface Booking {
 /** A stream with no events yet is `null`: the booking does not exist. */
 export type BookingState = Booking | null;
 
-export const initialState = (): BookingState => null;
+const initialState = (): BookingState => null;
 
 /**
  * The state after one more event. Pure; the state is a left fold of the stream. The status after

@@ -4,7 +4,7 @@ import type { Place } from '@rideline/contracts';
  * What callers ask of a booking. Time, ids, the cost and the OTP's hash arrive on the command,
  * computed at the edge, so that deciding stays pure.
  */
-export type Actor = { readonly kind: 'user'; readonly id: string } | { readonly kind: 'driver'; readonly id: string };
+type Actor = { readonly kind: 'user'; readonly id: string } | { readonly kind: 'driver'; readonly id: string };
 
 export interface RequestBooking {
   readonly type: 'RequestBooking';

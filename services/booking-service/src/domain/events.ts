@@ -11,22 +11,22 @@ type Public<T extends BookingEventType> = {
   readonly occurredAt: string;
 };
 
-export type BookingRequested = Public<'BookingRequested'>;
-export type BookingAccepted = Public<'BookingAccepted'>;
-export type TripStarted = Public<'TripStarted'>;
-export type TripCompleted = Public<'TripCompleted'>;
-export type BookingCancelled = Public<'BookingCancelled'>;
-export type BookingExpired = Public<'BookingExpired'>;
+type BookingRequested = Public<'BookingRequested'>;
+type BookingAccepted = Public<'BookingAccepted'>;
+type TripStarted = Public<'TripStarted'>;
+type TripCompleted = Public<'TripCompleted'>;
+type BookingCancelled = Public<'BookingCancelled'>;
+type BookingExpired = Public<'BookingExpired'>;
 
 /** The OTP's keyed hash, recorded when a driver accepts; the code itself is never stored. */
-export interface OtpIssued {
+interface OtpIssued {
   readonly type: 'OtpIssued';
   readonly data: { readonly booking_id: string; readonly otp_hash: string };
   readonly occurredAt: string;
 }
 
 /** A wrong OTP was tried; after the limit, further tries are refused without checking. */
-export interface OtpRejected {
+interface OtpRejected {
   readonly type: 'OtpRejected';
   readonly data: { readonly booking_id: string; readonly failed_attempts: number };
   readonly occurredAt: string;

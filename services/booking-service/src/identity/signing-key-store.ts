@@ -13,7 +13,7 @@ export interface SigningKeys {
   readonly source: 'config' | 'database';
 }
 
-export function signingKeysOf(active: SigningKey, source: SigningKeys['source']): SigningKeys {
+function signingKeysOf(active: SigningKey, source: SigningKeys['source']): SigningKeys {
   const jwks: Jwks = { keys: [active.publicJwk] };
   return { active, jwks, verification: staticKeys(jwks), source };
 }

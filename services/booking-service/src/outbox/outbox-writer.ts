@@ -4,7 +4,7 @@ import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
 import { outboxRow, type OutboxEntry } from './outbox-entry.ts';
 
 /** This process's outbox relay, as a writer needs it. */
-export interface OutboxWake {
+interface OutboxWake {
   /** When this process's relay publishes, it is woken in-process; otherwise NOTIFY wakes the leader. */
   readonly isLeader: boolean;
   kick(): void;

@@ -29,7 +29,7 @@ export class OfferPublisher {
   }
 }
 
-export const bookingOffered = (bookingId: string, driverId: string): TopicMessage<'dispatchOffers'> => ({
+const bookingOffered = (bookingId: string, driverId: string): TopicMessage<'dispatchOffers'> => ({
   event_id: randomUUID(),
   type: 'BookingOffered',
   version: 1,

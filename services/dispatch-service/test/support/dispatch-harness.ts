@@ -48,7 +48,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface OfferRecord {
+interface OfferRecord {
   readonly type: 'BookingOffered' | 'OfferRevoked';
   readonly event_id: string;
   readonly key: string | null;
@@ -78,7 +78,7 @@ export async function startHarness(env: Record<string, string> = {}, scratch = s
   };
 }
 
-export function offersIn(records: readonly ReadRecord[], topic: string, bookingId: string): OfferRecord[] {
+function offersIn(records: readonly ReadRecord[], topic: string, bookingId: string): OfferRecord[] {
   return records
     .filter((r) => r.topic === topic)
     .map((r) => ({ ...(r.value as Omit<OfferRecord, 'key'>), key: r.key }))

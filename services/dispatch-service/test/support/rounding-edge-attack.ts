@@ -55,7 +55,7 @@ export async function locateByRoundingEdges(oracle: DistanceOracle, start: LatLn
     const uy = Math.cos((bearingDeg * Math.PI) / 180);
     // Walk until the rounded distance changes...
     let low = 0;
-    let lowValue = startValue;
+    const lowValue = startValue;
     let high = stepM;
     let highValue = await ask(high * ux, high * uy);
     while (highValue === lowValue) {

@@ -16,7 +16,7 @@ export interface ConsoleSettings {
 }
 
 /** The session ended (refresh refused): the page returns to login with this notice. */
-export const SESSION_EXPIRED = 'Your session has expired. Log in again.';
+const SESSION_EXPIRED = 'Your session has expired. Log in again.';
 
 const TABLE_INTERVAL_MS = 500;
 const LAG_INTERVAL_MS = 5_000;

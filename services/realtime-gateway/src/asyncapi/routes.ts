@@ -2,8 +2,8 @@ import type { ServiceApp } from '@rideline/service-kit';
 import { buildAsyncApiDocument } from './document.ts';
 import { renderAsyncApiHtml } from './html.ts';
 
-export const ASYNCAPI_JSON_PATH = '/asyncapi.json';
-export const ASYNCAPI_HTML_PATH = '/asyncapi';
+const ASYNCAPI_JSON_PATH = '/asyncapi.json';
+const ASYNCAPI_HTML_PATH = '/asyncapi';
 
 // The page has no script and loads nothing: the policy makes that a promise the browser keeps.
 const HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";

@@ -191,7 +191,7 @@ const TRAFFIC = {
   },
 } as const satisfies Record<Endpoint, EndpointTraffic>;
 
-export const CLOSE_CODES: readonly CloseCodeDoc[] = [
+const CLOSE_CODES: readonly CloseCodeDoc[] = [
   {
     code: CLOSE.tokenExpired,
     when: 'The token reached its `exp` without a good in-band refresh, or its login session was revoked (logout, or a refresh token presented twice).',
@@ -227,7 +227,7 @@ const REFUSAL_WHEN: Readonly<Record<string, string>> = {
 };
 
 /** One entry per distinct answer (several reasons share the 401), in the order of REJECTIONS. */
-export const UPGRADE_REFUSALS: readonly UpgradeRefusalDoc[] = [
+const UPGRADE_REFUSALS: readonly UpgradeRefusalDoc[] = [
   ...new Map(
     Object.values(REJECTIONS).map(({ status, message, code }) => [
       code,

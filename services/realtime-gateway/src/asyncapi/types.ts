@@ -10,7 +10,7 @@ export interface Ref {
   readonly $ref: string;
 }
 
-export interface MessageExample {
+interface MessageExample {
   readonly name: string;
   readonly summary?: string;
   readonly payload?: unknown;
@@ -66,12 +66,12 @@ export interface AsyncApiOperation {
   readonly messages: readonly Ref[];
 }
 
-export interface ServerVariable {
+interface ServerVariable {
   readonly default: string;
   readonly description: string;
 }
 
-export interface AsyncApiServer {
+interface AsyncApiServer {
   readonly host: string;
   readonly protocol: string;
   readonly title: string;
@@ -80,7 +80,7 @@ export interface AsyncApiServer {
   readonly security?: readonly Ref[];
 }
 
-export interface SecurityScheme {
+interface SecurityScheme {
   readonly type: 'http' | 'httpApiKey' | 'plain' | 'scramSha256' | 'scramSha512';
   readonly description: string;
   readonly scheme?: string;

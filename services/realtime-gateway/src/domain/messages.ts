@@ -79,7 +79,7 @@ export const bookingUnavailableMessage = (bookingId: string, reason: OfferRevoca
   message: TEXTS.unavailable[reason],
 });
 
-export const errorMessage = (message: string): SocketErrorMessage => ({ type: 'error', success: false, message });
+const errorMessage = (message: string): SocketErrorMessage => ({ type: 'error', success: false, message });
 
 /** Sent when a frame cannot be understood (API.md: the 400 body, plus `type`). */
 export const MALFORMED_FRAME: Readonly<SocketErrorMessage> = errorMessage(TEXTS.malformed);

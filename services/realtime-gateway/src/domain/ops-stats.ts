@@ -2,7 +2,7 @@ import type { OpsStats } from '@rideline/contracts';
 
 const MINUTE_MS = 60_000;
 /** The medians cover bookings requested this recently. */
-export const MEDIAN_WINDOW_MS = 15 * MINUTE_MS;
+const MEDIAN_WINDOW_MS = 15 * MINUTE_MS;
 
 interface Sample {
   readonly requestedAtMs: number;

@@ -58,7 +58,8 @@ export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: Fa
         metrics.records.inc({ topic: record.topic, outcome: ops ? 'applied' : 'ignored' });
         return;
       default:
-        return record satisfies never;
+        record satisfies never;
+        return;
     }
     metrics.records.inc({ topic: record.topic, outcome: applied.ignored === undefined ? 'applied' : 'ignored' });
     if (applied.deliveries.length === 0) return;

@@ -10,7 +10,7 @@ export const OPS_FEED_TOPICS = [...BOOKING_FEED_TOPICS, 'driverLocations'] as co
 /** Read by a feed of its own, so a backlog of booking events never delays a revocation. */
 export const REVOCATION_FEED_TOPICS = ['identityRevocations'] as const;
 export type BookingFeedTopic = (typeof OPS_FEED_TOPICS)[number];
-export type FeedTopic = BookingFeedTopic | (typeof REVOCATION_FEED_TOPICS)[number];
+type FeedTopic = BookingFeedTopic | (typeof REVOCATION_FEED_TOPICS)[number];
 
 /** What the feeds hand on: the record's topic and its decoded message (position and key unused). */
 export type FeedRecord<T extends FeedTopic = BookingFeedTopic> = { [K in T]: Pick<ConsumedRecord<K>, 'topic' | 'message'> }[T];

@@ -58,7 +58,7 @@ export interface ConnectOptions {
   readonly protocols?: string[];
 }
 
-export function socket(url: string, options: ConnectOptions = {}): TestSocket {
+function socket(url: string, options: ConnectOptions = {}): TestSocket {
   const headers: Record<string, string> = { ...options.headers };
   let protocols = options.protocols;
   if (options.token !== undefined) {
