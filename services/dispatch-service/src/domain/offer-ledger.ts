@@ -3,11 +3,11 @@ import type { EligibleDriverFinder } from './matching.ts';
 import {
   DEFAULT_OFFER_WINDOW_MS,
   onOfferWindowElapsed,
-  type BookingOffers,
   type OfferDecision,
   type OfferPolicy,
+  type OpenBookingRounds,
   type RevocationReason,
-} from './offer-lifecycle.ts';
+} from './offer-rounds.ts';
 
 /** A booking as dispatch needs it to offer it: BookingRequested, with times in ms. */
 export interface RequestedBooking {
@@ -107,7 +107,7 @@ export class OfferLedger {
   /**
    * Works out what is owed now and records it as pending: for a closed booking, the revocation
    * of every driver offered it but the one who took it; for an open one, the next round if it is
-   * due (the domain's offer lifecycle plans it). Returns the new decisions.
+   * due (`onOfferWindowElapsed` plans it). Returns the new decisions.
    */
   decide(bookingId: string, finder: EligibleDriverFinder, nowMs: number, policy: OfferPolicy = {}): OfferDecision[] {
     const entry = this.entries.get(bookingId);
@@ -156,7 +156,6 @@ export class OfferLedger {
     const state = projection(entry, entry.booking, nowMs, policy);
     const next = state.nextRoundAtMs;
     if (next === null || next >= entry.booking.expiresAtMs) return null;
-    if (state.rounds.length >= (policy.maxRounds ?? Number.POSITIVE_INFINITY)) return null;
     return next;
   }
 
@@ -214,7 +213,7 @@ export class OfferLedger {
     };
   }
 
-  /** As the offer lifecycle closes a booking: every driver offered it, but the one who took it, is revoked. */
+  /** Closing a booking: every driver offered it, but the one who took it, is revoked (once). */
   private close(entry: LedgerEntry, bookingId: string, reason: RevocationReason, keep: string | null): OfferDecision[] {
     // An offer planned but never published is simply not sent: nobody has it to revoke.
     for (const [driverId, offer] of entry.offers) if (!offer.published) entry.offers.delete(driverId);
@@ -238,10 +237,10 @@ export class OfferLedger {
 }
 
 /**
- * The open booking as the offer lifecycle sees it: one round per distinct offer time. The first
+ * The open booking as `onOfferWindowElapsed` sees it: one round per distinct offer time. The first
  * round is due when the booking was requested, or now if that is (by another clock) still ahead.
  */
-function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number, policy: OfferPolicy): BookingOffers {
+function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number, policy: OfferPolicy): OpenBookingRounds {
   const rounds = entry.roundTimes.map((startedAtMs, index) => ({
     round: index + 1,
     startedAtMs,
@@ -253,10 +252,8 @@ function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number
   const last = entry.roundTimes.at(-1);
   return {
     booking: { bookingId: booking.bookingId, pickup: booking.pickup, expiresAtMs: booking.expiresAtMs },
-    status: 'open',
     rounds,
     offeredDriverIds: [...entry.offers.keys()],
-    acceptedBy: null,
     nextRoundAtMs: last === undefined ? Math.min(booking.requestedAtMs, nowMs) : last + (policy.offerWindowMs ?? DEFAULT_OFFER_WINDOW_MS),
   };
 }

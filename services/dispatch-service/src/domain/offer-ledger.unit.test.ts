@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DriverRegistry } from './driver-registry.ts';
 import { METERS_PER_DEGREE } from './geo.ts';
 import { OfferLedger, type LedgerFact, type RequestedBooking } from './offer-ledger.ts';
-import type { OfferPolicy } from './offer-lifecycle.ts';
+import type { OfferDecision, OfferPolicy } from './offer-rounds.ts';
 
 const NOW = 1_800_000_000_000;
 const WINDOW = 15_000;
@@ -34,6 +34,8 @@ function ledgerWith(...facts: LedgerFact[]): OfferLedger {
 }
 
 const pendingIds = (ledger: OfferLedger) => ledger.pending('b1').map((m) => `${m.type}:${m.driverId}`);
+const revoked = (decisions: readonly OfferDecision[]) => decisions.flatMap((d) => (d.type === 'Revoke' ? [`${d.driverId}:${d.reason}`] : []));
+const closed = (reason: 'accepted' | 'cancelled' | 'expired', acceptedBy: string | null = null): LedgerFact => ({ type: 'BookingClosed', bookingId: 'b1', reason, acceptedBy, shard: 2 });
 const published = (driverId: string, offeredAtMs = NOW): LedgerFact => ({ type: 'OfferPublished', bookingId: 'b1', driverId, distanceM: 100, offeredAtMs });
 
 describe('OfferLedger: offers', () => {
@@ -118,6 +120,24 @@ describe('OfferLedger: closing', () => {
     expect(ledger.nextRoundAtMs('b1', NOW, policy)).toBeNull();
     ledger.markPublished(ledger.pending('b1'));
     expect(ledger.decide('b1', new DriverRegistry(), NOW + 21_000, policy)).toEqual([]);
+  });
+
+  it('on accept by a driver never offered, on cancel and on expiry, revokes everyone offered', () => {
+    const offers = [requested, published('a'), published('b'), published('c', NOW + WINDOW)];
+    for (const [close, reason] of [[closed('accepted', 'stranger'), 'accepted'], [closed('cancelled'), 'cancelled'], [closed('expired'), 'expired']] as const) {
+      const ledger = ledgerWith(...offers, close);
+      expect(revoked(ledger.decide('b1', new DriverRegistry(), NOW + 20_000, policy))).toEqual([`a:${reason}`, `b:${reason}`, `c:${reason}`]);
+    }
+  });
+
+  it('once closed, starts no new round and revokes nobody twice', () => {
+    const ledger = ledgerWith(requested, published('a'), published('b'), closed('accepted', 'a'));
+    const drivers = driversAt({ c: 300, d: 400 }, NOW + 60_000);
+    expect(revoked(ledger.decide('b1', drivers, NOW + 60_000, policy))).toEqual(['b:accepted']);
+    expect(ledger.decide('b1', drivers, NOW + 60_000, policy)).toEqual([]);
+    ledger.markPublished(ledger.pending('b1'));
+    expect(ledger.decide('b1', drivers, NOW + 120_000, policy)).toEqual([]);
+    expect(ledger.nextRoundAtMs('b1', NOW + 60_000, policy)).toBeNull();
   });
 
   it('revokes only what the log does not show revoked yet', () => {
