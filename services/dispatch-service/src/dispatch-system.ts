@@ -7,8 +7,10 @@ import type { DispatchConfig } from './config.ts';
 import { DispatchState, type OfferPolicy } from './domain/index.ts';
 import { DriverIntake } from './drivers/intake.ts';
 import { DriverStateKeeper } from './drivers/state-keeper.ts';
+import { Activation } from './kafka/activation.ts';
 import { groupMember, pictureConsumer, type PictureTopic } from './kafka/consumers.ts';
 import { Ownership, type OwnedTopic } from './kafka/ownership.ts';
+import { routeRecord, type RecordRoutes } from './kafka/record-routing.ts';
 import { dispatchMetrics } from './metrics.ts';
 import { Dispatcher } from './offers/dispatcher.ts';
 
@@ -103,39 +105,30 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       onRepublished: (count) => metrics.statesRepublished.inc(count),
     });
 
-    let markActive: () => void = () => {};
-    const active = new Promise<void>((resolve) => (markActive = resolve));
     // Acting needs the whole picture and a share of the group; each new share is reviewed whole.
-    const activate = () => {
-      if (!picture?.caughtUp || !ownership.assigned) return;
-      dispatcher.activate();
-      dispatcher.pokeShards(ownership.partitionsOf('bookingEvents'));
-      keeper.review();
-      markActive();
+    const activation = new Activation({ caughtUp: () => picture?.caughtUp ?? false, ownership, dispatcher, keeper });
+    const routes: RecordRoutes = {
+      fold: (record) => state.fold(record),
+      observeDriverLocation: (message, partition) => keeper.observe(message, partition),
+      countLocationUpdates: (count) => metrics.locationUpdates.inc({ source: 'topic' }, count),
+      caughtUp: () => picture?.caughtUp ?? false,
+      poke: (bookingId) => dispatcher.poke(bookingId),
     };
     const reader = pictureConsumer({
       runtime: kafka,
       groupId: config.consumerGroup,
       logger,
-      onRecord: (record) => {
-        const folded = state.fold(record);
-        if (record.topic === 'driverLocations') {
-          keeper.observe(record.message, record.partition);
-          if (folded.locationUpdates > 0) metrics.locationUpdates.inc({ source: 'topic' }, folded.locationUpdates);
-        }
-        // Until the replay is done, records only rebuild state: nothing is decided from half a picture.
-        if (reader.caughtUp && folded.bookingId !== null) dispatcher.poke(folded.bookingId);
-      },
+      onRecord: (record) => routeRecord(record, routes),
       onUndecodable: (topic) => metrics.skippedRecords.inc({ topic: config.topics[topic] }),
     });
     picture = reader;
-    void reader.whenCaughtUp().then(activate);
+    void reader.whenCaughtUp().then(() => activation.check());
     member = groupMember({
       runtime: kafka,
       groupId: config.consumerGroup,
       logger,
       ownership,
-      onAssigned: activate,
+      onAssigned: () => activation.check(),
       onDeadLettered: (parked) => metrics.deadLettered(parked),
     });
     const housekeeping = setInterval(() => {
@@ -165,7 +158,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       keeper,
       ownership,
       /** Resolves once the picture is rebuilt and the instance has its share of the group. */
-      whenActive: () => active,
+      whenActive: () => activation.whenActive(),
       close,
     };
   } catch (error) {
