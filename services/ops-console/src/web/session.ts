@@ -77,5 +77,3 @@ export async function logOut(session: Session): Promise<void> {
   store(null);
   await post('/api/logout', { refresh_token: session.refreshToken }).catch(() => undefined);
 }
-
-export const forget = (): void => store(null);
