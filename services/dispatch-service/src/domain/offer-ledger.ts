@@ -20,12 +20,12 @@ export interface RequestedBooking {
 }
 
 /**
- * What the log says about a booking's offers. `shard` is the booking.events partition the booking
+ * What the log says about a booking's offers. `partition` is the booking.events partition the booking
  * lives in: the instance that owns that partition acts for the booking.
  */
 export type LedgerFact =
-  | { readonly type: 'BookingRequested'; readonly booking: RequestedBooking; readonly shard: number }
-  | { readonly type: 'BookingClosed'; readonly bookingId: string; readonly reason: RevocationReason; readonly acceptedBy: string | null; readonly shard: number }
+  | { readonly type: 'BookingRequested'; readonly booking: RequestedBooking; readonly partition: number }
+  | { readonly type: 'BookingClosed'; readonly bookingId: string; readonly reason: RevocationReason; readonly acceptedBy: string | null; readonly partition: number }
   | { readonly type: 'OfferPublished'; readonly bookingId: string; readonly driverId: string; readonly distanceM: number; readonly offeredAtMs: number }
   | { readonly type: 'RevocationPublished'; readonly bookingId: string; readonly driverId: string; readonly reason: RevocationReason };
 
@@ -42,7 +42,7 @@ interface OfferEntry {
 
 interface LedgerEntry {
   booking: RequestedBooking | null;
-  shard: number | null;
+  partition: number | null;
   closed: { readonly reason: RevocationReason; readonly acceptedBy: string | null } | null;
   /** Every driver offered the booking, in the order offered. */
   readonly offers: Map<string, OfferEntry>;
@@ -54,7 +54,7 @@ interface LedgerEntry {
 export interface LedgerSnapshot {
   readonly bookingId: string;
   readonly requested: boolean;
-  readonly shard: number | null;
+  readonly partition: number | null;
   readonly status: 'open' | RevocationReason;
   readonly offered: readonly { readonly driverId: string; readonly offeredAtMs: number; readonly published: boolean }[];
   readonly revoked: readonly { readonly driverId: string; readonly reason: RevocationReason; readonly published: boolean }[];
@@ -75,12 +75,12 @@ export class OfferLedger {
       case 'BookingRequested': {
         const entry = this.entryOf(fact.booking.bookingId);
         entry.booking ??= fact.booking;
-        entry.shard = fact.shard;
+        entry.partition = fact.partition;
         return;
       }
       case 'BookingClosed': {
         const entry = this.entryOf(fact.bookingId);
-        entry.shard = fact.shard;
+        entry.partition = fact.partition;
         entry.closed ??= { reason: fact.reason, acceptedBy: fact.acceptedBy };
         return;
       }
@@ -159,13 +159,13 @@ export class OfferLedger {
     return next;
   }
 
-  shardOf(bookingId: string): number | null {
-    return this.entries.get(bookingId)?.shard ?? null;
+  partitionOf(bookingId: string): number | null {
+    return this.entries.get(bookingId)?.partition ?? null;
   }
 
   /** The bookings living in the given booking.events partitions. */
-  bookingsIn(shards: ReadonlySet<number>): string[] {
-    return [...this.entries].filter(([, entry]) => entry.shard !== null && shards.has(entry.shard)).map(([id]) => id);
+  bookingsIn(partitions: ReadonlySet<number>): string[] {
+    return [...this.entries].filter(([, entry]) => entry.partition !== null && partitions.has(entry.partition)).map(([id]) => id);
   }
 
   /**
@@ -201,7 +201,7 @@ export class OfferLedger {
     return {
       bookingId,
       requested: entry.booking !== null,
-      shard: entry.shard,
+      partition: entry.partition,
       status: entry.closed?.reason ?? 'open',
       // In a canonical order: the log's order across partitions is not the order decided in.
       offered: [...entry.offers]
@@ -229,7 +229,7 @@ export class OfferLedger {
   private entryOf(bookingId: string): LedgerEntry {
     let entry = this.entries.get(bookingId);
     if (!entry) {
-      entry = { booking: null, shard: null, closed: null, offers: new Map(), revocations: new Map(), roundTimes: [] };
+      entry = { booking: null, partition: null, closed: null, offers: new Map(), revocations: new Map(), roundTimes: [] };
       this.entries.set(bookingId, entry);
     }
     return entry;

@@ -1,17 +1,17 @@
 import type { Ownership } from './ownership.ts';
 
-/** What activation switches on; `Dispatcher` and `DriverStateKeeper` in production. */
+/** What activation switches on; `Dispatcher` and `DriverStateRepublisher` in production. */
 export interface ActivationTargets {
-  readonly dispatcher: { activate(): void; pokeShards(shards: ReadonlySet<number>): void };
-  readonly keeper: { review(): void };
+  readonly dispatcher: { activate(): void; reviewPartitions(partitions: ReadonlySet<number>): void };
+  readonly republisher: { review(): void };
 }
 
 /**
- * The activation handshake: an instance acts only with the whole picture (the replay caught up)
+ * The activation handshake: an instance acts only with the whole state (the replay caught up)
  * and a share of the group (an assignment). `check()` is called when either may have become true
  * (the replay catching up, every assignment); once both hold it switches the dispatcher and the
- * state keeper on and reviews the share whole: every booking in the owned booking.events
- * partitions is poked, so a share taken over from another instance is finished. Each new
+ * state republisher on and reviews the share whole: every booking in the owned booking.events
+ * partitions is reviewed, so a share taken over from another instance is finished. Each new
  * assignment is reviewed again. No I/O.
  */
 export class Activation {
@@ -24,15 +24,15 @@ export class Activation {
   constructor(options: { readonly caughtUp: () => boolean; readonly ownership: Pick<Ownership, 'assigned' | 'partitionsOf'> } & ActivationTargets) {
     this.#caughtUp = options.caughtUp;
     this.#ownership = options.ownership;
-    this.#targets = { dispatcher: options.dispatcher, keeper: options.keeper };
+    this.#targets = { dispatcher: options.dispatcher, republisher: options.republisher };
   }
 
-  /** Activates (again) if the picture is whole and the instance has an assignment; says whether it did. */
+  /** Activates (again) if the state is whole and the instance has an assignment; says whether it did. */
   check(): boolean {
     if (!this.#caughtUp() || !this.#ownership.assigned) return false;
     this.#targets.dispatcher.activate();
-    this.#targets.dispatcher.pokeShards(this.#ownership.partitionsOf('bookingEvents'));
-    this.#targets.keeper.review();
+    this.#targets.dispatcher.reviewPartitions(this.#ownership.partitionsOf('bookingEvents'));
+    this.#targets.republisher.review();
     this.#markActive();
     return true;
   }

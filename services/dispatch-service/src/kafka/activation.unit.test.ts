@@ -12,9 +12,9 @@ function setUp() {
     ownership,
     dispatcher: {
       activate: () => calls.push('dispatcher on'),
-      pokeShards: (shards) => calls.push(`poke bookingEvents ${[...shards].join(',')}`),
+      reviewPartitions: (partitions) => calls.push(`review bookingEvents ${[...partitions].join(',')}`),
     },
-    keeper: { review: () => calls.push('keeper review') },
+    republisher: { review: () => calls.push('republisher review') },
   });
   const assign = (bookingPartitions: number[]) =>
     ownership.assign(new Map<OwnedTopic, ReadonlySet<number>>([['bookingEvents', new Set(bookingPartitions)], ['driverLocations', new Set([9])]]));
@@ -30,7 +30,7 @@ const settled = async (promise: Promise<void>) => {
 };
 
 describe('Activation', () => {
-  it('does nothing with an assignment but half a picture', async () => {
+  it('does nothing with an assignment but half the state', async () => {
     const { calls, activation, assign } = setUp();
     assign([0, 1]);
     expect(activation.check()).toBe(false);
@@ -38,7 +38,7 @@ describe('Activation', () => {
     expect(await settled(activation.whenActive())).toBe(false);
   });
 
-  it('does nothing with the whole picture but no assignment (or while the group rebalances)', async () => {
+  it('does nothing with the whole state but no assignment (or while the group rebalances)', async () => {
     const { calls, activation, ownership, assign, catchUp } = setUp();
     catchUp();
     expect(activation.check()).toBe(false);
@@ -49,7 +49,7 @@ describe('Activation', () => {
     expect(await settled(activation.whenActive())).toBe(false);
   });
 
-  it('with both, switches the dispatcher and the keeper on and pokes the owned booking partitions, whichever came last', async () => {
+  it('with both, switches the dispatcher and the republisher on and reviews the owned booking partitions, whichever came last', async () => {
     for (const order of ['assignment last', 'replay last'] as const) {
       const { calls, activation, assign, catchUp } = setUp();
       if (order === 'assignment last') catchUp();
@@ -58,7 +58,7 @@ describe('Activation', () => {
       if (order === 'assignment last') assign([0, 2]);
       else catchUp();
       expect(activation.check()).toBe(true);
-      expect(calls).toEqual(['dispatcher on', 'poke bookingEvents 0,2', 'keeper review']);
+      expect(calls).toEqual(['dispatcher on', 'review bookingEvents 0,2', 'republisher review']);
       expect(await settled(activation.whenActive())).toBe(true);
     }
   });
@@ -70,6 +70,6 @@ describe('Activation', () => {
     activation.check();
     assign([0, 3]);
     activation.check();
-    expect(calls.filter((c) => c.startsWith('poke'))).toEqual(['poke bookingEvents 0', 'poke bookingEvents 0,3']);
+    expect(calls.filter((c) => c.startsWith('review'))).toEqual(['review bookingEvents 0', 'review bookingEvents 0,3']);
   });
 });

@@ -31,49 +31,49 @@ const revoked = (booking_id: string): LogRecord => ({
 /** Real state; the other routes record what they were given. */
 function setUp(caughtUp: boolean) {
   const state = new DispatchState();
-  const seen = { observed: [] as string[], counted: [] as number[], poked: [] as string[] };
+  const seen = { observed: [] as string[], counted: [] as number[], reviewed: [] as string[] };
   const routes: RecordRoutes = {
     fold: (record) => state.fold(record),
     observeDriverLocation: (message: DriverLocationRecord, partition) => seen.observed.push(`${message.data.driver_id}@${partition}`),
     countLocationUpdates: (count) => seen.counted.push(count),
     caughtUp: () => caughtUp,
-    poke: (bookingId) => seen.poked.push(bookingId),
+    review: (bookingId) => seen.reviewed.push(bookingId),
   };
   return { state, seen, route: (record: LogRecord) => routeRecord(record, routes) };
 }
 
 describe('routeRecord', () => {
-  it('during the replay only rebuilds state: nothing is poked', () => {
+  it('during the replay only rebuilds state: nothing is reviewed', () => {
     const { state, seen, route } = setUp(false);
     route(located('d1'));
     route(requested('b1'));
     route(revoked('b1'));
     expect(state.drivers.get('d1')).toBeDefined();
     expect(state.offers.snapshot('b1')?.requested).toBe(true);
-    expect(seen).toEqual({ observed: ['d1@3'], counted: [1], poked: [] });
+    expect(seen).toEqual({ observed: ['d1@3'], counted: [1], reviewed: [] });
   });
 
-  it('once caught up, pokes the booking a booking.events or dispatch.offers record is about', () => {
+  it('once caught up, reviews the booking a booking.events or dispatch.offers record is about', () => {
     const { seen, route } = setUp(true);
     route(requested('b1'));
     route(revoked('b2'));
     route(located('d1'));
-    expect(seen.poked).toEqual(['b1', 'b2']);
+    expect(seen.reviewed).toEqual(['b1', 'b2']);
   });
 
-  it('gives the state keeper every driver.locations record, duplicates included, and counts only the folded ones', () => {
+  it('gives the state republisher every driver.locations record, duplicates included, and counts only the folded ones', () => {
     const { seen, route } = setUp(true);
     const record = located('d1', 5);
     route(record);
     route(record);
-    expect(seen).toEqual({ observed: ['d1@5', 'd1@5'], counted: [1], poked: [] });
+    expect(seen).toEqual({ observed: ['d1@5', 'd1@5'], counted: [1], reviewed: [] });
   });
 
-  it('pokes nothing for a duplicate booking record', () => {
+  it('reviews nothing for a duplicate booking record', () => {
     const { seen, route } = setUp(true);
     const record = requested('b1');
     route(record);
     route(record);
-    expect(seen.poked).toEqual(['b1']);
+    expect(seen.reviewed).toEqual(['b1']);
   });
 });
