@@ -2,7 +2,7 @@
  * Replay with Kafka's own CLI, through the project's Kafka command (what `pnpm kafka` runs), as
  * docs/REPLAY.md tells an operator to: read a booking's whole history with the console consumer;
  * reset dispatch-service's consumer group to the earliest offsets and restart it, and get the
- * same driver picture without any booking offered again; restart the gateway, which rebuilds its
+ * same driver state without any booking offered again; restart the gateway, which rebuilds its
  * projection from the topics, and give a reconnecting rider the same current state.
  */
 import { randomUUID } from 'node:crypto';
@@ -158,7 +158,7 @@ describe('replay with Kafka’s own CLI', () => {
     ]);
   });
 
-  it('dispatch-service reset to the earliest offsets rebuilds the same driver picture and offers nothing again', { timeout: 60_000 }, async () => {
+  it('dispatch-service reset to the earliest offsets rebuilds the same driver state and offers nothing again', { timeout: 60_000 }, async () => {
     const rider = rides[0]!.rider;
     const before = await nearby(rider.token);
     expect((before as unknown[]).length).toBeGreaterThan(0);
@@ -176,7 +176,7 @@ describe('replay with Kafka’s own CLI', () => {
     for (const row of resetRows) expect(row.trim().split(/\s+/).at(-1)).toBe('0');
 
     await system.startService('dispatch-service');
-    // Ready means it has read the whole picture back; answer the same drivers, same distances.
+    // Ready means it has read the whole state back; answer the same drivers, same distances.
     expect(await nearby(rider.token)).toEqual(before);
 
     // Give the replayed booking events time to reach the dispatcher and the gateway: nothing

@@ -5,7 +5,7 @@
  */
 import { decodeMessage } from '@rideline/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ReadModelReplay, type BookingEnvelope } from '../src/bookings/read-model-replay.ts';
+import { ReadModelReplay, type BookingEnvelope } from './support/read-model-replay.ts';
 import { BookingClient } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';

@@ -31,7 +31,7 @@ let app: ServiceApp;
 
 const config = loadConfig(identitySettings, {});
 // No relay in this app: revocations stay in the outbox table (test/sessions.int.test.ts follows them to Kafka).
-const revocations = { topics: { ...DEFAULT_TOPIC_NAMES, identityRevocations: 'it-identity.revocations' }, wake: { isLeader: false, kick() {} } };
+const revocations = { topics: { ...DEFAULT_TOPIC_NAMES, identityRevocations: 'it-identity.revocations' }, wake: { isLeader: false, publishNow() {} } };
 
 beforeAll(async () => {
   database = await createScratchDatabase(undefined, 'rideline_booking_identity');

@@ -33,7 +33,7 @@ async function instance(env: Record<string, string> = {}): Promise<ServiceApp> {
     readiness: {},
   });
   const config = loadConfig(identitySettings, { ...THROTTLE, ...env });
-  await app.register(identityRoutes, { prisma, keys, config, revocations: { topics: DEFAULT_TOPIC_NAMES, wake: { isLeader: true, kick() {} } } });
+  await app.register(identityRoutes, { prisma, keys, config, revocations: { topics: DEFAULT_TOPIC_NAMES, wake: { isLeader: true, publishNow() {} } } });
   await app.ready();
   apps.push(app);
   return app;

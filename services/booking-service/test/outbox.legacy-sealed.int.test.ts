@@ -24,7 +24,7 @@ it('drops a legacy sealed row and publishes the next one', async () => {
   const topic = running.config.topics.bookingNotifications;
   await running.system.prisma.outboxMessage.create({ data: { topic, messageKey: 'legacy', sealedPayload: 'c2VhbGVk' } });
   await running.system.prisma.outboxMessage.create({ data: { topic, messageKey: 'after', payload: { marker: 'after' } } });
-  running.system.relay.kick();
+  running.system.relay.publishNow();
   await reader.waitFor((records) => records.some((r) => r.key === 'after'));
   expect(reader.records.map((r) => r.key)).toEqual(['after']);
   expect(await running.system.prisma.outboxMessage.count()).toBe(0);

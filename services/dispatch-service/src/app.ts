@@ -11,7 +11,7 @@ export interface DispatchDeps {
     readonly kafka: ReadinessCheck;
     /** booking-service's signing keys are loaded. */
     readonly auth: ReadinessCheck;
-    /** The picture is rebuilt from the topics. */
+    /** The state is rebuilt from the topics. */
     /** The consumers are in their groups (down while they rejoin after a broker outage). */
     readonly feed: ReadinessCheck;
     /** No consumer is more than KAFKA_READY_MAX_LAG records behind. */
@@ -24,7 +24,7 @@ export interface DispatchDeps {
   readonly cors: CorsPolicy;
 }
 
-/** The dispatch-service HTTP app; `dispatch-system.ts` wires it to the broker and the picture. */
+/** The dispatch-service HTTP app; `dispatch-system.ts` wires it to the broker and the state. */
 export async function buildApp(deps: DispatchDeps) {
   const { app, metrics } = await createServiceApp({
     service: 'dispatch-service',

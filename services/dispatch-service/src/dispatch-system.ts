@@ -6,9 +6,11 @@ import { buildApp } from './app.ts';
 import type { DispatchConfig } from './config.ts';
 import { DispatchState, type OfferPolicy } from './domain/index.ts';
 import { DriverIntake } from './drivers/intake.ts';
-import { DriverStateKeeper } from './drivers/state-keeper.ts';
-import { groupMember, pictureConsumer, type PictureTopic } from './kafka/consumers.ts';
+import { DriverStateRepublisher } from './drivers/state-republisher.ts';
+import { Activation } from './kafka/activation.ts';
+import { groupMember, stateConsumer, type StateTopic } from './kafka/consumers.ts';
 import { Ownership, type OwnedTopic } from './kafka/ownership.ts';
+import { routeRecord, type RecordRoutes } from './kafka/record-routing.ts';
 import { dispatchMetrics } from './metrics.ts';
 import { Dispatcher } from './offers/dispatcher.ts';
 
@@ -24,7 +26,7 @@ const BOOKING_RETENTION_MS = 15 * 60_000;
 
 /**
  * Everything dispatch-service runs, wired: the broker, booking-service's keys (loaded in the
- * background), the picture rebuilt from the topics, this instance's share of the group, the
+ * background), the state rebuilt from the topics, this instance's share of the group, the
  * dispatcher and the HTTP app. `main.ts` listens on it; integration tests start it on port 0.
  */
 export async function startDispatchSystem(config: DispatchConfig, logger: FastifyBaseLogger, options: DispatchSystemOptions = {}) {
@@ -32,7 +34,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
   const kafka = await startKafkaRuntime({ ...config.kafka, clientId: `${config.kafka.clientId}-dispatch`, topics: config.topics, logger });
   const closers: { readonly name: string; readonly close: () => Promise<unknown> }[] = [{ name: 'kafka', close: () => kafka.close() }];
   const close = async () => {
-    // Reverse order of set-up: HTTP first, then decisions, the group (commit), the picture, the producer.
+    // Reverse order of set-up: HTTP first, then decisions, the group (commit), the state, the producer.
     for (const closer of closers.splice(0).reverse()) {
       const started = Date.now();
       await closer.close().catch((error: unknown) => logger.warn({ err: error, part: closer.name }, 'error while closing'));
@@ -49,7 +51,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     const policy: OfferPolicy = { ...config.matching };
     const publish = (records: Parameters<typeof kafka.publisher.publish>[0]) => kafka.publisher.publish(records);
     const intake = new DriverIntake({ state, publish, now });
-    let picture: TopicConsumer<PictureTopic> | undefined;
+    let stateReader: TopicConsumer<StateTopic> | undefined;
     let member: TopicConsumer<OwnedTopic> | undefined;
 
     const { app, metrics: registry } = await buildApp({
@@ -61,12 +63,12 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
         // Not the group assignment: every rebalance would make every instance unready at once.
         // The consumers rejoining after the broker came back: nothing read is acted on meanwhile.
         feed: async () => {
-          if (!picture?.live) throw new Error('not consuming: the picture consumer is joining its group');
+          if (!stateReader?.live) throw new Error('not consuming: the state consumer is joining its group');
           if (!member?.live) throw new Error('not consuming: the dispatch group member is joining its group');
         },
-        lag: lagReadinessCheck(() => [picture?.lag, member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
+        lag: lagReadinessCheck(() => [stateReader?.lag, member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
         state: async () => {
-          if (!picture?.caughtUp) throw new Error(`replaying the topics (${picture?.replaying.length ?? 'all'} partitions to go)`);
+          if (!stateReader?.caughtUp) throw new Error(`replaying the topics (${stateReader?.replaying.length ?? 'all'} partitions to go)`);
         },
       },
       keys,
@@ -81,19 +83,19 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       },
     });
     const metrics = dispatchMetrics(registry, state);
-    registerConsumerLagGauge(registry, () => [picture, member].flatMap((c) => c?.lag.partitions ?? []));
+    registerConsumerLagGauge(registry, () => [stateReader, member].flatMap((c) => c?.lag.partitions ?? []));
     registerKafkaRequestCounters(registry, () => kafka.requests.samples());
 
     const dispatcher = new Dispatcher({
       state,
       publish,
       policy,
-      owns: (shard) => ownership.owns('bookingEvents', shard),
+      owns: (partition) => ownership.owns('bookingEvents', partition),
       now,
       logger,
       onPublished: (messages) => metrics.published(messages),
     });
-    const keeper = new DriverStateKeeper({
+    const republisher = new DriverStateRepublisher({
       drivers: state.drivers,
       publish,
       owns: (partition) => ownership.owns('driverLocations', partition),
@@ -104,39 +106,30 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       onRepublished: (count) => metrics.statesRepublished.inc(count),
     });
 
-    let markActive: () => void = () => {};
-    const active = new Promise<void>((resolve) => (markActive = resolve));
-    // Acting needs the whole picture and a share of the group; each new share is reviewed whole.
-    const activate = () => {
-      if (!picture?.caughtUp || !ownership.assigned) return;
-      dispatcher.activate();
-      dispatcher.pokeShards(ownership.partitionsOf('bookingEvents'));
-      keeper.review();
-      markActive();
+    // Acting needs the whole state and a share of the group; each new share is reviewed whole.
+    const activation = new Activation({ caughtUp: () => stateReader?.caughtUp ?? false, ownership, dispatcher, republisher });
+    const routes: RecordRoutes = {
+      fold: (record) => state.fold(record),
+      observeDriverLocation: (message, partition) => republisher.observe(message, partition),
+      countLocationUpdates: (count) => metrics.locationUpdates.inc({ source: 'topic' }, count),
+      caughtUp: () => stateReader?.caughtUp ?? false,
+      review: (bookingId) => dispatcher.review(bookingId),
     };
-    const reader = pictureConsumer({
+    const reader = stateConsumer({
       runtime: kafka,
       groupId: config.consumerGroup,
       logger,
-      onRecord: (record) => {
-        const folded = state.fold(record);
-        if (record.topic === 'driverLocations') {
-          keeper.observe(record.message, record.partition);
-          if (folded.locationUpdates > 0) metrics.locationUpdates.inc({ source: 'topic' }, folded.locationUpdates);
-        }
-        // Until the replay is done, records only rebuild state: nothing is decided from half a picture.
-        if (reader.caughtUp && folded.bookingId !== null) dispatcher.poke(folded.bookingId);
-      },
+      onRecord: (record) => routeRecord(record, routes),
       onUndecodable: (topic) => metrics.skippedRecords.inc({ topic: config.topics[topic] }),
     });
-    picture = reader;
-    void reader.whenCaughtUp().then(activate);
+    stateReader = reader;
+    void reader.whenCaughtUp().then(() => activation.check());
     member = groupMember({
       runtime: kafka,
       groupId: config.consumerGroup,
       logger,
       ownership,
-      onAssigned: activate,
+      onAssigned: () => activation.check(),
       onDeadLettered: (parked) => metrics.deadLettered(parked),
     });
     const housekeeping = setInterval(() => {
@@ -145,28 +138,28 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     }, HOUSEKEEPING_INTERVAL_MS);
     housekeeping.unref();
 
-    const started = picture;
-    // The group member commits and leaves; the picture consumer has nothing to commit.
+    const started = stateReader;
+    // The group member commits and leaves; the state consumer has nothing to commit.
     const joined = member;
     closers.push({ name: 'consumers', close: () => Promise.all([joined.stop(), started.stop()]) });
-    closers.push({ name: 'state keeper', close: () => keeper.stop() });
+    closers.push({ name: 'state republisher', close: () => republisher.stop() });
     closers.push({ name: 'dispatcher', close: () => dispatcher.stop() });
     closers.push({ name: 'housekeeping', close: async () => clearInterval(housekeeping) });
     closers.push({ name: 'http', close: () => app.close() });
 
-    await picture.start();
+    await stateReader.start();
     await member.start();
-    keeper.start();
+    republisher.start();
     return {
       app,
       config,
       kafka,
       state,
       dispatcher,
-      keeper,
+      republisher,
       ownership,
-      /** Resolves once the picture is rebuilt and the instance has its share of the group. */
-      whenActive: () => active,
+      /** Resolves once the state is rebuilt and the instance has its share of the group. */
+      whenActive: () => activation.whenActive(),
       close,
     };
   } catch (error) {

@@ -26,7 +26,7 @@ export function dispatchMetrics(registry: Registry, state: DispatchState) {
   });
   const skippedRecords = new Counter({
     name: 'rideline_dispatch_records_skipped_total',
-    help: 'Records the picture skipped because they do not decode, in every instance (the group member parks them once: rideline_dead_letter_records_total)',
+    help: 'Records the state consumer skipped because they do not decode, in every instance (the group member parks them once: rideline_dead_letter_records_total)',
     labelNames: ['topic'] as const,
     registers,
   });

@@ -30,7 +30,7 @@ const statusesOf = (driverId: string) =>
   h.reader.records.filter((r) => r.topic === h.topics.driverLocations && r.key === driverId).map((r) => (r.value as { data: unknown }).data);
 
 describe('PUT /drivers/me/location and /availability', () => {
-  it('answer 204, publish DriverStatusReported keyed by driver id, and update the picture at once', async () => {
+  it('answer 204, publish DriverStatusReported keyed by driver id, and update the state at once', async () => {
     const driverId = randomUUID();
     const token = h.jwks.tokenFor('driver', driverId);
     const at = north(nextArea(), 0);
@@ -226,7 +226,7 @@ describe('the OpenAPI document', () => {
 });
 
 describe('readiness and the signing keys', () => {
-  it('exports each consumer\'s lag per partition it reads (picture and group member)', async () => {
+  it('exports each consumer\'s lag per partition it reads (state and group member)', async () => {
     const deadline = Date.now() + 15_000;
     let groups = new Set<string>();
     while (groups.size < 2 && Date.now() < deadline) {

@@ -23,7 +23,7 @@ async function driver(at: { lat: number; lng: number }, options: { available?: b
   return driverId;
 }
 
-/** Waits until the picture has folded these drivers (the offers would otherwise race them). */
+/** Waits until the state has folded these drivers (the offers would otherwise race them). */
 async function seen(...driverIds: string[]): Promise<void> {
   await h.reader.waitFor(() => driverIds.every((id) => h.system.state.drivers.get(id) !== undefined));
 }

@@ -9,7 +9,7 @@ import { bookingAccepted, bookingRequested, driverStatus } from './support/messa
 
 /**
  * State rebuilt from the topics: an instance started on topics another one wrote to rebuilds the
- * same picture, does not offer again what was offered, and does what is owed (and only that).
+ * same state, does not offer again what was offered, and does what is owed (and only that).
  * Poison records are parked once and never block the records behind them.
  */
 const scratch = scratchTopics();
@@ -34,7 +34,7 @@ const drivers = Array.from({ length: 6 }, () => randomUUID());
 const [d1, d2, d3, d4, d5, d6] = drivers as [string, string, string, string, string, string];
 
 /** What an instance knows of the drivers and bookings of this test. */
-function picture(system: DispatchSystem) {
+function stateOf(system: DispatchSystem) {
   return {
     drivers: drivers.map((id) => system.state.drivers.get(id)),
     bookings: Object.values(ids).map((id) => system.state.offers.snapshot(id)),
@@ -46,7 +46,7 @@ const parked = (h: Harness) => h.reader.records.filter((r) => r.topic === scratc
 
 describe('replay', () => {
   let first: Harness;
-  let before: ReturnType<typeof picture>;
+  let before: ReturnType<typeof stateOf>;
 
   it('a first instance offers, revokes, and parks poison without blocking the partition', async () => {
     first = await start();
@@ -75,11 +75,11 @@ describe('replay', () => {
       metricSum((await first.system.app.inject({ url: '/metrics' })).body, 'rideline_dead_letter_records_total', { group, topic });
     await expect.poll(() => deadLettered(scratch.names.bookingEvents)).toBe(1);
     await expect.poll(() => deadLettered(scratch.names.driverLocations)).toBe(1);
-    before = picture(first.system);
+    before = stateOf(first.system);
     expect(before.bookings[1]).toMatchObject({ status: 'accepted', revoked: [{ driverId: d4, reason: 'accepted', published: true }] });
   });
 
-  it('a restarted instance rebuilds the same picture, offers nothing again, and does what was owed while it was down', async () => {
+  it('a restarted instance rebuilds the same state, offers nothing again, and does what was owed while it was down', async () => {
     const offersBefore = offerCount(first);
     await first.close();
     running.splice(running.indexOf(first), 1);
@@ -101,18 +101,18 @@ describe('replay', () => {
     expect(second.offersOf(ids.b3)[0]?.data.driver_id).toBe(d6);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(offerCount(second)).toBe(offersBefore + 2); // the revocation and b3's offer: nothing offered again
-    const after = picture(second.system);
+    const after = stateOf(second.system);
     expect(after.drivers.slice(1, 5)).toEqual(before.drivers.slice(1, 5));
     expect(after.drivers[0]).toEqual({ ...before.drivers[0], activeBookingIds: [ids.b1] }); // d1 took b1
     expect(after.bookings[1]).toEqual(before.bookings[1]); // b2, untouched since
     expect(parked(second)).toHaveLength(2); // parked once, not again by the restarted member
   });
 
-  it('a fresh instance in a fresh group rebuilds the same picture and owes nothing', async () => {
+  it('a fresh instance in a fresh group rebuilds the same state and owes nothing', async () => {
     const second = running[0]!;
     const offersBefore = offerCount(second);
     const fresh = await start({ DISPATCH_CONSUMER_GROUP: `fresh-${randomUUID()}` });
-    expect(picture(fresh.system)).toEqual(picture(second.system));
+    expect(stateOf(fresh.system)).toEqual(stateOf(second.system));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(offerCount(fresh)).toBe(offersBefore);
   });

@@ -4,7 +4,7 @@ import { areas, dropTopics, north, scratchTopics, startHarness, type Harness } f
 import { bookingAccepted, bookingRequested, driverStatus } from './support/messages.ts';
 
 /**
- * Two instances in one group: each keeps the whole picture, acts only for the booking.events
+ * Two instances in one group: each keeps the whole state, acts only for the booking.events
  * partitions the group gives it, and takes over the other's when it leaves.
  */
 const scratch = scratchTopics();
@@ -46,8 +46,8 @@ describe('several instances', () => {
     expect([...owned(a), ...owned(b)].sort()).toEqual([0, 1, 2]);
 
     // Bookings until every partition holds one (their keys decide where they go).
-    const shards = () => new Set(bookings.map(({ bookingId }) => a.system.state.offers.shardOf(bookingId)));
-    while (shards().size < 3 || shards().has(null)) {
+    const partitions = () => new Set(bookings.map(({ bookingId }) => a.system.state.offers.partitionOf(bookingId)));
+    while (partitions().size < 3 || partitions().has(null)) {
       const pickup = nextArea();
       const drivers: [string, string] = [randomUUID(), randomUUID()];
       for (const [n, driverId] of drivers.entries()) {
@@ -57,7 +57,7 @@ describe('several instances', () => {
       const bookingId = randomUUID();
       await a.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup));
       bookings.push({ bookingId, drivers });
-      await until(() => a.system.state.offers.shardOf(bookingId) !== null);
+      await until(() => a.system.state.offers.partitionOf(bookingId) !== null);
     }
     await a.reader.waitFor(() => bookings.every(({ bookingId }) => a.offersOf(bookingId).length === 2));
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -68,7 +68,7 @@ describe('several instances', () => {
     }
     // Each instance sent the offers of the bookings in its own partitions, and only those.
     for (const h of [a, b]) {
-      const mine = bookings.filter(({ bookingId }) => owned(h).includes(h.system.state.offers.shardOf(bookingId) ?? -1));
+      const mine = bookings.filter(({ bookingId }) => owned(h).includes(h.system.state.offers.partitionOf(bookingId) ?? -1));
       expect(mine.length).toBeGreaterThan(0);
       expect(await offersSent(h)).toBe(2 * mine.length);
     }

@@ -1,11 +1,6 @@
-import { createLogger, runService } from '@rideline/service-kit';
+import { serve } from '@rideline/service-kit';
 import { readGatewayConfig } from './config.ts';
-import { startGateway } from './gateway.ts';
+import { startGatewaySystem } from './gateway-system.ts';
 
-await runService({
-  name: 'realtime-gateway',
-  async start() {
-    const config = readGatewayConfig();
-    return startGateway(config, createLogger('realtime-gateway', config.logLevel, config.logFormat));
-  },
-});
+// close(): stop accepting, close every socket with 1001, leave the consumer groups, flush locations.
+await serve({ name: 'realtime-gateway', readConfig: () => readGatewayConfig(), startSystem: (config, logger) => startGatewaySystem(config, logger) });

@@ -25,7 +25,7 @@ export interface BookingCommandsDeps {
   /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
   readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
-  readonly relay: { readonly isLeader: boolean; kick(): void };
+  readonly relay: { readonly isLeader: boolean; publishNow(): void };
   readonly active: ActiveBookings;
   readonly offers: OfferCheck;
   /** RIDER_MAX_ACTIVE_BOOKINGS. */
@@ -93,7 +93,7 @@ export class BookingCommands {
       return { booking: after, events: decision.events };
     });
     this.deps.onCommitted?.(events);
-    this.deps.relay.kick();
+    this.deps.relay.publishNow();
     return booking;
   }
 
@@ -115,7 +115,7 @@ export class BookingCommands {
       }
       if (decision.events.length > 0) {
         this.deps.onCommitted?.(decision.events);
-        this.deps.relay.kick();
+        this.deps.relay.publishNow();
       }
       if (decision.rejection) throw rejectionError(decision.rejection);
       if (after === null) throw new Error('an accepted command left no booking');

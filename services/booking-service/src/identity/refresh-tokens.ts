@@ -88,7 +88,7 @@ export async function rotateRefreshToken(
     const refreshToken = await issueRefreshToken(tx, principal, { ttlSeconds: options.ttlSeconds, familyId: row.familyId, now });
     return { ok: true, principal, refreshToken };
   });
-  if (!result.ok && result.reason === 'reused') options.revocations.wake.kick();
+  if (!result.ok && result.reason === 'reused') options.revocations.wake.publishNow();
   return result;
 }
 
@@ -109,6 +109,6 @@ export async function revokeSession(
     const principal: Principal = { kind: row.principalKind, id: row.principalId };
     return revokeFamily(tx, { familyId: row.familyId, principal }, 'logout', now, options.revocations);
   });
-  if (revoked) options.revocations.wake.kick();
+  if (revoked) options.revocations.wake.publishNow();
   return revoked;
 }

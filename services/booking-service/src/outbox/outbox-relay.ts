@@ -31,7 +31,7 @@ const RELAY_LOCK_KEY = 0x5249_444f; // "RIDO"
  * Publishes the outbox to Kafka, in id order, then deletes what the broker acknowledged: no
  * event is lost (a row goes only after the ack) and a booking's events keep their order (one
  * booking's rows are committed in order, and only one relay runs at a time, under a session
- * advisory lock; the others wait as standbys). It wakes on this process's kick and on
+ * advisory lock; the others wait as standbys). It wakes on this process's publishNow() and on
  * NOTIFY from any instance, within a millisecond of the commit, and polls as a safety net.
  * A row can be published twice (a crash between the ack and the delete): consumers
  * de-duplicate on `event_id`.
@@ -60,7 +60,7 @@ export class OutboxRelay {
   }
 
   /** New rows were committed: publish them now. */
-  kick(): void {
+  publishNow(): void {
     this.#pending = true;
     this.#wake?.();
   }
@@ -133,7 +133,7 @@ export class OutboxRelay {
       }
       this.#wake?.();
     });
-    client.on('notification', () => this.kick());
+    client.on('notification', () => this.publishNow());
     await client.connect();
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.#client = client;

@@ -7,7 +7,7 @@ import { outboxRow, type OutboxEntry } from './outbox-entry.ts';
 interface OutboxWake {
   /** When this process's relay publishes, it is woken in-process; otherwise NOTIFY wakes the leader. */
   readonly isLeader: boolean;
-  kick(): void;
+  publishNow(): void;
 }
 
 /** Where queued entries go: this deployment's topic names, and the relay to wake. */
@@ -18,7 +18,7 @@ export interface OutboxTarget {
 
 /**
  * Queues records in the outbox inside the caller's transaction: they are published if and
- * only if it commits. Call `target.wake.kick()` after the commit. (The booking event store writes its
+ * only if it commits. Call `target.wake.publishNow()` after the commit. (The booking event store writes its
  * rows in its own single statement; this is for everything else.)
  */
 export async function queueInOutbox(tx: Prisma.TransactionClient, entries: readonly OutboxEntry[], target: OutboxTarget): Promise<void> {

@@ -68,20 +68,20 @@ export class DispatchState {
   }
 }
 
-export function ledgerFactOfBookingEvent(event: BookingEvent, shard: number): LedgerFact | null {
+export function ledgerFactOfBookingEvent(event: BookingEvent, partition: number): LedgerFact | null {
   const bookingId = event.data.booking_id;
   switch (event.type) {
     case 'BookingRequested': {
       const { pickup, dropoff, estimated_cost, expires_at } = event.data;
       const booking = { bookingId, pickup, dropoff, estimatedCost: estimated_cost, requestedAtMs: Date.parse(event.occurred_at), expiresAtMs: Date.parse(expires_at) };
-      return { type: 'BookingRequested', booking, shard };
+      return { type: 'BookingRequested', booking, partition };
     }
     case 'BookingAccepted':
-      return { type: 'BookingClosed', bookingId, reason: 'accepted', acceptedBy: event.data.driver_id, shard };
+      return { type: 'BookingClosed', bookingId, reason: 'accepted', acceptedBy: event.data.driver_id, partition };
     case 'BookingCancelled':
-      return { type: 'BookingClosed', bookingId, reason: 'cancelled', acceptedBy: null, shard };
+      return { type: 'BookingClosed', bookingId, reason: 'cancelled', acceptedBy: null, partition };
     case 'BookingExpired':
-      return { type: 'BookingClosed', bookingId, reason: 'expired', acceptedBy: null, shard };
+      return { type: 'BookingClosed', bookingId, reason: 'expired', acceptedBy: null, partition };
     case 'TripStarted':
     case 'TripCompleted':
       return null;

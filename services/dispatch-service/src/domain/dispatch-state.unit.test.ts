@@ -60,7 +60,7 @@ describe('DispatchState', () => {
       d2: { available: true, activeBookingIds: ['b1'] },
       b1: {
         requested: true,
-        shard: 1,
+        partition: 1,
         status: 'accepted',
         offered: [
           { driverId: 'd1', published: true },

@@ -27,19 +27,15 @@ export {
 } from './matching.ts';
 export {
   DEFAULT_OFFER_WINDOW_MS,
-  onBookingAccepted,
-  onBookingCancelled,
-  onBookingExpired,
   onOfferWindowElapsed,
-  startOffers,
-  type BookingOffers,
   type BookingToOffer,
   type OfferDecision,
   type OfferPolicy,
   type OfferRound,
   type OfferTransition,
+  type OpenBookingRounds,
   type RevocationReason,
-} from './offer-lifecycle.ts';
+} from './offer-rounds.ts';
 export {
   OfferLedger,
   type LedgerFact,

@@ -2,7 +2,7 @@ import type { NearbyQuery } from './driver-registry.ts';
 import type { LatLng } from './geo.ts';
 import type { NearbyDriver } from './geo-index.ts';
 
-/** What matching needs of the driver picture; DriverRegistry is one. */
+/** What matching needs of the driver state; DriverRegistry is one. */
 export interface EligibleDriverFinder {
   nearestEligible(lat: number, lng: number, nowMs: number, query: NearbyQuery): NearbyDriver[];
 }

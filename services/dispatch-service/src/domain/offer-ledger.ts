@@ -3,11 +3,11 @@ import type { EligibleDriverFinder } from './matching.ts';
 import {
   DEFAULT_OFFER_WINDOW_MS,
   onOfferWindowElapsed,
-  type BookingOffers,
   type OfferDecision,
   type OfferPolicy,
+  type OpenBookingRounds,
   type RevocationReason,
-} from './offer-lifecycle.ts';
+} from './offer-rounds.ts';
 
 /** A booking as dispatch needs it to offer it: BookingRequested, with times in ms. */
 export interface RequestedBooking {
@@ -20,12 +20,12 @@ export interface RequestedBooking {
 }
 
 /**
- * What the log says about a booking's offers. `shard` is the booking.events partition the booking
+ * What the log says about a booking's offers. `partition` is the booking.events partition the booking
  * lives in: the instance that owns that partition acts for the booking.
  */
 export type LedgerFact =
-  | { readonly type: 'BookingRequested'; readonly booking: RequestedBooking; readonly shard: number }
-  | { readonly type: 'BookingClosed'; readonly bookingId: string; readonly reason: RevocationReason; readonly acceptedBy: string | null; readonly shard: number }
+  | { readonly type: 'BookingRequested'; readonly booking: RequestedBooking; readonly partition: number }
+  | { readonly type: 'BookingClosed'; readonly bookingId: string; readonly reason: RevocationReason; readonly acceptedBy: string | null; readonly partition: number }
   | { readonly type: 'OfferPublished'; readonly bookingId: string; readonly driverId: string; readonly distanceM: number; readonly offeredAtMs: number }
   | { readonly type: 'RevocationPublished'; readonly bookingId: string; readonly driverId: string; readonly reason: RevocationReason };
 
@@ -42,7 +42,7 @@ interface OfferEntry {
 
 interface LedgerEntry {
   booking: RequestedBooking | null;
-  shard: number | null;
+  partition: number | null;
   closed: { readonly reason: RevocationReason; readonly acceptedBy: string | null } | null;
   /** Every driver offered the booking, in the order offered. */
   readonly offers: Map<string, OfferEntry>;
@@ -54,7 +54,7 @@ interface LedgerEntry {
 export interface LedgerSnapshot {
   readonly bookingId: string;
   readonly requested: boolean;
-  readonly shard: number | null;
+  readonly partition: number | null;
   readonly status: 'open' | RevocationReason;
   readonly offered: readonly { readonly driverId: string; readonly offeredAtMs: number; readonly published: boolean }[];
   readonly revoked: readonly { readonly driverId: string; readonly reason: RevocationReason; readonly published: boolean }[];
@@ -75,12 +75,12 @@ export class OfferLedger {
       case 'BookingRequested': {
         const entry = this.entryOf(fact.booking.bookingId);
         entry.booking ??= fact.booking;
-        entry.shard = fact.shard;
+        entry.partition = fact.partition;
         return;
       }
       case 'BookingClosed': {
         const entry = this.entryOf(fact.bookingId);
-        entry.shard = fact.shard;
+        entry.partition = fact.partition;
         entry.closed ??= { reason: fact.reason, acceptedBy: fact.acceptedBy };
         return;
       }
@@ -107,7 +107,7 @@ export class OfferLedger {
   /**
    * Works out what is owed now and records it as pending: for a closed booking, the revocation
    * of every driver offered it but the one who took it; for an open one, the next round if it is
-   * due (the domain's offer lifecycle plans it). Returns the new decisions.
+   * due (`onOfferWindowElapsed` plans it). Returns the new decisions.
    */
   decide(bookingId: string, finder: EligibleDriverFinder, nowMs: number, policy: OfferPolicy = {}): OfferDecision[] {
     const entry = this.entries.get(bookingId);
@@ -156,17 +156,16 @@ export class OfferLedger {
     const state = projection(entry, entry.booking, nowMs, policy);
     const next = state.nextRoundAtMs;
     if (next === null || next >= entry.booking.expiresAtMs) return null;
-    if (state.rounds.length >= (policy.maxRounds ?? Number.POSITIVE_INFINITY)) return null;
     return next;
   }
 
-  shardOf(bookingId: string): number | null {
-    return this.entries.get(bookingId)?.shard ?? null;
+  partitionOf(bookingId: string): number | null {
+    return this.entries.get(bookingId)?.partition ?? null;
   }
 
   /** The bookings living in the given booking.events partitions. */
-  bookingsIn(shards: ReadonlySet<number>): string[] {
-    return [...this.entries].filter(([, entry]) => entry.shard !== null && shards.has(entry.shard)).map(([id]) => id);
+  bookingsIn(partitions: ReadonlySet<number>): string[] {
+    return [...this.entries].filter(([, entry]) => entry.partition !== null && partitions.has(entry.partition)).map(([id]) => id);
   }
 
   /**
@@ -202,7 +201,7 @@ export class OfferLedger {
     return {
       bookingId,
       requested: entry.booking !== null,
-      shard: entry.shard,
+      partition: entry.partition,
       status: entry.closed?.reason ?? 'open',
       // In a canonical order: the log's order across partitions is not the order decided in.
       offered: [...entry.offers]
@@ -214,7 +213,7 @@ export class OfferLedger {
     };
   }
 
-  /** As the offer lifecycle closes a booking: every driver offered it, but the one who took it, is revoked. */
+  /** Closing a booking: every driver offered it, but the one who took it, is revoked (once). */
   private close(entry: LedgerEntry, bookingId: string, reason: RevocationReason, keep: string | null): OfferDecision[] {
     // An offer planned but never published is simply not sent: nobody has it to revoke.
     for (const [driverId, offer] of entry.offers) if (!offer.published) entry.offers.delete(driverId);
@@ -230,7 +229,7 @@ export class OfferLedger {
   private entryOf(bookingId: string): LedgerEntry {
     let entry = this.entries.get(bookingId);
     if (!entry) {
-      entry = { booking: null, shard: null, closed: null, offers: new Map(), revocations: new Map(), roundTimes: [] };
+      entry = { booking: null, partition: null, closed: null, offers: new Map(), revocations: new Map(), roundTimes: [] };
       this.entries.set(bookingId, entry);
     }
     return entry;
@@ -238,10 +237,10 @@ export class OfferLedger {
 }
 
 /**
- * The open booking as the offer lifecycle sees it: one round per distinct offer time. The first
+ * The open booking as `onOfferWindowElapsed` sees it: one round per distinct offer time. The first
  * round is due when the booking was requested, or now if that is (by another clock) still ahead.
  */
-function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number, policy: OfferPolicy): BookingOffers {
+function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number, policy: OfferPolicy): OpenBookingRounds {
   const rounds = entry.roundTimes.map((startedAtMs, index) => ({
     round: index + 1,
     startedAtMs,
@@ -253,10 +252,8 @@ function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number
   const last = entry.roundTimes.at(-1);
   return {
     booking: { bookingId: booking.bookingId, pickup: booking.pickup, expiresAtMs: booking.expiresAtMs },
-    status: 'open',
     rounds,
     offeredDriverIds: [...entry.offers.keys()],
-    acceptedBy: null,
     nextRoundAtMs: last === undefined ? Math.min(booking.requestedAtMs, nowMs) : last + (policy.offerWindowMs ?? DEFAULT_OFFER_WINDOW_MS),
   };
 }

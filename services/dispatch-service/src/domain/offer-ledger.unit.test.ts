@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DriverRegistry } from './driver-registry.ts';
 import { METERS_PER_DEGREE } from './geo.ts';
 import { OfferLedger, type LedgerFact, type RequestedBooking } from './offer-ledger.ts';
-import type { OfferPolicy } from './offer-lifecycle.ts';
+import type { OfferDecision, OfferPolicy } from './offer-rounds.ts';
 
 const NOW = 1_800_000_000_000;
 const WINDOW = 15_000;
@@ -16,7 +16,7 @@ const booking: RequestedBooking = {
   requestedAtMs: NOW,
   expiresAtMs: NOW + 120_000,
 };
-const requested: LedgerFact = { type: 'BookingRequested', booking, shard: 2 };
+const requested: LedgerFact = { type: 'BookingRequested', booking, partition: 2 };
 
 /** Drivers due north of the pickup at the given distances (m), available and pinging at `atMs`. */
 function driversAt(distances: Record<string, number>, atMs = NOW, registry = new DriverRegistry()): DriverRegistry {
@@ -34,6 +34,8 @@ function ledgerWith(...facts: LedgerFact[]): OfferLedger {
 }
 
 const pendingIds = (ledger: OfferLedger) => ledger.pending('b1').map((m) => `${m.type}:${m.driverId}`);
+const revoked = (decisions: readonly OfferDecision[]) => decisions.flatMap((d) => (d.type === 'Revoke' ? [`${d.driverId}:${d.reason}`] : []));
+const closed = (reason: 'accepted' | 'cancelled' | 'expired', acceptedBy: string | null = null): LedgerFact => ({ type: 'BookingClosed', bookingId: 'b1', reason, acceptedBy, partition: 2 });
 const published = (driverId: string, offeredAtMs = NOW): LedgerFact => ({ type: 'OfferPublished', bookingId: 'b1', driverId, distanceM: 100, offeredAtMs });
 
 describe('OfferLedger: offers', () => {
@@ -96,7 +98,7 @@ describe('OfferLedger: rebuilt from the log', () => {
   });
 
   it("offers a booking at once even when its requester's clock is ahead of ours", () => {
-    const ledger = ledgerWith({ type: 'BookingRequested', booking: { ...booking, requestedAtMs: NOW + 5_000 }, shard: 2 });
+    const ledger = ledgerWith({ type: 'BookingRequested', booking: { ...booking, requestedAtMs: NOW + 5_000 }, partition: 2 });
     expect(ledger.nextRoundAtMs('b1', NOW, policy)).toBe(NOW);
     expect(ledger.decide('b1', driversAt({ a: 100 }), NOW, policy).map((d) => d.driverId)).toEqual(['a']);
   });
@@ -110,7 +112,7 @@ describe('OfferLedger: rebuilt from the log', () => {
 describe('OfferLedger: closing', () => {
   it('revokes every driver offered but the one who accepted', () => {
     const ledger = ledgerWith(requested, published('a'), published('b'), published('c', NOW + WINDOW));
-    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'b', shard: 2 });
+    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'b', partition: 2 });
     expect(ledger.decide('b1', new DriverRegistry(), NOW + 20_000, policy)).toEqual([
       { type: 'Revoke', bookingId: 'b1', driverId: 'a', reason: 'accepted' },
       { type: 'Revoke', bookingId: 'b1', driverId: 'c', reason: 'accepted' },
@@ -120,12 +122,30 @@ describe('OfferLedger: closing', () => {
     expect(ledger.decide('b1', new DriverRegistry(), NOW + 21_000, policy)).toEqual([]);
   });
 
+  it('on accept by a driver never offered, on cancel and on expiry, revokes everyone offered', () => {
+    const offers = [requested, published('a'), published('b'), published('c', NOW + WINDOW)];
+    for (const [close, reason] of [[closed('accepted', 'stranger'), 'accepted'], [closed('cancelled'), 'cancelled'], [closed('expired'), 'expired']] as const) {
+      const ledger = ledgerWith(...offers, close);
+      expect(revoked(ledger.decide('b1', new DriverRegistry(), NOW + 20_000, policy))).toEqual([`a:${reason}`, `b:${reason}`, `c:${reason}`]);
+    }
+  });
+
+  it('once closed, starts no new round and revokes nobody twice', () => {
+    const ledger = ledgerWith(requested, published('a'), published('b'), closed('accepted', 'a'));
+    const drivers = driversAt({ c: 300, d: 400 }, NOW + 60_000);
+    expect(revoked(ledger.decide('b1', drivers, NOW + 60_000, policy))).toEqual(['b:accepted']);
+    expect(ledger.decide('b1', drivers, NOW + 60_000, policy)).toEqual([]);
+    ledger.markPublished(ledger.pending('b1'));
+    expect(ledger.decide('b1', drivers, NOW + 120_000, policy)).toEqual([]);
+    expect(ledger.nextRoundAtMs('b1', NOW + 60_000, policy)).toBeNull();
+  });
+
   it('revokes only what the log does not show revoked yet', () => {
     const ledger = ledgerWith(
       published('a'),
       published('b'),
       { type: 'RevocationPublished', bookingId: 'b1', driverId: 'a', reason: 'cancelled' },
-      { type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, shard: 0 },
+      { type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, partition: 0 },
     );
     expect(ledger.decide('b1', new DriverRegistry(), NOW, policy).map((d) => d.driverId)).toEqual(['b']);
   });
@@ -133,29 +153,29 @@ describe('OfferLedger: closing', () => {
   it('never sends an offer that was planned but not published when the booking closes', () => {
     const ledger = ledgerWith(requested);
     ledger.decide('b1', driversAt({ a: 100 }), NOW, policy);
-    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'expired', acceptedBy: null, shard: 2 });
+    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'expired', acceptedBy: null, partition: 2 });
     expect(ledger.decide('b1', new DriverRegistry(), NOW, policy)).toEqual([]);
     expect(ledger.pending('b1')).toEqual([]);
   });
 
   it('keeps the first way a booking closed', () => {
     const ledger = ledgerWith(requested, published('a'), published('b'));
-    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'a', shard: 2 });
-    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, shard: 2 });
+    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'a', partition: 2 });
+    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, partition: 2 });
     expect(ledger.decide('b1', new DriverRegistry(), NOW, policy)).toEqual([{ type: 'Revoke', bookingId: 'b1', driverId: 'b', reason: 'accepted' }]);
   });
 });
 
 describe('OfferLedger: housekeeping', () => {
   it('knows which partition each booking lives in', () => {
-    const ledger = ledgerWith(requested, { type: 'BookingClosed', bookingId: 'b2', reason: 'cancelled', acceptedBy: null, shard: 4 });
-    expect(ledger.shardOf('b1')).toBe(2);
+    const ledger = ledgerWith(requested, { type: 'BookingClosed', bookingId: 'b2', reason: 'cancelled', acceptedBy: null, partition: 4 });
+    expect(ledger.partitionOf('b1')).toBe(2);
     expect(ledger.bookingsIn(new Set([4]))).toEqual(['b2']);
   });
 
   it('forgets bookings long past their expiry, never with something still to publish', () => {
     const ledger = ledgerWith(requested, published('a'));
-    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, shard: 2 });
+    ledger.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'cancelled', acceptedBy: null, partition: 2 });
     ledger.decide('b1', new DriverRegistry(), NOW, policy);
     const later = booking.expiresAtMs + 60_001;
     expect(ledger.prune(later, 60_000)).toEqual([]);

@@ -14,11 +14,11 @@ export interface DriverIntakeOptions {
 
 /**
  * What a driver reports over HTTP: published on driver.locations (keyed by driver id) and, once
- * the broker has it, folded into this instance's picture at once (the record comes back through
+ * the broker has it, folded into this instance's state at once (the record comes back through
  * the topic too; folding it again changes nothing). A location report says `available: null`
  * and an availability report `location: null`, as the gateway's pings do: a field not reported
  * is unchanged. Merging in the other field here would stamp a possibly stale value with a new
- * time; DriverStateKeeper re-publishes the merged state in log order instead.
+ * time; DriverStateRepublisher re-publishes the merged state in log order instead.
  */
 export class DriverIntake {
   readonly #options: DriverIntakeOptions;

@@ -8,7 +8,7 @@ import { perPrincipal } from './rate-limit.ts';
 import { AvailabilityBody, driverSchemas, LocationBody, MAX_NEARBY_DRIVERS, NearbyQuery, NearbyReply, NoContent } from './schemas.ts';
 
 export interface DriverRoutesDeps {
-  /** Publishes a driver's report and folds it into the picture. */
+  /** Publishes a driver's report and folds it into the state. */
   readonly report: (driverId: string, report: DriverReport) => Promise<void>;
   /**
    * The nearest eligible drivers by their coarse positions (DriverRegistry.nearestCoarse), nearest

@@ -3,30 +3,30 @@ import { TopicConsumer, type KafkaRuntime, type Logger } from '@rideline/kafka';
 import type { LogRecord } from '../domain/index.ts';
 import type { OwnedTopic, Ownership } from './ownership.ts';
 
-export type PictureTopic = LogRecord['topic'];
-export const PICTURE_TOPICS: readonly PictureTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
+export type StateTopic = LogRecord['topic'];
+export const STATE_TOPICS: readonly StateTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
 
 /**
  * Reads all of driver.locations, booking.events and dispatch.offers, from the beginning, into the
- * process's picture. Every instance needs every record (any driver may be offered any booking),
- * so this is a replay consumer: a group of its own, `<group>.picture.<uuid>`, made afresh at each
- * start and never committing, which is how state is rebuilt. A record that does not decode is
+ * process's state. Every instance needs every record (any driver may be offered any booking),
+ * so this is a replay consumer: a group of its own, `<group>.picture.<uuid>` (the name operators
+ * know from docs/REPLAY.md, kept), made afresh at each start and never committing, which is how state is rebuilt. A record that does not decode is
  * skipped here (the group member below parks it once for the shared group); one that decodes but
  * cannot be folded (a bug) is logged and skipped. Nothing blocks a partition.
  */
-export function pictureConsumer(options: {
+export function stateConsumer(options: {
   readonly runtime: KafkaRuntime;
-  /** The shared group id; the picture's own group is derived from it. */
+  /** The shared group id; the state consumer's own group is derived from it. */
   readonly groupId: string;
   readonly logger: Logger;
-  /** A valid record, in partition order; `picture.caughtUp` says whether the replay is done. */
+  /** A valid record, in partition order; the consumer's `caughtUp` says whether the replay is done. */
   readonly onRecord: (record: LogRecord) => void;
-  readonly onUndecodable: (topic: PictureTopic) => void;
-}): TopicConsumer<PictureTopic> {
-  return new TopicConsumer<PictureTopic>({
+  readonly onUndecodable: (topic: StateTopic) => void;
+}): TopicConsumer<StateTopic> {
+  return new TopicConsumer<StateTopic>({
     runtime: options.runtime,
     groupId: `${options.groupId}.picture.${randomUUID()}`,
-    topics: PICTURE_TOPICS,
+    topics: STATE_TOPICS,
     mode: { kind: 'replay' },
     undecodable: 'skip',
     logger: options.logger,
@@ -37,7 +37,7 @@ export function pictureConsumer(options: {
 
 /**
  * This instance's member of the shared, durable group (DISPATCH_CONSUMER_GROUP) on the same three
- * topics. The picture consumer does the reading; this member is how the instances split the work:
+ * topics. The state consumer does the reading; this member is how the instances split the work:
  * the group's assignment says which partitions this one acts for. It is also the one reader that
  * parks undecodable records on the dead-letter topic, once per group (its committed offsets say
  * what it has looked at), and it commits and leaves the group on shutdown, so its partitions move
@@ -56,7 +56,7 @@ export function groupMember(options: {
   return new TopicConsumer<OwnedTopic>({
     runtime: options.runtime,
     groupId: options.groupId,
-    topics: PICTURE_TOPICS,
+    topics: STATE_TOPICS,
     mode: { kind: 'shared' },
     undecodable: 'park',
     logger: options.logger,

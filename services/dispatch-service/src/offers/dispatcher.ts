@@ -8,7 +8,7 @@ export interface DispatcherOptions {
   readonly publish: (records: readonly OutgoingRecord<'dispatchOffers'>[]) => Promise<void>;
   readonly policy: OfferPolicy;
   /** Whether this instance acts for the bookings of this booking.events partition. */
-  readonly owns: (shard: number) => boolean;
+  readonly owns: (partition: number) => boolean;
   readonly now: () => number;
   readonly logger: Logger;
   readonly onPublished?: (messages: readonly PendingMessage[]) => void;
@@ -18,9 +18,9 @@ export interface DispatcherOptions {
 
 /**
  * Carries out the offers of the bookings this instance owns. It never remembers what it still
- * has to do: each time a booking is poked (a record about it, its round timer, a change of
+ * has to do: each time a booking is reviewed (a record about it, its round timer, a change of
  * owner) it asks the ledger what is owed now, publishes that, and arms the timer of the next
- * round. So acting is idempotent, and a poke too many costs nothing. Per booking, one step runs
+ * round. So acting is idempotent, and a review too many costs nothing. Per booking, one step runs
  * at a time; a failed publish is retried later, with the same event ids.
  */
 export class Dispatcher {
@@ -34,7 +34,7 @@ export class Dispatcher {
     this.#options = options;
   }
 
-  /** From now on, act: called once the picture is complete. */
+  /** From now on, act: called once the state is complete. */
   activate(): void {
     this.#active = true;
   }
@@ -43,16 +43,16 @@ export class Dispatcher {
     return this.#active && !this.#stopped;
   }
 
-  poke(bookingId: string): void {
+  review(bookingId: string): void {
     if (!this.active) return;
     this.#queue.run(bookingId, () => this.#step(bookingId)).catch((error: unknown) => {
       this.#options.logger.error({ err: error, bookingId }, 'could not work out the offers of a booking');
     });
   }
 
-  /** Pokes every booking of these booking.events partitions (after an assignment). */
-  pokeShards(shards: ReadonlySet<number>): void {
-    for (const bookingId of this.#options.state.offers.bookingsIn(shards)) this.poke(bookingId);
+  /** Reviews every booking of these booking.events partitions (after an assignment). */
+  reviewPartitions(partitions: ReadonlySet<number>): void {
+    for (const bookingId of this.#options.state.offers.bookingsIn(partitions)) this.review(bookingId);
   }
 
   /** The ledger forgot these bookings. */
@@ -70,8 +70,8 @@ export class Dispatcher {
   async #step(bookingId: string): Promise<void> {
     if (!this.active) return;
     const { state, policy, logger } = this.#options;
-    const shard = state.offers.shardOf(bookingId);
-    if (shard === null || !this.#options.owns(shard)) {
+    const partition = state.offers.partitionOf(bookingId);
+    if (partition === null || !this.#options.owns(partition)) {
       this.#clearTimer(bookingId);
       return;
     }
@@ -100,7 +100,7 @@ export class Dispatcher {
     // A few ms late rather than early: a round fires only once its time has come.
     const timer = setTimeout(() => {
       this.#timers.delete(bookingId);
-      this.poke(bookingId);
+      this.review(bookingId);
     }, Math.max(0, atMs - this.#options.now()) + 5);
     timer.unref();
     this.#timers.set(bookingId, timer);

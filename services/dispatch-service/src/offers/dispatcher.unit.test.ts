@@ -20,7 +20,7 @@ function setUp(owned = true) {
       sent.push(...records);
     },
     policy: { maxDriversPerRound: 1, offerWindowMs: WINDOW },
-    owns: (shard) => owned && shard === 3,
+    owns: (partition) => owned && partition === 3,
     now: Date.now,
     logger: silent,
     retryDelayMs: 500,
@@ -31,7 +31,7 @@ function setUp(owned = true) {
   }
   state.offers.apply({
     type: 'BookingRequested',
-    shard: 3,
+    partition: 3,
     booking: { bookingId: 'b1', pickup: place, dropoff: place, estimatedCost: 50, requestedAtMs: NOW, expiresAtMs: NOW + 120_000 },
   });
   const offered = () => sent.map((r) => `${r.message.type}:${r.key}`);
@@ -47,7 +47,7 @@ describe('Dispatcher', () => {
 
   it('does nothing before it is activated', async () => {
     const { dispatcher, offered } = setUp();
-    dispatcher.poke('b1');
+    dispatcher.review('b1');
     await vi.runAllTimersAsync();
     expect(offered()).toEqual([]);
   });
@@ -55,17 +55,17 @@ describe('Dispatcher', () => {
   it('offers, then offers the next driver when the window elapses, then revokes on acceptance', async () => {
     const { state, dispatcher, offered } = setUp();
     dispatcher.activate();
-    dispatcher.poke('b1');
+    dispatcher.review('b1');
     await vi.advanceTimersByTimeAsync(0);
     expect(offered()).toEqual(['BookingOffered:a']);
-    dispatcher.poke('b1'); // a poke too many owes nothing
+    dispatcher.review('b1'); // a review too many owes nothing
     await vi.advanceTimersByTimeAsync(WINDOW - 100);
     expect(offered()).toEqual(['BookingOffered:a']);
     state.drivers.apply({ type: 'LocationReported', driverId: 'b', lat: place.lat, lng: place.lng, atMs: Date.now() });
     await vi.advanceTimersByTimeAsync(200);
     expect(offered()).toEqual(['BookingOffered:a', 'BookingOffered:b']);
-    state.offers.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'b', shard: 3 });
-    dispatcher.poke('b1');
+    state.offers.apply({ type: 'BookingClosed', bookingId: 'b1', reason: 'accepted', acceptedBy: 'b', partition: 3 });
+    dispatcher.review('b1');
     await vi.advanceTimersByTimeAsync(0);
     expect(offered()).toEqual(['BookingOffered:a', 'BookingOffered:b', 'OfferRevoked:a']);
     await vi.advanceTimersByTimeAsync(5 * WINDOW);
@@ -76,7 +76,7 @@ describe('Dispatcher', () => {
     const { dispatcher, offered, fail } = setUp();
     dispatcher.activate();
     fail(true);
-    dispatcher.poke('b1');
+    dispatcher.review('b1');
     await vi.advanceTimersByTimeAsync(0);
     expect(offered()).toEqual([]);
     fail(false);
@@ -87,7 +87,7 @@ describe('Dispatcher', () => {
   it('leaves the bookings of partitions it does not own alone', async () => {
     const { dispatcher, offered } = setUp(false);
     dispatcher.activate();
-    dispatcher.poke('b1');
+    dispatcher.review('b1');
     await vi.runAllTimersAsync();
     expect(offered()).toEqual([]);
   });
@@ -96,7 +96,7 @@ describe('Dispatcher', () => {
     const { dispatcher, offered } = setUp();
     dispatcher.activate();
     await dispatcher.stop();
-    dispatcher.poke('b1');
+    dispatcher.review('b1');
     await vi.runAllTimersAsync();
     expect(offered()).toEqual([]);
   });

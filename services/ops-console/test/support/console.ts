@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { JwksKeys, type KeySource } from '@rideline/auth';
+import type { KeySource } from '@rideline/auth';
 import { createLogger, type ServiceApp } from '@rideline/service-kit';
-import { buildApp } from '../../src/app.ts';
 import { bundleWeb } from '../../src/bundle.ts';
 import { readConsoleConfig } from '../../src/config.ts';
+import { startConsoleSystem } from '../../src/console-system.ts';
 
 const OPERATOR_CLI = fileURLToPath(new URL('../../../booking-service/src/cli/operator.ts', import.meta.url));
 
@@ -28,17 +28,13 @@ export interface TestConsole {
  */
 export async function startConsole(env: Record<string, string>, keys?: KeySource): Promise<TestConsole> {
   const config = readConsoleConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const logger = createLogger('ops-console', 'silent');
-  const jwks = keys ? null : new JwksKeys({ url: new URL('/.well-known/jwks.json', config.bookingUrl).toString(), logger });
-  jwks?.start();
-  const { app } = await buildApp(config, { logger, bundle: await bundleWeb(), keys: keys ?? jwks! });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    app,
-    url,
-    close: async () => {
-      await app.close();
-      jwks?.stop();
-    },
-  };
+  const system = await startConsoleSystem(config, createLogger('ops-console', 'silent'), { bundle: await bundleWeb(), ...(keys ? { keys } : {}) });
+  let url: string;
+  try {
+    url = await system.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await system.close();
+    throw error;
+  }
+  return { app: system.app, url, close: () => system.close() };
 }

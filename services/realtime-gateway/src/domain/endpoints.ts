@@ -23,6 +23,6 @@ export const ADMITTED_KINDS: { readonly [E in Endpoint]: ReadonlySet<PrincipalKi
   bookings: new Set([ENDPOINTS.bookings.kind]),
   driver_bookings: new Set([ENDPOINTS.driver_bookings.kind]),
   driver_available_bookings: new Set([ENDPOINTS.driver_available_bookings.kind]),
-  // Operators only: the whole city's live picture is for the people who run the service.
+  // Operators only: the whole city's live view is for the people who run the service.
   ops_live: new Set([ENDPOINTS.ops_live.kind]),
 };

@@ -9,8 +9,6 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-export const fullBudget = (limit: RateLimit, nowMs: number): RateBudget => ({ tokens: limit.burst, refilledAtMs: nowMs });
-
 /** Takes one token if there is one; false means the frame is over the limit. */
 export function spend(budget: RateBudget, limit: RateLimit, nowMs: number): boolean {
   const elapsed = Math.max(0, nowMs - budget.refilledAtMs);

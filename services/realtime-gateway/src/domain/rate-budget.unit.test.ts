@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fullBudget, spend } from './rate-budget.ts';
+import { spend, type RateBudget, type RateLimit } from './rate-budget.ts';
+
+/** A full bucket, as a new connection starts with. */
+const fullBudget = (limit: RateLimit, nowMs: number): RateBudget => ({ tokens: limit.burst, refilledAtMs: nowMs });
 
 describe('spend', () => {
   it('lets a burst through at once, then refills at the rate as time passes', () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TOPIC_IDS, TOPICS, type TopicNames } from '@rideline/contracts';
 import { startKafkaRuntime, type KafkaRuntime } from '@rideline/kafka';
-import { createLogger, type Clock } from '@rideline/service-kit';
+import { createLogger, listenOn, type Clock } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
 import type { FastifyBaseLogger } from 'fastify';
 import { readGatewayConfig } from '../../src/config.ts';
-import { startGateway, type RunningGateway } from '../../src/gateway.ts';
+import { startGatewaySystem, type GatewaySystem } from '../../src/gateway-system.ts';
 
 /** Topic names unique to one test file, so files never see each other's records. */
 export function uniqueTopics(label: string): TopicNames {
@@ -17,7 +17,7 @@ export function topicEnv(topics: TopicNames): Record<string, string> {
   return Object.fromEntries(TOPIC_IDS.map((id) => [TOPICS[id].envVar, topics[id]]));
 }
 
-export interface TestGateway extends RunningGateway {
+export interface TestGateway extends GatewaySystem {
   /** `ws://127.0.0.1:<port>` */
   readonly wsBase: string;
   readonly httpBase: string;
@@ -46,8 +46,15 @@ export async function startTestGateway(
     ...topicEnv(topics),
     ...env,
   });
-  const running = await startGateway(config, logger ?? createLogger('realtime-gateway', config.logLevel), clock);
-  return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
+  const running = await startGatewaySystem(config, logger ?? createLogger('realtime-gateway', config.logLevel), clock);
+  let address: string;
+  try {
+    address = await listenOn(running.app, config.host, config.port);
+  } catch (error) {
+    await running.close();
+    throw error;
+  }
+  return { ...running, close: () => running.close(), wsBase: address.replace(/^http/, 'ws'), httpBase: address };
 }
 
 /** Resolves once the gateway is ready (keys loaded, projection rebuilt). */

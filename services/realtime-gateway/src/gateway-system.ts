@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { JwksKeys, NoticeSeal } from '@rideline/auth';
 import { lagReadinessCheck, startKafkaRuntime, TopicConsumer, type KafkaRuntime } from '@rideline/kafka';
-import { every, listenOn, systemClock, type Clock } from '@rideline/service-kit';
+import { every, systemClock, type Clock } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type GatewayApp } from './app.ts';
 import { usesDevelopmentNoticeKey, type GatewayConfig } from './config.ts';
@@ -10,14 +10,13 @@ import { BOOKING_FEED_TOPICS, OPS_FEED_TOPICS, REVOCATION_FEED_TOPICS, type Book
 import { LocationPublisher } from './feed/location-publisher.ts';
 import { openOtpNotice } from './feed/otp-notices.ts';
 
-export interface RunningGateway {
+export interface GatewaySystem {
+  /** The Fastify app, not yet listening (`serve` in main.ts, or a test, listens on it). */
+  readonly app: GatewayApp['app'];
   readonly gateway: GatewayApp;
   readonly kafka: KafkaRuntime;
   readonly feed: TopicConsumer<BookingFeedTopic>;
   readonly revocationFeed: TopicConsumer<'identityRevocations'>;
-  /** `http://host:port` it listens on. */
-  readonly address: string;
-  readonly shutdownTimeoutMs: number;
   /** Stops accepting, closes every socket with 1001, leaves the consumer group, flushes locations. */
   close(): Promise<void>;
 }
@@ -33,9 +32,10 @@ const REVOCATION_LOOKBACK_MARGIN_MS = 60_000;
 /**
  * The whole gateway against a real broker: Kafka runtime, keys (loaded in the background),
  * the app, the feed that rebuilds the projection and then keeps it live, and the periodic
- * eviction of what is older than the retention window. `main.ts` and the tests both start it.
+ * eviction of what is older than the retention window. `main.ts` listens on it; integration
+ * tests start it on port 0.
  */
-export async function startGateway(config: GatewayConfig, logger: FastifyBaseLogger, clock: Clock = systemClock): Promise<RunningGateway> {
+export async function startGatewaySystem(config: GatewayConfig, logger: FastifyBaseLogger, clock: Clock = systemClock): Promise<GatewaySystem> {
   const kafka = await startKafkaRuntime({
     ...config.kafka,
     clientId: `${config.kafka.clientId}-gateway`,
@@ -119,21 +119,18 @@ export async function startGateway(config: GatewayConfig, logger: FastifyBaseLog
     await revocationFeed?.stop().catch(() => {});
     await kafka.close();
   };
-  let address: string;
   try {
     await Promise.all([feed.start(), revocationFeed.start()]);
-    address = await listenOn(gateway.app, config.host, config.port);
   } catch (error) {
     await abandon();
     throw error;
   }
   return {
+    app: gateway.app,
     gateway,
     kafka,
     feed,
     revocationFeed,
-    address,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
     async close() {
       stopEviction();
       await gateway.app.close();

@@ -2,7 +2,7 @@ import type { DriverLocationRecord } from '@rideline/contracts';
 import type { OutgoingRecord } from '@rideline/kafka';
 import { describe, expect, it } from 'vitest';
 import { DispatchState } from '../domain/index.ts';
-import { DriverStateKeeper } from './state-keeper.ts';
+import { DriverStateRepublisher } from './state-republisher.ts';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 const REFRESH_MS = 30 * 60_000;
@@ -24,7 +24,7 @@ function setUp(options: { ownedPartitions?: number[]; failSends?: number } = {})
   const sent: OutgoingRecord<'driverLocations'>[] = [];
   const sends: number[] = [];
   const clock = { ms: T0 };
-  const keeper = new DriverStateKeeper({
+  const republisher = new DriverStateRepublisher({
     drivers: state.drivers,
     publish: async (records) => {
       if (failures-- > 0) throw new Error('broker away');
@@ -40,30 +40,30 @@ function setUp(options: { ownedPartitions?: number[]; failSends?: number } = {})
   /** What the consumer does with a record read from the topic. */
   const read = (message: DriverLocationRecord, partition = 0) => {
     state.fold({ topic: 'driverLocations', message, partition });
-    keeper.observe(message, partition);
+    republisher.observe(message, partition);
   };
-  return { keeper, sent, sends, read, clock };
+  return { republisher, sent, sends, read, clock };
 }
 
-describe('DriverStateKeeper', () => {
+describe('DriverStateRepublisher', () => {
   it("leaves a driver's availability alone while the record that carries it is protected from compaction", async () => {
-    const { keeper, sent, read, clock } = setUp();
-    keeper.review();
+    const { republisher, sent, read, clock } = setUp();
+    republisher.review();
     read(record('d1', true, null, at(0)));
     for (let s = 5; s < 1800; s += 5) read(record('d1', null, { lat: 1, lng: 2 + s / 1e4 }, at(s * 1000)));
     clock.ms = T0 + REFRESH_MS - 1;
-    await keeper.flush();
+    await republisher.flush();
     expect(sent).toEqual([]);
   });
 
   it("re-publishes it once that record is `refreshAfterMs` old and pings left it out, stamped with the last ping's time", async () => {
-    const { keeper, sent, read, clock } = setUp();
-    keeper.review();
+    const { republisher, sent, read, clock } = setUp();
+    republisher.review();
     read(record('d1', true, null, at(0)));
     read(record('d1', null, { lat: 1, lng: 2 }, at(1_790_000)));
     read(record('d1', null, { lat: 1.1, lng: 2 }, at(1_795_000)));
     clock.ms = T0 + REFRESH_MS;
-    await keeper.flush();
+    await republisher.flush();
     expect(sent.map((r) => [r.key, r.message.data])).toEqual([
       ['d1', { driver_id: 'd1', available: true, location: { lat: 1.1, lng: 2 }, reported_at: at(1_795_000) }],
     ]);
@@ -72,54 +72,54 @@ describe('DriverStateKeeper', () => {
     read(sent[0]!.message);
     read(record('d1', null, { lat: 1.2, lng: 2 }, at(REFRESH_MS + 5_000)));
     clock.ms = T0 + 2 * REFRESH_MS - 1;
-    await keeper.flush();
+    await republisher.flush();
     expect(sent).toHaveLength(1);
   });
 
   it('leaves alone drivers whose last record already says it, or whose availability is unknown', async () => {
-    const { keeper, sent, read, clock } = setUp();
-    keeper.review();
+    const { republisher, sent, read, clock } = setUp();
+    republisher.review();
     read(record('d1', false, { lat: 1, lng: 2 }, at(0)));
     read(record('d2', null, { lat: 1, lng: 2 }, at(0)));
     clock.ms = T0 + 10 * REFRESH_MS;
-    await keeper.flush();
+    await republisher.flush();
     expect(sent).toEqual([]);
   });
 
   it('corrects at once a record that carries an availability overtaken by a newer one', async () => {
-    const { keeper, sent, read } = setUp();
-    keeper.review();
+    const { republisher, sent, read } = setUp();
+    republisher.review();
     read(record('d1', false, null, at(10_000)));
     read(record('d1', true, { lat: 1, lng: 2 }, at(5_000))); // late, and older
-    await keeper.flush();
+    await republisher.flush();
     expect(sent.map((r) => r.message.data.available)).toEqual([false]);
   });
 
   it("keeps only its own partitions' drivers, and only once the replay is done", async () => {
-    const { keeper, sent, read, clock } = setUp({ ownedPartitions: [0] });
+    const { republisher, sent, read, clock } = setUp({ ownedPartitions: [0] });
     read(record('d1', true, null, at(0)));
     read(record('d1', null, { lat: 1, lng: 2 }, at(1_000)));
     read(record('d2', true, null, at(0)), 1);
     read(record('d2', null, { lat: 1, lng: 2 }, at(1_000)), 1);
     clock.ms = T0 + REFRESH_MS;
-    expect(keeper.due()).toEqual([]); // still replaying
-    keeper.review();
-    await keeper.flush();
+    expect(republisher.due()).toEqual([]); // still replaying
+    republisher.review();
+    await republisher.flush();
     expect(sent.map((r) => r.key)).toEqual(['d1']);
   });
 
   it('sends a large backlog in requests of at most 500 records, and retries what a failed send left', async () => {
-    const { keeper, sends, read, clock } = setUp({ failSends: 1 });
-    keeper.review();
+    const { republisher, sends, read, clock } = setUp({ failSends: 1 });
+    republisher.review();
     for (let i = 0; i < 1_200; i++) {
       read(record(`d${i}`, true, null, at(0)));
       read(record(`d${i}`, null, { lat: 1, lng: 2 }, at(1_000)));
     }
     clock.ms = T0 + REFRESH_MS;
-    await keeper.flush(); // the first request fails: nothing is lost, all still due
+    await republisher.flush(); // the first request fails: nothing is lost, all still due
     expect(sends).toEqual([]);
-    expect(keeper.due()).toHaveLength(1_200);
-    await keeper.flush();
+    expect(republisher.due()).toHaveLength(1_200);
+    await republisher.flush();
     expect(sends).toEqual([500, 500, 200]);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger, OutgoingRecord } from '@rideline/kafka';
 import type { DriverRegistry } from '../domain/index.ts';
 import { nameBasedUuid } from '../offers/event-ids.ts';
 
-export interface DriverStateKeeperOptions {
+export interface DriverStateRepublisherOptions {
   readonly drivers: DriverRegistry;
   readonly publish: (records: readonly OutgoingRecord<'driverLocations'>[]) => Promise<void>;
   /** Whether this instance keeps the drivers of this driver.locations partition. */
@@ -47,14 +47,14 @@ interface LastOnTopic {
  * last record says something else than what dispatch knows (a late, older record) is corrected
  * at the next check.
  */
-export class DriverStateKeeper {
-  readonly #options: DriverStateKeeperOptions;
+export class DriverStateRepublisher {
+  readonly #options: DriverStateRepublisherOptions;
   readonly #last = new Map<string, LastOnTopic>();
   #active = false;
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
 
-  constructor(options: DriverStateKeeperOptions) {
+  constructor(options: DriverStateRepublisherOptions) {
     this.#options = options;
   }
 

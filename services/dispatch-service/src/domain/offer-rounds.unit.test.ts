@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DriverRegistry } from './driver-registry.ts';
 import { METERS_PER_DEGREE } from './geo.ts';
-import {
-  onBookingAccepted,
-  onBookingCancelled,
-  onBookingExpired,
-  onOfferWindowElapsed,
-  startOffers,
-  type BookingOffers,
-  type OfferDecision,
-  type OfferPolicy,
-} from './offer-lifecycle.ts';
+import { onOfferWindowElapsed, type BookingToOffer, type OfferDecision, type OfferPolicy, type OpenBookingRounds } from './offer-rounds.ts';
 
 const NOW = 1_800_000_000_000;
 const booking = { bookingId: 'b1', pickup: { lat: 12.97, lng: 77.59 } };
@@ -25,21 +16,17 @@ function driversAt(distances: Record<string, number>, atMs = NOW, registry = new
   return registry;
 }
 
-const offered = (decisions: readonly OfferDecision[]) => decisions.filter((d) => d.type === 'Offer').map((d) => d.driverId);
-const revoked = (decisions: readonly OfferDecision[]) =>
-  decisions.flatMap((d) => (d.type === 'Revoke' ? [`${d.driverId}:${d.reason}`] : []));
-
-/** A booking offered in two rounds: a, b in the first; c, d in the second. */
-function twoRounds(): { state: BookingOffers; registry: DriverRegistry } {
-  const registry = driversAt({ a: 100, b: 200, c: 300, d: 400, e: 9000 });
-  const first = startOffers(booking, registry, NOW, policy);
-  const second = onOfferWindowElapsed(first.state, registry, NOW + 15_000, policy);
-  return { state: second.state, registry };
+/** The first round of a booking requested now: no round yet, the first one due at once. */
+function firstRound(toOffer: BookingToOffer, finder: DriverRegistry, nowMs: number, roundPolicy: OfferPolicy) {
+  const requested: OpenBookingRounds = { booking: toOffer, rounds: [], offeredDriverIds: [], nextRoundAtMs: nowMs };
+  return onOfferWindowElapsed(requested, finder, nowMs, roundPolicy);
 }
+
+const offered = (decisions: readonly OfferDecision[]) => decisions.filter((d) => d.type === 'Offer').map((d) => d.driverId);
 
 describe('offer rounds', () => {
   it('the first round offers the nearest N at once and schedules the next', () => {
-    const { state, decisions } = startOffers(booking, driversAt({ a: 100, b: 200, c: 300 }), NOW, policy);
+    const { state, decisions } = firstRound(booking, driversAt({ a: 100, b: 200, c: 300 }), NOW, policy);
     expect(decisions).toEqual([
       { type: 'Offer', bookingId: 'b1', driverId: 'a', distanceM: expect.closeTo(100, 3), round: 1 },
       { type: 'Offer', bookingId: 'b1', driverId: 'b', distanceM: expect.closeTo(200, 3), round: 1 },
@@ -49,7 +36,7 @@ describe('offer rounds', () => {
 
   it('the next round offers the next ring, never a driver offered before', () => {
     const registry = driversAt({ a: 100, b: 200, c: 300, d: 400, e: 500 });
-    const first = startOffers(booking, registry, NOW, policy);
+    const first = firstRound(booking, registry, NOW, policy);
     const second = onOfferWindowElapsed(first.state, registry, NOW + 15_000, policy);
     expect(offered(second.decisions)).toEqual(['c', 'd']);
     expect(second.decisions.every((d) => d.type === 'Offer' && d.round === 2)).toBe(true);
@@ -58,7 +45,7 @@ describe('offer rounds', () => {
 
   it('widens when the drivers within 5 km have all been offered', () => {
     const registry = driversAt({ a: 100, far: 8000 });
-    const first = startOffers(booking, registry, NOW, policy);
+    const first = firstRound(booking, registry, NOW, policy);
     const second = onOfferWindowElapsed(first.state, registry, NOW + 15_000, policy);
     expect(offered(second.decisions)).toEqual(['far']);
     expect(second.state.rounds[1]?.radiusM).toBe(10_000);
@@ -66,23 +53,22 @@ describe('offer rounds', () => {
 
   it('a window that has not elapsed yet starts nothing', () => {
     const registry = driversAt({ a: 100, b: 200, c: 300 });
-    const first = startOffers(booking, registry, NOW, policy);
+    const first = firstRound(booking, registry, NOW, policy);
     expect(onOfferWindowElapsed(first.state, registry, NOW + 14_999, policy)).toEqual({ state: first.state, decisions: [] });
   });
 
   it('a round that finds nobody is recorded, and the next one tries again', () => {
     const registry = new DriverRegistry();
-    const first = startOffers(booking, registry, NOW, policy);
+    const first = firstRound(booking, registry, NOW, policy);
     expect(first.decisions).toEqual([]);
     expect(first.state.rounds).toEqual([{ round: 1, startedAtMs: NOW, radiusM: null, drivers: [] }]);
     driversAt({ late: 100 }, NOW + 10_000, registry);
     expect(offered(onOfferWindowElapsed(first.state, registry, NOW + 15_000, policy).decisions)).toEqual(['late']);
   });
 
-  it('stops after maxRounds, and before the booking expires', () => {
+  it('stops before the booking expires', () => {
     const registry = driversAt({ a: 100, b: 200, c: 300, d: 400 });
-    expect(startOffers(booking, registry, NOW, { ...policy, maxRounds: 1 }).state.nextRoundAtMs).toBeNull();
-    const started = startOffers({ ...booking, expiresAtMs: NOW + 20_000 }, registry, NOW, policy);
+    const started = firstRound({ ...booking, expiresAtMs: NOW + 20_000 }, registry, NOW, policy);
     const second = onOfferWindowElapsed(started.state, registry, NOW + 15_000, policy);
     expect(offered(second.decisions)).toEqual(['c', 'd']);
     expect(second.state.nextRoundAtMs).toBeNull(); // a third would start after expires_at
@@ -95,42 +81,6 @@ describe('offer rounds', () => {
     driversAt({ b: 200 }, NOW, registry);
     registry.apply({ type: 'TripAssigned', driverId: 'b', bookingId: 'other' });
     driversAt({ c: 300 }, NOW, registry);
-    expect(offered(startOffers(booking, registry, NOW, policy).decisions)).toEqual(['c']);
-  });
-});
-
-describe('closing the offers', () => {
-  it('on accept, revokes every offer but the accepting driver’s', () => {
-    const { state } = twoRounds();
-    const { state: closed, decisions } = onBookingAccepted(state, 'c');
-    expect(revoked(decisions)).toEqual(['a:accepted', 'b:accepted', 'd:accepted']);
-    expect(closed).toMatchObject({ status: 'accepted', acceptedBy: 'c', nextRoundAtMs: null });
-  });
-
-  it('on accept by a driver never offered, revokes everyone offered', () => {
-    const { state } = twoRounds();
-    expect(revoked(onBookingAccepted(state, 'stranger').decisions)).toEqual(['a:accepted', 'b:accepted', 'c:accepted', 'd:accepted']);
-  });
-
-  it('on cancel, revokes every offer', () => {
-    const { state } = twoRounds();
-    const { state: closed, decisions } = onBookingCancelled(state);
-    expect(revoked(decisions)).toEqual(['a:cancelled', 'b:cancelled', 'c:cancelled', 'd:cancelled']);
-    expect(closed.status).toBe('cancelled');
-  });
-
-  it('on expiry, revokes every offer', () => {
-    const { state } = twoRounds();
-    expect(revoked(onBookingExpired(state).decisions)).toEqual(['a:expired', 'b:expired', 'c:expired', 'd:expired']);
-  });
-
-  it('once closed, ignores everything: no second revocation, no new round', () => {
-    const { state, registry } = twoRounds();
-    const closed = onBookingAccepted(state, 'a').state;
-    expect(onBookingAccepted(closed, 'a').decisions).toEqual([]);
-    expect(onBookingCancelled(closed).decisions).toEqual([]);
-    expect(onBookingExpired(closed).decisions).toEqual([]);
-    expect(onOfferWindowElapsed(closed, registry, NOW + 60_000, policy).decisions).toEqual([]);
-    expect(onBookingCancelled(closed).state).toBe(closed);
+    expect(offered(firstRound(booking, registry, NOW, policy).decisions)).toEqual(['c']);
   });
 });

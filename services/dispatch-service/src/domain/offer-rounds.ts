@@ -13,7 +13,7 @@ export type OfferDecision =
 export interface OfferRound {
   readonly round: number;
   readonly startedAtMs: number;
-  /** The radius that found the drivers; null when nobody eligible was found. */
+  /** The radius that found the drivers; null when nobody eligible was found (or, rebuilt from the log, not known). */
   readonly radiusM: number | null;
   readonly drivers: readonly NearbyDriver[];
 }
@@ -23,14 +23,12 @@ export interface BookingToOffer extends BookingToMatch {
   readonly expiresAtMs?: number;
 }
 
-export interface BookingOffers {
+/** The rounds of an open booking so far (the `OfferLedger` derives them from the log). */
+export interface OpenBookingRounds {
   readonly booking: BookingToOffer;
-  /** `open` while offers go out; otherwise why they stopped. */
-  readonly status: 'open' | RevocationReason;
   readonly rounds: readonly OfferRound[];
   /** Every driver offered this booking, in the order offered. */
   readonly offeredDriverIds: readonly string[];
-  readonly acceptedBy: string | null;
   /** When the next round is due (arm a timer for it); null once no round will follow. */
   readonly nextRoundAtMs: number | null;
 }
@@ -38,65 +36,34 @@ export interface BookingOffers {
 export interface OfferPolicy extends Omit<MatchingOptions, 'excludeDriverIds'> {
   /** How long a round waits for an answer before the next one widens the audience (default 15 s). */
   readonly offerWindowMs?: number;
-  /** No more rounds than this (default: until the booking expires). */
-  readonly maxRounds?: number;
 }
 
 export interface OfferTransition {
-  readonly state: BookingOffers;
+  readonly state: OpenBookingRounds;
   readonly decisions: readonly OfferDecision[];
 }
 
 export const DEFAULT_OFFER_WINDOW_MS = 15_000;
 
 /**
- * The offers of one booking as a pure state machine: every function returns the next state and
- * the decisions to carry out, and never does them. Offers stay open across rounds, so each round
- * adds drivers not offered before; when the booking is taken, cancelled or expires, everyone
- * offered (but the driver who took it) is revoked. A closed machine ignores further inputs.
+ * The next round of an open booking, if one is due: the nearest eligible drivers not offered yet
+ * (offers stay open across rounds, so each round adds drivers). Pure: returns the next state and
+ * the offers to make, and never makes them. No round starts at or after the booking expires.
+ * Closing a booking (revoking its offers) is the `OfferLedger`'s, which knows what the log holds.
  */
-export function startOffers(booking: BookingToOffer, finder: EligibleDriverFinder, nowMs: number, policy: OfferPolicy = {}): OfferTransition {
-  const initial: BookingOffers = { booking, status: 'open', rounds: [], offeredDriverIds: [], acceptedBy: null, nextRoundAtMs: nowMs };
-  return onOfferWindowElapsed(initial, finder, nowMs, policy);
-}
-
-/** The next round, if one is due: the nearest eligible drivers not offered yet. */
-export function onOfferWindowElapsed(state: BookingOffers, finder: EligibleDriverFinder, nowMs: number, policy: OfferPolicy = {}): OfferTransition {
-  if (state.status !== 'open' || state.nextRoundAtMs === null || nowMs < state.nextRoundAtMs) return { state, decisions: [] };
+export function onOfferWindowElapsed(state: OpenBookingRounds, finder: EligibleDriverFinder, nowMs: number, policy: OfferPolicy = {}): OfferTransition {
+  if (state.nextRoundAtMs === null || nowMs < state.nextRoundAtMs) return { state, decisions: [] };
   const expiresAtMs = state.booking.expiresAtMs ?? Number.POSITIVE_INFINITY;
   if (nowMs >= expiresAtMs) return { state: { ...state, nextRoundAtMs: null }, decisions: [] };
   const round = state.rounds.length + 1;
   const planned = planOfferRound(state.booking, finder, nowMs, { ...policy, excludeDriverIds: new Set(state.offeredDriverIds) });
   const nextAt = nowMs + (policy.offerWindowMs ?? DEFAULT_OFFER_WINDOW_MS);
-  const isLast = round >= (policy.maxRounds ?? Number.POSITIVE_INFINITY) || nextAt >= expiresAtMs;
-  const next: BookingOffers = {
+  const next: OpenBookingRounds = {
     ...state,
     rounds: [...state.rounds, { round, startedAtMs: nowMs, radiusM: planned.radiusM, drivers: planned.drivers }],
     offeredDriverIds: [...state.offeredDriverIds, ...planned.drivers.map((d) => d.driverId)],
-    nextRoundAtMs: isLast ? null : nextAt,
+    nextRoundAtMs: nextAt >= expiresAtMs ? null : nextAt,
   };
   const bookingId = state.booking.bookingId;
   return { state: next, decisions: planned.drivers.map((d) => ({ type: 'Offer', bookingId, driverId: d.driverId, distanceM: d.distanceM, round })) };
-}
-
-export function onBookingAccepted(state: BookingOffers, driverId: string): OfferTransition {
-  if (state.status !== 'open') return { state, decisions: [] };
-  return close({ ...state, acceptedBy: driverId }, 'accepted', driverId);
-}
-
-export function onBookingCancelled(state: BookingOffers): OfferTransition {
-  return close(state, 'cancelled', null);
-}
-
-export function onBookingExpired(state: BookingOffers): OfferTransition {
-  return close(state, 'expired', null);
-}
-
-function close(state: BookingOffers, reason: RevocationReason, keep: string | null): OfferTransition {
-  if (state.status !== 'open') return { state, decisions: [] };
-  const bookingId = state.booking.bookingId;
-  const decisions: OfferDecision[] = state.offeredDriverIds
-    .filter((driverId) => driverId !== keep)
-    .map((driverId) => ({ type: 'Revoke', bookingId, driverId, reason }));
-  return { state: { ...state, status: reason, nextRoundAtMs: null }, decisions };
 }

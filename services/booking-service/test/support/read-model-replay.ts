@@ -1,6 +1,6 @@
 import type { TopicMessage } from '@rideline/contracts';
-import { evolve, type Booking } from '../domain/booking.ts';
-import type { PublicBookingEvent } from '../domain/events.ts';
+import { evolve, type Booking } from '../../src/domain/booking.ts';
+import type { PublicBookingEvent } from '../../src/domain/events.ts';
 
 export type BookingEnvelope = TopicMessage<'bookingEvents'>;
 
