@@ -1,4 +1,5 @@
 import { DEAD_LETTER_HEADERS, decodeMessage, type MessageTopicId, type TopicMessage } from '@rideline/contracts';
+import { contextFrom, inSpan, SpanKind, tracingActive } from '@rideline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { CatchUp, type PartitionEnd } from './catch-up.ts';
 import { ConsumerLag } from './consumer-lag.ts';
@@ -269,12 +270,40 @@ export class TopicConsumer<T extends MessageTopicId> {
     const record = { topic: id, key: message.key?.toString('utf8') ?? null, message: decoded.message, partition, offset: message.offset } as AnyConsumedRecord<T>;
     let result: void | Promise<void>;
     try {
-      result = this.#options.handle(record);
+      result = tracingActive() ? this.#handleTraced(record, message) : this.#options.handle(record);
     } catch (error) {
       this.#failed(error, id, partition, message.offset);
       return undefined;
     }
     return result instanceof Promise ? result.catch((error: unknown) => this.#failed(error, id, partition, message.offset)) : undefined;
+  }
+
+  /**
+   * Handles a record inside a consumer span, the child of the span its headers carry (whose send
+   * put it there). A record that carries none starts no trace, and neither does one replayed to
+   * rebuild state at start: only what arrives once caught up is part of a live request's work.
+   */
+  #handleTraced(record: AnyConsumedRecord<T>, message: KafkaMessage): void | Promise<void> {
+    const handle = () => this.#options.handle(record);
+    if (!message.headers || !this.caughtUp) return handle();
+    const topic = this.#options.runtime.topics[record.topic];
+    return inSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFrom(message.headers),
+        requireParent: true,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(record.partition),
+          'messaging.kafka.offset': Number(record.offset),
+          'messaging.consumer.group.name': this.#options.groupId,
+        },
+      },
+      handle,
+    );
   }
 
   /** A handler failed: a shared group retries the record, a replay logs and skips it. */

@@ -1,3 +1,4 @@
+import './tracing.ts';
 import { createLogger, runService } from '@rideline/service-kit';
 import { readGatewayConfig } from './config.ts';
 import { startGateway } from './gateway.ts';
