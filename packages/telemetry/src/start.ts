@@ -26,6 +26,9 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   sdk = new Sdk({
     // OTEL_SERVICE_NAME, when set, names the service (the SDK reads it); this is the default.
     ...(env['OTEL_SERVICE_NAME'] ? {} : { serviceName }),
+    // Traces only: logs go to stdout (carrying trace_id), metrics to /metrics. Without this the
+    // SDK would set up an OTLP log exporter by default, for records nobody emits.
+    logRecordProcessors: [],
     instrumentations: [
       // Health probes and metric scrapes would be most of the traces, and none of interest.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => IGNORED_PATHS.test(request.url ?? '') }),
