@@ -8,10 +8,12 @@ export type TraceCarrier = Readonly<Record<string, string>>;
  * The trace context of `ctx` (the active one by default) as headers, or undefined when tracing
  * is off or no span is active there: then nothing is added to a record or a row.
  */
-export function traceCarrier(ctx: Context = context.active()): TraceCarrier | undefined {
-  if (!tracingState.active || trace.getSpan(ctx) === undefined) return undefined;
+export function traceCarrier(ctx?: Context): TraceCarrier | undefined {
+  if (!tracingState.active) return undefined;
+  const at = ctx ?? context.active();
+  if (trace.getSpan(at) === undefined) return undefined;
   const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
+  propagation.inject(at, carrier);
   return Object.keys(carrier).length > 0 ? carrier : undefined;
 }
 
