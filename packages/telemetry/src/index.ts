@@ -1,6 +1,5 @@
-export { tracingRequested } from './settings.ts';
 export { tracingActive } from './state.ts';
 export { startTracing, shutdownTracing } from './start.ts';
-export { traceCarrier, contextFrom, type TraceCarrier, type RecordHeaders } from './propagation.ts';
-export { inSpan, describeActiveSpan, startOutboundSpan, SpanKind, type SpanOptions, type OutboundSpan } from './spans.ts';
-export { traceLogFields, type TraceLogFields } from './log-fields.ts';
+export { traceCarrier, contextFrom, type TraceCarrier } from './propagation.ts';
+export { inSpan, describeActiveSpan, startOutboundSpan, SpanKind, type OutboundSpan } from './spans.ts';
+export { traceLogFields } from './log-fields.ts';
