@@ -18,6 +18,7 @@ const sources = [
   ['realtime-gateway: sockets, memory, delivery', 'services/realtime-gateway/bench/RESULTS.md'],
   ['Fan-out against bare ws, Socket.IO and Django Channels', 'benchmarks/fanout/RESULTS.md'],
   ['ops-console: frame times with 10,000 drivers', 'services/ops-console/bench/FRAME_RESULTS.md'],
+  ['Kafka: what tracing costs per record when it is off', 'packages/kafka/bench/TRACING_RESULTS.md'],
 ] as const;
 
 /** First line a tool prints of its version (java prints it on stderr). */

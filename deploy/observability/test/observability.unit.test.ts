@@ -144,9 +144,9 @@ describe("docker-compose's observability profile", () => {
     readonly environment?: Record<string, string>;
   }
   const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
-  const profiled = ['prometheus', 'grafana', 'kafka-ui'];
+  const profiled = ['prometheus', 'grafana', 'kafka-ui', 'jaeger'];
 
-  it('starts Prometheus, Grafana and the Kafka UI only with the profile', () => {
+  it('starts Prometheus, Grafana, the Kafka UI and Jaeger only with the profile', () => {
     for (const name of profiled) expect(compose.services[name]?.profiles, name).toEqual(['observability']);
     for (const [name, service] of Object.entries(compose.services)) {
       if (!profiled.includes(name)) expect(service.profiles, name).toBeUndefined();

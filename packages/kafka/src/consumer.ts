@@ -1,4 +1,5 @@
 import { DEAD_LETTER_HEADERS, decodeMessage, type MessageTopicId, type TopicMessage } from '@rideline/contracts';
+import { contextFrom, inSpan, SpanKind, tracingActive } from '@rideline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { CatchUp, type PartitionEnd } from './catch-up.ts';
 import { ConsumerLag } from './consumer-lag.ts';
@@ -329,12 +330,40 @@ export class TopicConsumer<T extends MessageTopicId> {
     const record = this.#record(id, partition, message, decoded.message);
     let result: void | Promise<void>;
     try {
-      result = handle(record);
+      result = tracingActive() ? this.#handleTraced(handle, record, message) : handle(record);
     } catch (error) {
       this.#failed(error, id, partition, message.offset);
       return undefined;
     }
     return result instanceof Promise ? result.catch((error: unknown) => this.#failed(error, id, partition, message.offset)) : undefined;
+  }
+
+  /**
+   * Handles a record inside a consumer span, the child of the span its headers carry (whose send
+   * put it there). A record that carries none starts no trace, and neither does one replayed to
+   * rebuild state at start: only what arrives once caught up is part of a live request's work.
+   */
+  #handleTraced(handler: RecordHandler<T>, record: AnyConsumedRecord<T>, message: KafkaMessage): void | Promise<void> {
+    const handle = () => handler(record);
+    if (!message.headers || !this.caughtUp) return handle();
+    const topic = this.#options.runtime.topics[record.topic];
+    return inSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFrom(message.headers),
+        requireParent: true,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(record.partition),
+          'messaging.kafka.offset': Number(record.offset),
+          'messaging.consumer.group.name': this.#options.groupId,
+        },
+      },
+      handle,
+    );
   }
 
   /** A handler failed: a shared group retries the record, a replay logs and skips it. */

@@ -1,4 +1,5 @@
 import type { MessageTopicId, TopicMessage, TopicNames } from '@rideline/contracts';
+import { inSpan, SpanKind, traceCarrier, tracingActive, type TraceCarrier } from '@rideline/telemetry';
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from './kafkajs.ts';
 import { splitBySize } from './request-size.ts';
@@ -71,16 +72,24 @@ export class TopicPublisher {
     await this.#producer.disconnect();
   }
 
-  /** Generic so that a caller generic in its topic can pass its records on (see `OutgoingRecord`). */
+  /**
+   * Generic so that a caller generic in its topic can pass its records on (see `OutgoingRecord`).
+   * With tracing on and a span active (a request, a record being handled), the send is a
+   * producer span of its trace and each record carries it in W3C `traceparent` headers.
+   */
   publish<T extends MessageTopicId = MessageTopicId>(records: readonly OutgoingRecord<T>[]): Promise<void> {
-    return this.sendRaw(
-      records.map((record) => ({
-        topic: this.#names[record.topic],
-        key: record.key,
-        value: JSON.stringify(record.message),
-        ...(record.headers ? { headers: record.headers } : {}),
-      })),
-    );
+    if (!tracingActive()) return this.sendRaw(records.map((record) => this.#raw(record, undefined)));
+    const topics = [...new Set(records.map((record) => this.#names[record.topic]))].join(',');
+    const attributes = { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topics, 'messaging.batch.message_count': records.length };
+    return inSpan(`send ${topics}`, { kind: SpanKind.PRODUCER, requireParent: true, attributes }, () => {
+      const carrier = traceCarrier();
+      return this.sendRaw(records.map((record) => this.#raw(record, carrier)));
+    });
+  }
+
+  #raw<T extends MessageTopicId>(record: OutgoingRecord<T>, trace: TraceCarrier | undefined): RawRecord {
+    const headers = trace ? { ...trace, ...record.headers } : record.headers;
+    return { topic: this.#names[record.topic], key: record.key, value: JSON.stringify(record.message), ...(headers ? { headers } : {}) };
   }
 
   /**

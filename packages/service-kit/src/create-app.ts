@@ -17,6 +17,7 @@ import { installTextGuard } from './text-guard.ts';
 import { installOpenApi } from './openapi.ts';
 import { validationController } from './validation.ts';
 import { installRequestIdHeader, requestIdOf } from './request-id.ts';
+import { installTraceRoute } from './trace-route.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -65,6 +66,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<{ ap
   }).withTypeProvider<TypeBoxTypeProvider>();
   // First: every response, a CORS preflight's too, says its request id.
   installRequestIdHeader(app);
+  installTraceRoute(app);
   // Before any route: its preflight route and onRequest hook then cover them all.
   await installCors(app, options.cors ?? { allowedOrigins: [] });
   // Registered (and awaited) before any route, so that it sees them all.

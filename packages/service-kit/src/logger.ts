@@ -1,4 +1,5 @@
 import type { LogFormat } from '@rideline/config';
+import { traceLogFields, tracingActive } from '@rideline/telemetry';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -6,6 +7,7 @@ import pretty from 'pino-pretty';
  * Logs on stdout with the service name on every line; secrets never reach them. `json` is one
  * object a line for log collectors; `pretty` is for a person at a terminal; `auto` picks pretty
  * exactly when stdout is a terminal, so a container's or a pipe's logs stay machine-readable.
+ * Create it after `startTracing`: only then do lines carry the trace id.
  */
 export function createLogger(service: string, level: string, format: LogFormat = 'json'): Logger {
   const options = {
@@ -22,6 +24,8 @@ export function createLogger(service: string, level: string, format: LogFormat =
       ],
       censor: '[redacted]',
     },
+    // With tracing on, a line logged under a span says which (trace_id, span_id).
+    ...(tracingActive() ? { mixin: traceLogFields } : {}),
   };
   if (resolveLogFormat(format) === 'json') return pino(options);
   return pino(

@@ -1,4 +1,5 @@
 import type { LogFormat } from '@rideline/config';
+import { shutdownTracing } from '@rideline/telemetry';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { listenOn } from './listen.ts';
@@ -38,6 +39,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     if (err) process.stderr.write(`${options.name}: fatal error, shutting down: ${err.stack ?? err.message}\n`);
     else process.stderr.write(`${options.name}: ${signal ?? 'shutdown'} received, closing\n`);
     await running.close();
+    // Last: the spans of the shutdown itself are sent too.
+    await shutdownTracing();
   });
 }
 

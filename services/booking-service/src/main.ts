@@ -1,3 +1,4 @@
+import './tracing.ts';
 import { serve } from '@rideline/service-kit';
 import { startBookingSystem } from './booking-system.ts';
 import { readBookingConfig } from './config.ts';

@@ -1,3 +1,4 @@
+import './tracing.ts';
 import { serve } from '@rideline/service-kit';
 import { readDispatchConfig } from './config.ts';
 import { startDispatchSystem } from './dispatch-system.ts';

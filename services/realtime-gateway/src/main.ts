@@ -1,3 +1,4 @@
+import './tracing.ts';
 import { serve } from '@rideline/service-kit';
 import { readGatewayConfig } from './config.ts';
 import { startGatewaySystem } from './gateway-system.ts';

@@ -103,7 +103,7 @@ export class BookingEventStore {
     }));
     const messages = outbox.map((entry, ord) => {
       const row = outboxRow(entry, this.topics);
-      return { ord, topic: row.topic, message_key: row.key, payload: row.payload };
+      return { ord, topic: row.topic, message_key: row.key, payload: row.payload, trace_context: row.traceContext };
     });
     const version = records.at(-1)?.version ?? 0;
     try {
@@ -115,10 +115,10 @@ export class BookingEventStore {
             AS e(stream_id text, stream_version int, event_id uuid, event_type text, payload jsonb, occurred_at timestamptz)
           RETURNING 1
         ), queued AS (
-          INSERT INTO outbox_messages (topic, message_key, payload)
-          SELECT m.topic, m.message_key, m.payload
+          INSERT INTO outbox_messages (topic, message_key, payload, trace_context)
+          SELECT m.topic, m.message_key, m.payload, m.trace_context
           FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
-            AS m(ord int, topic text, message_key text, payload jsonb)
+            AS m(ord int, topic text, message_key text, payload jsonb, trace_context jsonb)
           ORDER BY m.ord
           RETURNING 1
         ), projected AS (

@@ -1,5 +1,6 @@
 import type { RawRecord, TopicPublisher } from '@rideline/kafka';
 import { driverUrl } from '@rideline/postgres';
+import { SpanKind, startOutboundSpan, type OutboundSpan, type TraceCarrier } from '@rideline/telemetry';
 import pg from 'pg';
 import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
 
@@ -22,6 +23,7 @@ interface OutboxRow {
   payload: string | null;
   sealed_payload: string | null;
   created_at: Date;
+  trace_context: TraceCarrier | null;
 }
 
 /** Any fixed number; only relays of this service's database compete for it. */
@@ -101,12 +103,14 @@ export class OutboxRelay {
   async #publishBatch(client: pg.Client): Promise<number> {
     const { rows } = await client.query<OutboxRow>(
       // Ordered by the bigint column itself: `ORDER BY id` would sort the text output column.
-      `SELECT o.id::text AS id, o.topic, o.message_key, o.payload::text AS payload, o.sealed_payload, o.created_at
+      `SELECT o.id::text AS id, o.topic, o.message_key, o.payload::text AS payload, o.sealed_payload, o.created_at, o.trace_context
        FROM outbox_messages o ORDER BY o.id LIMIT $1`,
       [this.#options.batchSize],
     );
     if (rows.length === 0) return 0;
     const records: RawRecord[] = [];
+    // With tracing on, each row written under a span is sent in a producer span of that trace.
+    const spans: OutboundSpan[] = [];
     for (const row of rows) {
       if (row.sealed_payload !== null) {
         // Written by a version that sealed the whole notice under OTP_SECRET, around an OTP in
@@ -114,9 +118,22 @@ export class OutboxRelay {
         this.#options.logger.warn({ outboxId: row.id, topic: row.topic }, 'dropping a legacy sealed outbox row');
         continue;
       }
-      records.push({ topic: row.topic, key: row.message_key, value: row.payload });
+      const span = startOutboundSpan(`send ${row.topic}`, row.trace_context, {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': row.topic, 'rideline.outbox.id': row.id },
+      });
+      if (span) spans.push(span);
+      records.push({ topic: row.topic, key: row.message_key, value: row.payload, ...(span ? { headers: span.headers } : {}) });
     }
-    if (records.length > 0) await this.#options.publisher.sendRaw(records);
+    if (records.length > 0) {
+      try {
+        await this.#options.publisher.sendRaw(records);
+      } catch (error) {
+        for (const span of spans) span.end(error);
+        throw error;
+      }
+    }
+    for (const span of spans) span.end();
     await client.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
     this.onPublished?.(rows.length, rows[0]!.created_at);
     return rows.length;

@@ -1,5 +1,5 @@
 import type { TopicNames } from '@rideline/contracts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { OUTBOX_CHANNEL } from '../bookings/event-store.ts';
 import { outboxRow, type OutboxEntry } from './outbox-entry.ts';
 
@@ -26,7 +26,7 @@ export async function queueInOutbox(tx: Prisma.TransactionClient, entries: reado
   await tx.outboxMessage.createMany({
     data: entries.map((entry) => {
       const row = outboxRow(entry, target.topics);
-      return { topic: row.topic, messageKey: row.key, payload: row.payload };
+      return { topic: row.topic, messageKey: row.key, payload: row.payload, traceContext: row.traceContext ?? Prisma.DbNull };
     }),
   });
   if (!target.wake.isLeader) await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;

@@ -1,4 +1,5 @@
 import type { Logger, OutgoingRecord } from '@rideline/kafka';
+import { inSpan } from '@rideline/telemetry';
 import type { DispatchState, OfferPolicy, PendingMessage } from '../domain/index.ts';
 import { KeyedQueue } from '../util/keyed-queue.ts';
 import { offerRecord } from './offer-messages.ts';
@@ -80,7 +81,10 @@ export class Dispatcher {
     const pending = state.offers.pending(bookingId);
     if (pending.length > 0) {
       try {
-        await this.#options.publish(pending.map((message) => offerRecord(message, now)));
+        // Traced when the poke came from a traced record (a booking's request, its round timer).
+        await inSpan('dispatch offers', { requireParent: true, attributes: { 'rideline.booking_id': bookingId, 'rideline.offer.count': pending.length } }, () =>
+          this.#options.publish(pending.map((message) => offerRecord(message, now))),
+        );
       } catch (error) {
         logger.warn({ err: error, bookingId }, 'could not publish offers; will retry');
         this.#arm(bookingId, now + (this.#options.retryDelayMs ?? 1_000));

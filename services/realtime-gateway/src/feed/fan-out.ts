@@ -1,5 +1,6 @@
 import type { BookingNotification } from '@rideline/contracts';
 import type { Logger } from '@rideline/kafka';
+import { inSpan, SpanKind } from '@rideline/telemetry';
 import type { OpsBoard } from '../domain/ops-board.ts';
 import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
@@ -66,7 +67,10 @@ export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: Fa
     const occurredAtMs = Date.parse(record.message.occurred_at);
     for (const { endpoint, principalId, message } of applied.deliveries) {
       if (!hub.has(endpoint, principalId)) continue;
-      hub.deliver(endpoint, principalId, JSON.stringify(message), message.type, occurredAtMs);
+      // With tracing on, a child of the record's consumer span; otherwise just the call.
+      inSpan(`socket send ${message.type}`, { kind: SpanKind.PRODUCER, requireParent: true, attributes: { 'rideline.endpoint': endpoint, 'rideline.message.type': message.type } }, () =>
+        hub.deliver(endpoint, principalId, JSON.stringify(message), message.type, occurredAtMs),
+      );
     }
   };
 }

@@ -1,0 +1,4 @@
+import { startTracing } from '@rideline/telemetry';
+
+// Imported first by main.ts: the SDK (when OTEL_* asks for it) must patch http and pg before they load.
+startTracing('booking-service');
