@@ -29,7 +29,7 @@ function integerList(envVar: string, options: { default: readonly number[]; min:
   };
 }
 
-export const dispatchSettings = {
+const dispatchSettings = {
   ...commonSettings,
   port: port('PORT', { default: 3002, description: 'HTTP port of dispatch-service' }),
   jwksUrl: url('AUTH_JWKS_URL', ['http', 'https'], {

@@ -72,5 +72,3 @@ export function dispatchMetrics(registry: Registry, state: DispatchState) {
     },
   };
 }
-
-export type DispatchMetrics = ReturnType<typeof dispatchMetrics>;

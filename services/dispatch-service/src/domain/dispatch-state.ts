@@ -68,7 +68,7 @@ export class DispatchState {
   }
 }
 
-export function ledgerFactOfBookingEvent(event: BookingEvent, partition: number): LedgerFact | null {
+function ledgerFactOfBookingEvent(event: BookingEvent, partition: number): LedgerFact | null {
   const bookingId = event.data.booking_id;
   switch (event.type) {
     case 'BookingRequested': {
@@ -90,7 +90,7 @@ export function ledgerFactOfBookingEvent(event: BookingEvent, partition: number)
   }
 }
 
-export function ledgerFactOfOffer(message: DispatchOffer): LedgerFact {
+function ledgerFactOfOffer(message: DispatchOffer): LedgerFact {
   switch (message.type) {
     case 'BookingOffered': {
       const { booking_id: bookingId, driver_id: driverId, distance_m: distanceM, offered_at } = message.data;

@@ -43,7 +43,7 @@ interface DriverRecord {
 
 const REMEMBERED_ENDED_BOOKINGS = 4;
 
-export const DEFAULT_STALENESS_MS = 60_000;
+const DEFAULT_STALENESS_MS = 60_000;
 
 /**
  * What dispatch knows of every driver, folded from driver facts: the latest location and

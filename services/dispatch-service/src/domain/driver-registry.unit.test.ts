@@ -12,7 +12,7 @@ const ended = (driverId: string, bookingId: string): DriverFact => ({ type: 'Tri
 
 function given(...facts: DriverFact[]): DriverRegistry {
   const registry = new DriverRegistry();
-  facts.forEach((fact) => registry.apply(fact));
+  for (const fact of facts) registry.apply(fact);
   return registry;
 }
 
@@ -47,7 +47,7 @@ describe('DriverRegistry eligibility', () => {
 
   it('staleness is configurable', () => {
     const registry = new DriverRegistry({ stalenessMs: 10_000 });
-    [located('d1', NOW - 11_000), available('d1')].forEach((f) => registry.apply(f));
+    for (const fact of [located('d1', NOW - 11_000), available('d1')]) registry.apply(fact);
     expect(registry.isEligible('d1', NOW)).toBe(false);
     expect(registry.isEligible('d1', NOW - 1000)).toBe(true);
   });

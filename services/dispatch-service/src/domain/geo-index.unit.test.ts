@@ -33,7 +33,7 @@ function destination(from: { lat: number; lng: number }, bearing: number, distan
 
 function expectSameAnswer(actual: NearbyDriver[], expected: NearbyDriver[]): void {
   expect(actual.map((d) => d.driverId)).toEqual(expected.map((d) => d.driverId));
-  actual.forEach((d, i) => expect(d.distanceM).toBeCloseTo(expected[i]?.distanceM ?? Number.NaN, 4));
+  for (const [i, d] of actual.entries()) expect(d.distanceM).toBeCloseTo(expected[i]?.distanceM ?? Number.NaN, 4);
 }
 
 /** Random points around a centre (spread in metres), random queries around it, index vs scan. */
@@ -150,7 +150,7 @@ describe('GeoIndex', () => {
     geo.upsert('west', 0, -179.999, 0);
     const found = geo.nearest(0, 180, { radiusM: 1000, limit: 5 });
     expect(found.map((d) => d.driverId).sort()).toEqual(['east', 'west']);
-    found.forEach((d) => expect(d.distanceM).toBeCloseTo(111.2, 0));
+    for (const d of found) expect(d.distanceM).toBeCloseTo(111.2, 0);
   });
 
   it('sees points on the far side of a pole', () => {

@@ -23,7 +23,7 @@ export function assertLatLng(lat: number, lng: number): void {
  * It grows with the distance (d = 2R·asin √h), so candidates are ranked by h and only the
  * results pay for the asin.
  */
-export function haversineTerm(lat1: number, lng1: number, cosLat1: number, lat2: number, lng2: number, cosLat2: number): number {
+function haversineTerm(lat1: number, lng1: number, cosLat1: number, lat2: number, lng2: number, cosLat2: number): number {
   const sLat = Math.sin((lat2 - lat1) / 2);
   const sLng = Math.sin((lng2 - lng1) / 2);
   return sLat * sLat + cosLat1 * cosLat2 * sLng * sLng;

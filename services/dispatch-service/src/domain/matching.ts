@@ -22,9 +22,9 @@ export interface MatchingOptions {
   readonly excludeDriverIds?: ReadonlySet<string> | readonly string[];
 }
 
-export const DEFAULT_RADIUS_M = 5000;
-export const DEFAULT_WIDEN_STEPS_M: readonly number[] = [5000, 10_000, 20_000];
-export const DEFAULT_MAX_DRIVERS_PER_ROUND = 5;
+const DEFAULT_RADIUS_M = 5000;
+const DEFAULT_WIDEN_STEPS_M: readonly number[] = [5000, 10_000, 20_000];
+const DEFAULT_MAX_DRIVERS_PER_ROUND = 5;
 
 export interface PlannedRound {
   /** The radius that found the drivers; null when nobody was found even at the widest. */

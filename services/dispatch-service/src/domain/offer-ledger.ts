@@ -100,7 +100,7 @@ export class OfferLedger {
         return;
       }
       default:
-        return assertNever(fact);
+        assertNever(fact);
     }
   }
 

@@ -10,7 +10,7 @@ export type OfferDecision =
   | { readonly type: 'Offer'; readonly bookingId: string; readonly driverId: string; readonly distanceM: number; readonly round: number }
   | { readonly type: 'Revoke'; readonly bookingId: string; readonly driverId: string; readonly reason: RevocationReason };
 
-export interface OfferRound {
+interface OfferRound {
   readonly round: number;
   readonly startedAtMs: number;
   /** The radius that found the drivers; null when nobody eligible was found (or, rebuilt from the log, not known). */

@@ -24,7 +24,7 @@ export interface DriverRoutesDeps {
  * Distances (already from the centre of the driver's ~200 m cell) are rounded to this: the cell
  * is what protects the position; the rounding only keeps the numbers honest about their precision.
  */
-export const NEARBY_DISTANCE_STEP_M = 100;
+const NEARBY_DISTANCE_STEP_M = 100;
 
 const shown = (factory: () => { code: string; message: string }): Refusal => {
   const { code, message } = factory();

@@ -4,7 +4,7 @@ import Type from 'typebox';
 /** Request and reply schemas of the driver routes; requests refuse unknown fields. */
 const closed = { additionalProperties: false } as const;
 
-export const MAX_NEARBY_RADIUS_M = 50_000;
+const MAX_NEARBY_RADIUS_M = 50_000;
 export const MAX_NEARBY_DRIVERS = 50;
 
 export const LocationBody = Type.Object(

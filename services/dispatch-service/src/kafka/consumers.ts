@@ -4,7 +4,7 @@ import type { LogRecord } from '../domain/index.ts';
 import type { OwnedTopic, Ownership } from './ownership.ts';
 
 export type StateTopic = LogRecord['topic'];
-export const STATE_TOPICS: readonly StateTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
+const STATE_TOPICS: readonly StateTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
 
 /**
  * Reads all of driver.locations, booking.events and dispatch.offers, from the beginning, into the

@@ -12,7 +12,7 @@ export function offerRecord(message: PendingMessage, nowMs: number): OutgoingRec
   return { topic: 'dispatchOffers', key: message.driverId, message: offerMessage(message, nowMs) };
 }
 
-export function offerMessage(message: PendingMessage, nowMs: number): TopicMessage<'dispatchOffers'> {
+function offerMessage(message: PendingMessage, nowMs: number): TopicMessage<'dispatchOffers'> {
   if (message.type === 'Offer') {
     const { booking, driverId } = message;
     const offeredAt = new Date(message.offeredAtMs).toISOString();
