@@ -62,15 +62,15 @@ function cityOfOffers(): DispatchOfferEnvelope[] {
         data: { booking_id: bookingId, driver_id: driverId, pickup: place, dropoff: place, estimated_cost: 120, distance_m: 2400, offered_at: now },
       });
     }
-    drivers.forEach((driverId, i) =>
+    for (const [i, driverId] of drivers.entries()) {
       envelopes.push({
         event_id: randomUUID(),
         type: 'OfferRevoked',
         version: 2,
         occurred_at: now,
         data: { booking_id: bookingId, driver_id: driverId, reason: i === 0 ? 'accepted' : 'expired' },
-      }),
-    );
+      });
+    }
   }
   return envelopes;
 }
