@@ -25,16 +25,31 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * A broker answer that clears up by itself (a topic another client has just created and whose
- * partitions have no leader yet, a request that timed out on a busy broker), even once kafkajs
- * has run out of its own retries: it wraps the retriable error in a non-retriable
- * KafkaJSNumberOfRetriesExceeded, so the chain is looked down. An unreachable broker is not
- * transient here: start-up fails fast on it, naming KAFKA_BROKERS.
+ * Broker answers about a topic that clear up by themselves: it was just created (by this client
+ * or another) and the broker's metadata or its partitions' leaders are not there yet, or a busy
+ * broker timed the request out. kafkajs' own `staleMetadata` lists the first three.
+ */
+const TRANSIENT_TOPIC_ANSWERS: ReadonlySet<string> = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_CONTROLLER',
+  'REQUEST_TIMED_OUT',
+]);
+const TRANSIENT_CLIENT_ERRORS: ReadonlySet<string> = new Set(['KafkaJSTopicMetadataNotLoaded', 'KafkaJSMetadataNotLoaded']);
+
+/**
+ * Whether `error` is one of those answers (`TRANSIENT_TOPIC_ANSWERS`), even once kafkajs has run
+ * out of its own retries: it wraps the answer in a non-retriable KafkaJSNumberOfRetriesExceeded,
+ * so the chain is looked down. Anything else, retriable or not (a broker that closes the
+ * connection on a client without credentials, an unreachable one), is not: start-up fails fast
+ * on it, naming KAFKA_BROKERS.
  */
 export function isTransientKafkaError(error: unknown): boolean {
   if (isConnectionFailure(error)) return false;
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    if ((current as Error & { retriable?: unknown }).retriable === true) return true;
+    const { type } = current as Error & { type?: unknown };
+    if ((typeof type === 'string' && TRANSIENT_TOPIC_ANSWERS.has(type)) || TRANSIENT_CLIENT_ERRORS.has(current.name)) return true;
     current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
   }
   return false;

@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isTransientKafkaError, KafkaStartupError } from './errors.ts';
 
-const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError, KafkaJSNonRetriableError } = kafkajs;
+const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSError } = kafkajs;
 // What kafkajs builds from the broker's error code 3 (its types only admit an Error).
 const unknownTopic = () =>
   new KafkaJSProtocolError(
@@ -17,11 +17,13 @@ describe('isTransientKafkaError', () => {
     expect(isTransientKafkaError(unknownTopic())).toBe(true);
   });
 
-  it('does not retry what will not clear up: an unreachable broker, a refusal, a plain error', () => {
+  it('does not retry what will not clear up: an unreachable broker, a closed connection, a refusal, a plain error', () => {
     const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
     expect(isTransientKafkaError(new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 3_000 }))).toBe(false);
     expect(isTransientKafkaError(new KafkaJSNonRetriableError('Topic authorization failed'))).toBe(false);
     expect(isTransientKafkaError(new Error('boom'))).toBe(false);
+    // Retriable for kafkajs, but what a SASL listener does to a client without credentials.
+    expect(isTransientKafkaError(new KafkaJSError('Closed connection', { retriable: true }))).toBe(false);
     expect(isTransientKafkaError('boom')).toBe(false);
   });
 });
