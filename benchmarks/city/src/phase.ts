@@ -2,6 +2,7 @@ import { CpuMeter } from '@rideline/e2e-bench/cpu';
 import { distribution, type Distribution } from '@rideline/stats';
 import { epochMs, sleep } from './clock.ts';
 import type { DriverFleet } from './driver-fleet.ts';
+import { requestsBetween, type RequestCount } from './kafka-requests.ts';
 import type { NearbyProbe, ProbeSamples } from './probes.ts';
 import { cpuByGroup, type ProcessMap } from './processes.ts';
 import { playRide, RideSamples, type RideContext } from './ride.ts';
@@ -11,6 +12,8 @@ export interface PhaseContext extends RideContext {
   readonly probe: NearbyProbe;
   /** The processes to read CPU of, looked up afresh each phase (pooled database backends come and go). */
   readonly processes: () => Promise<ProcessMap>;
+  /** The services' Kafka requests so far (running totals from their /metrics). */
+  readonly kafkaRequests: () => Promise<RequestCount[]>;
 }
 
 export interface PhaseResult {
@@ -36,6 +39,8 @@ export interface PhaseResult {
   readonly cpuByGroup: Readonly<Record<string, number>>;
   /** The whole machine, % of all its cores. */
   readonly machinePercent: number;
+  /** Kafka requests the services sent in the window (none when the checkout does not count them). */
+  readonly kafkaRequests: readonly RequestCount[];
 }
 
 /**
@@ -49,6 +54,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   const samples = new RideSamples();
   await context.fleet.counters(); // zeroes them
   context.probe.start();
+  const requestsBefore = await context.kafkaRequests();
   const cpuBefore = meter.read();
   const startedAt = epochMs();
   const rides: Promise<void>[] = [];
@@ -68,6 +74,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   const sendingS = (epochMs() - startedAt) / 1000;
   await Promise.all(rides);
   const cpu = meter.usageSince(cpuBefore);
+  const requestsAfter = await context.kafkaRequests();
   const counters = await context.fleet.counters();
   const windowS = (epochMs() - startedAt) / 1000;
   const probes = await context.probe.stop();
@@ -86,5 +93,6 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
     frameSendLag: distribution(counters.lagsMs),
     cpuByGroup: cpuByGroup(cpu),
     machinePercent: cpu.machine,
+    kafkaRequests: requestsBetween(requestsBefore, requestsAfter),
   };
 }

@@ -3,6 +3,7 @@ import type { RunFacts } from '@rideline/e2e-bench/environment';
 import { GOALS, cpuMsPer, rideCpuMs } from './goals.ts';
 import type { CityOptions } from './options.ts';
 import { DRIVER_WORKERS, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER, RUNNER, SERVICES, SYSTEM_GROUPS } from './processes.ts';
+import { requestsOf } from './kafka-requests.ts';
 import { lostRides, type PlayedPhase, type Session } from './session.ts';
 
 export interface ReportInput extends RunFacts {
@@ -119,6 +120,38 @@ function cpuTable(sessions: readonly Session[]): string[] {
   );
 }
 
+/**
+ * Kafka requests per second of each service (Produce, Fetch, all), and what one event costs in
+ * requests across the three: per location update in a locations-only phase, per ride beyond the
+ * locations-only phase of the same N otherwise.
+ */
+function kafkaRequestTable(sessions: readonly Session[]): string[] {
+  const perSecond = (phase: PlayedPhase, service: (typeof SERVICES)[number], api?: string) => requestsOf(phase.kafkaRequests, service, api) / phase.windowS;
+  const all = (phase: PlayedPhase) => sum(SERVICES.map((service) => requestsOf(phase.kafkaRequests, service)));
+  const perEvent = (phase: PlayedPhase, session: Session): string => {
+    if (phase.kafkaRequests.length === 0) return '–';
+    if (phase.rate === 0) return `${ms2(all(phase) / phase.locationUpdates)} per location update`;
+    const alone = session.phases.find((p) => p.drivers === phase.drivers && p.rate === 0);
+    if (!alone || alone.kafkaRequests.length === 0 || phase.rides.completed === 0) return '–';
+    const beyond = all(phase) - (all(alone) / alone.windowS) * phase.windowS;
+    return `${ms1(beyond / phase.rides.completed)} per ride`;
+  };
+  return table(
+    ['N', 'R rides/s', 'checkout', ...SERVICES.map((service) => `${service}: Produce / Fetch / all`), 'all three, per event'],
+    ordered(sessions).map(({ session, phase }) => [
+      phase.drivers,
+      rateLabel(phase),
+      sessionLabel(session, sessions),
+      ...SERVICES.map((service) =>
+        phase.kafkaRequests.length === 0
+          ? '–'
+          : `${whole(perSecond(phase, service, 'Produce'))} / ${whole(perSecond(phase, service, 'Fetch'))} / ${whole(perSecond(phase, service))}`,
+      ),
+      perEvent(phase, session),
+    ]),
+  );
+}
+
 function generatorTable(sessions: readonly Session[]): string[] {
   return table(
     ['N', 'R rides/s', 'checkout', 'rides started /s', 'ride sent late ≤ ms', 'frames sent late p50 / p99 / max ms', 'no free rider', 'nearby 429', 'moves not seen in nearby'],
@@ -206,6 +239,11 @@ export function renderReport(input: ReportInput): string {
     '**CPU of each process during the phase**, % of one core',
     '',
     ...cpuTable(sessions),
+    '',
+    '**Kafka requests per second during the phase**, by service (`rideline_kafka_requests_total`;',
+    '"all" includes heartbeats, metadata and offset requests; "–": the checkout does not count them)',
+    '',
+    ...kafkaRequestTable(sessions),
     '',
     '**The load generators** ("sent late": how far behind their schedule the runner started rides and',
     'the driver workers sent frames; large values mean the generator itself was starved and the',
