@@ -47,7 +47,9 @@ export async function startTestGateway(
     ...env,
   });
   const running = await startGateway(config, logger ?? createLogger('realtime-gateway', config.logLevel), clock);
-  return { ...running, close: () => running.close(), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
+  // Closing twice (a test, then its file's teardown) closes once.
+  let closing: Promise<void> | undefined;
+  return { ...running, close: () => (closing ??= running.close()), wsBase: running.address.replace(/^http/, 'ws'), httpBase: running.address };
 }
 
 /** Resolves once the gateway is ready (keys loaded, projection rebuilt). */
