@@ -5,10 +5,10 @@
  * `accepted` and the OTP, a wrong OTP is refused, the right one starts the trip, completion
  * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { about, bookingOf, expectOk, Inbox, registerDriver, registerUser, type AppAccount as Account } from '../src/client.ts';
 import type { Result } from '@rideline/client';
-import { RunningSystem } from '../src/system.ts';
+import { useRunningSystem } from './support/system.ts';
 
 const CENTER = { lat: 12.9716, lng: 77.5946 };
 const NEAR = [
@@ -20,11 +20,7 @@ const FAR = { lat: 13.4, lng: 78.2 }; // ~80 km away
 const PICKUP = { ...CENTER, address: '123 Street, City' };
 const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
 
-let system: RunningSystem;
-let booking: string;
-let dispatch: string;
-let gateway: string;
-const inboxes: Inbox[] = [];
+const sys = useRunningSystem({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
 
 interface Driver extends Account {
   offers: Inbox;
@@ -32,22 +28,21 @@ interface Driver extends Account {
 }
 
 async function driverAt(position: { lat: number; lng: number } | null, available = true): Promise<Driver> {
-  const account = await registerDriver({ booking, dispatch });
-  const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
-  const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
-  inboxes.push(offers, rides);
+  const account = await registerDriver(sys.urls);
+  const offers = await Inbox.open(sys.gateway, '/ws/driver/available_bookings/', account.token);
+  const rides = await Inbox.open(sys.gateway, '/ws/driver/bookings/', account.token);
+  sys.inboxes.push(offers, rides);
   expectOk(await account.client.drivers.setAvailability(available));
   if (position) expectOk(await account.client.drivers.setLocation(position));
   return { ...account, offers, rides };
 }
 
 async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
-  const account = await registerUser({ booking, dispatch });
-  const inbox = await Inbox.open(gateway, '/ws/bookings/', account.token);
-  inboxes.push(inbox);
+  const account = await registerUser(sys.urls);
+  const inbox = await Inbox.open(sys.gateway, '/ws/bookings/', account.token);
+  sys.inboxes.push(inbox);
   return { ...account, inbox };
 }
-
 
 async function book(rider: Account): Promise<string> {
   return expectOk(await rider.client.bookings.create({ pickup: PICKUP, dropoff: DROPOFF })).booking_id;
@@ -58,18 +53,6 @@ const statusOf = async (call: Promise<Result<unknown>>) => {
   const result = await call;
   return result.ok ? 200 : result.error.status;
 };
-
-beforeAll(async () => {
-  system = await RunningSystem.start({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
-  booking = system.url('booking-service');
-  dispatch = system.url('dispatch-service');
-  gateway = system.url('realtime-gateway');
-}, 180_000);
-
-afterAll(async () => {
-  for (const inbox of inboxes) inbox.close();
-  await system?.stop();
-});
 
 describe('a ride from booking to completion', () => {
   it('reaches exactly the right sockets at every step', { timeout: 90_000 }, async () => {
@@ -158,9 +141,9 @@ describe('reconnecting', () => {
     rider.inbox.close();
     driver.rides.close();
 
-    const riderAgain = await Inbox.open(gateway, '/ws/bookings/', rider.token);
-    const driverAgain = await Inbox.open(gateway, '/ws/driver/bookings/', driver.token);
-    inboxes.push(riderAgain, driverAgain);
+    const riderAgain = await Inbox.open(sys.gateway, '/ws/bookings/', rider.token);
+    const driverAgain = await Inbox.open(sys.gateway, '/ws/driver/bookings/', driver.token);
+    sys.inboxes.push(riderAgain, driverAgain);
     await riderAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     await driverAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
   });
