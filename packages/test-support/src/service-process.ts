@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '@rideline/dev-infra';
 
+export { freePort };
+
 /** A service's `src/main.ts` running as its own process, as it runs in production. */
 export interface ServiceProcess {
   readonly child: ChildProcess;
