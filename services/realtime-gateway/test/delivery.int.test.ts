@@ -27,6 +27,8 @@ async function expectOnly(before: Map<TestSocket, number>, expected: Map<TestSoc
     expect(socket.messages.length).toBe(before.get(socket)! + (expected.get(socket)?.length ?? 0));
   }
 }
+/** `user` to both of A's sockets, `driver` to X's bookings socket. */
+const toAAndX = (user: unknown[], driver: unknown[]) => new Map<TestSocket, unknown[]>([[s.a1, user], [s.a2, user], [s.xb, driver]]);
 const counts = () => new Map(all().map((socket) => [socket, socket.messages.length]));
 
 beforeAll(async () => {
@@ -97,16 +99,9 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     const user = [status(b1.bookingId, 'on_trip', 'The trip has started.'), status(b1.bookingId, 'completed', 'The trip has been completed.')];
     await expectOnly(
       before,
-      new Map<TestSocket, unknown[]>([
-        [s.a1, user],
-        [s.a2, user],
-        [
-          s.xb,
-          [
-            status(b1.bookingId, 'on_trip', 'The trip has started. Please proceed to the destination.'),
-            status(b1.bookingId, 'completed', 'The trip has been completed.'),
-          ],
-        ],
+      toAAndX(user, [
+        status(b1.bookingId, 'on_trip', 'The trip has started. Please proceed to the destination.'),
+        status(b1.bookingId, 'completed', 'The trip has been completed.'),
       ]),
     );
   });
@@ -171,16 +166,9 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     ];
     await expectOnly(
       before,
-      new Map<TestSocket, unknown[]>([
-        [s.a1, user],
-        [s.a2, user],
-        [
-          s.xb,
-          [
-            status(booking.bookingId, 'accepted', 'You have accepted the booking. Please proceed to the pickup location.'),
-            status(booking.bookingId, 'cancelled', 'The booking has been cancelled by the user.'),
-          ],
-        ],
+      toAAndX(user, [
+        status(booking.bookingId, 'accepted', 'You have accepted the booking. Please proceed to the pickup location.'),
+        status(booking.bookingId, 'cancelled', 'The booking has been cancelled by the user.'),
       ]),
     );
   });

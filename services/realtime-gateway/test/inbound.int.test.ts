@@ -136,14 +136,20 @@ describe('in-band token refresh', () => {
     expect(socket.closed).toBeNull();
   }
 
+  /** A socket on `path` opened with a 2 s token and refreshed in band to a 300 s one: still open once the clock is past the old exp. */
+  async function openPastOldExp(path: string, principal: Principal): Promise<Awaited<ReturnType<typeof connect>>> {
+    const socket = await connect(url(path), { token: h.issuer.token(principal, 2) });
+    const fresh = Math.floor(clock.now() / 1000) + 300;
+    socket.send({ type: 'refresh', token: h.issuer.token(principal, 300) });
+    await refreshedTo(principal, fresh);
+    clock.advance(3_000);
+    expect(connectionOf(h.gateway, principal.id)?.closing).toBe(false);
+    return socket;
+  }
+
   it('a fresh token of the same principal keeps the socket open past the old exp', async () => {
     const USER: Principal = { kind: 'user', id: newId() };
-    const socket = await connect(url('/ws/bookings/'), { token: h.issuer.token(USER, 2) });
-    const fresh = Math.floor(clock.now() / 1000) + 300;
-    socket.send({ type: 'refresh', token: h.issuer.token(USER, 300) });
-    await refreshedTo(USER, fresh);
-    clock.advance(3_000);
-    expect(connectionOf(h.gateway, USER.id)?.closing).toBe(false);
+    const socket = await openPastOldExp('/ws/bookings/', USER);
     await stillServed(socket, USER);
     socket.close();
   });
@@ -170,12 +176,7 @@ describe('in-band token refresh', () => {
 
   it('works on the driver endpoints too', async () => {
     const driver: Principal = { kind: 'driver', id: newId() };
-    const socket = await connect(url('/ws/driver/bookings/'), { token: h.issuer.token(driver, 2) });
-    const fresh = Math.floor(clock.now() / 1000) + 300;
-    socket.send({ type: 'refresh', token: h.issuer.token(driver, 300) });
-    await refreshedTo(driver, fresh);
-    clock.advance(3_000);
-    expect(connectionOf(h.gateway, driver.id)?.closing).toBe(false);
+    const socket = await openPastOldExp('/ws/driver/bookings/', driver);
     expect(socket.closed).toBeNull();
     socket.close();
   });
