@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import Type from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
 import type { OutboxTarget } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import { schemaRef } from '@rideline/service-kit';
-import { accessTokenAuth } from '@rideline/auth';
+import { accessTokenAuth, type PrincipalKind } from '@rideline/auth';
 import { identityReplies } from './refusals.ts';
 import {
   DriverSessionReply,
@@ -25,6 +25,7 @@ import { clientAddress, addressBucket } from './client-address.ts';
 import { normalizeEmail } from './email.ts';
 import { RetryLater } from './errors.ts';
 import { HashingGate } from './hashing-gate.ts';
+import type { HashingSlot } from './credentials.ts';
 import { LoginGuard, slotIn } from './login-guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { registerIdentityMetrics } from '../metrics.ts';
@@ -91,23 +92,40 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
     },
   );
 
-  app.post(
-    '/auth/users/login',
-    {
-      schema: {
-        operationId: 'loginUser',
-        tags: ['identity'],
-        summary: 'Log a rider in',
-        description: `Checks a rider's email and password and starts a login session. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(UserSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
+  /** `POST /auth/<kind>s/login`: the credentials checked under the throttle, then a login session of `kind`. */
+  const loginRoute = (
+    kind: PrincipalKind,
+    doc: { readonly operationId: string; readonly summary: string; readonly description: string; readonly reply: TSchema },
+    login: (body: Static<typeof LoginBody>, inSlot: HashingSlot) => Promise<{ readonly id: string }>,
+  ) =>
+    app.post(
+      `/auth/${kind}s/login`,
+      {
+        schema: {
+          operationId: doc.operationId,
+          tags: ['identity'],
+          summary: doc.summary,
+          description: doc.description,
+          body: schemaRef(LoginBody),
+          response: { 200: schemaRef(doc.reply, { description: 'Logged in.' }), ...identityReplies.login },
+        },
       },
+      async (request) => {
+        const account = `${kind}:${normalizeEmail(request.body.email)}`;
+        const principal = await guard.attempt(account, addressOf(request), (inSlot) => login(request.body, inSlot));
+        return { [kind]: principal, ...(await startSession(deps, { kind, id: principal.id })) };
+      },
+    );
+
+  loginRoute(
+    'user',
+    {
+      operationId: 'loginUser',
+      summary: 'Log a rider in',
+      description: `Checks a rider's email and password and starts a login session. ${loginDescription}`,
+      reply: UserSessionReply,
     },
-    async (request) => {
-      const account = `user:${normalizeEmail(request.body.email)}`;
-      const user = await guard.attempt(account, addressOf(request), (inSlot) => loginUser(prisma, request.body, inSlot));
-      return { user, ...(await startSession(deps, { kind: 'user', id: user.id })) };
-    },
+    (body, inSlot) => loginUser(prisma, body, inSlot),
   );
 
   app.post(
@@ -128,44 +146,28 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
     },
   );
 
-  app.post(
-    '/auth/drivers/login',
+  loginRoute(
+    'driver',
     {
-      schema: {
-        operationId: 'loginDriver',
-        tags: ['identity'],
-        summary: 'Log a driver in',
-        description: `Checks a driver's email and password and starts a login session. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(DriverSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
-      },
+      operationId: 'loginDriver',
+      summary: 'Log a driver in',
+      description: `Checks a driver's email and password and starts a login session. ${loginDescription}`,
+      reply: DriverSessionReply,
     },
-    async (request) => {
-      const account = `driver:${normalizeEmail(request.body.email)}`;
-      const driver = await guard.attempt(account, addressOf(request), (inSlot) => loginDriver(prisma, request.body, inSlot));
-      return { driver, ...(await startSession(deps, { kind: 'driver', id: driver.id })) };
-    },
+    (body, inSlot) => loginDriver(prisma, body, inSlot),
   );
 
-  app.post(
-    '/auth/operators/login',
+  loginRoute(
+    'operator',
     {
-      schema: {
-        operationId: 'loginOperator',
-        tags: ['identity'],
-        summary: 'Log an operator in',
-        description:
-          `Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created ` +
-          `with \`pnpm operator add <email>\`, never over HTTP. Their tokens are refused (403) on rider and driver routes. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(OperatorSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
-      },
+      operationId: 'loginOperator',
+      summary: 'Log an operator in',
+      description:
+        `Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created ` +
+        `with \`pnpm operator add <email>\`, never over HTTP. Their tokens are refused (403) on rider and driver routes. ${loginDescription}`,
+      reply: OperatorSessionReply,
     },
-    async (request) => {
-      const account = `operator:${normalizeEmail(request.body.email)}`;
-      const operator = await guard.attempt(account, addressOf(request), (inSlot) => loginOperator(prisma, request.body, inSlot));
-      return { operator, ...(await startSession(deps, { kind: 'operator', id: operator.id })) };
-    },
+    (body, inSlot) => loginOperator(prisma, body, inSlot),
   );
 
   app.post(
