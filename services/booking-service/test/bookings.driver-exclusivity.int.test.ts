@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { type Session } from './support/http-client.ts';
 import { useTestBookingSystem } from './support/booking-system.ts';
 import { otpFrom } from './support/otp-notice.ts';
-import { TopicReader } from './support/topic-reader.ts';
+import { TopicReader } from '@rideline/test-support';
 
 const h = useTestBookingSystem();
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DROPOFF, PICKUP, type Session } from './support/http-client.ts';
 import { useTestBookingSystem } from './support/booking-system.ts';
 import { openOtpNotice } from './support/otp-notice.ts';
-import { TopicReader, type ReadRecord } from './support/topic-reader.ts';
+import { TopicReader, type ReadRecord } from '@rideline/test-support';
 
 const h = useTestBookingSystem({ RIDER_MAX_ACTIVE_BOOKINGS: '20' });
 

@@ -59,7 +59,7 @@ describe('PUT /drivers/me/location and /availability', () => {
     const availableSentAt = Date.now();
     expect((await put('/drivers/me/availability', token, { available: true })).statusCode).toBe(204);
     expect((await put('/drivers/me/location', token, at)).statusCode).toBe(204);
-    const last = await h.reader.waitFor(() => {
+    const last = await h.reader.find(() => {
       const statuses = statusesOf(driverId) as { available: boolean | null; location: unknown }[];
       return statuses.length >= 3 && statuses.at(-1);
     });

@@ -3,6 +3,7 @@ import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 
 export interface ReadRecord {
   readonly topic: string;
+  readonly partition: number;
   readonly key: string | null;
   /** The parsed JSON value, or the raw text when it is not JSON. */
   readonly value: unknown;
@@ -25,21 +26,27 @@ export class TopicReader {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
         const text = message.value?.toString() ?? null;
-        reader.records.push({ topic, key: message.key?.toString() ?? null, value: parse(text), headers: headerText(message.headers) });
+        reader.records.push({ topic, partition, key: message.key?.toString() ?? null, value: parse(text), headers: headerText(message.headers) });
       },
     });
     return reader;
   }
 
-  async waitFor<T>(find: (records: readonly ReadRecord[]) => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  /** The records read, once `predicate` holds for them. */
+  waitFor(predicate: (records: readonly ReadRecord[]) => unknown, timeoutMs?: number): Promise<ReadRecord[]> {
+    return this.find((records) => (predicate(records) ? this.records : undefined), timeoutMs);
+  }
+
+  /** What `find` answers once it answers something (neither undefined nor false). */
+  async find<T>(find: (records: readonly ReadRecord[]) => T | undefined | false, timeoutMs = 15_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = find(this.records);
       if (found !== undefined && found !== false) return found;
       if (Date.now() > deadline) throw new Error(`records not seen in time; have ${JSON.stringify(this.records.slice(-20), null, 1)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
