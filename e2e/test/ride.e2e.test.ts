@@ -48,6 +48,15 @@ async function book(rider: Account): Promise<string> {
   return expectOk(await rider.client.bookings.create({ pickup: PICKUP, dropoff: DROPOFF })).booking_id;
 }
 
+/** A driver at `position` and a rider on their sockets, the rider's booking offered to the driver. */
+async function offeredRide(position: { lat: number; lng: number }) {
+  const driver = await driverAt(position);
+  const rider = await riderWithSocket();
+  const id = await book(rider);
+  await driver.offers.waitFor(about(id, 'available_booking'));
+  return { driver, rider, id };
+}
+
 /** The status a call answered: 200 for data, else the typed error's. */
 const statusOf = async (call: Promise<Result<unknown>>) => {
   const result = await call;
@@ -108,10 +117,7 @@ describe('a ride from booking to completion', () => {
 
 describe('other endings', () => {
   it('cancellation by the rider reaches the assigned driver', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[1]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[1]!);
     expect(await statusOf(driver.client.bookings.accept(id))).toBe(200);
     expect(await statusOf(rider.client.bookings.cancel(id, 'plans changed'))).toBe(200);
     await driver.rides.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
@@ -119,10 +125,7 @@ describe('other endings', () => {
   });
 
   it('a booking nobody accepts expires, and its offers are withdrawn', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[2]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[2]!);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'expired' }), 40_000);
     await driver.offers.waitFor(about(id, 'booking_unavailable'));
   });
@@ -130,10 +133,7 @@ describe('other endings', () => {
 
 describe('reconnecting', () => {
   it('gives a rider and a driver who reconnect mid-trip the current state first', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[0]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[0]!);
     expectOk(await driver.client.bookings.accept(id));
     const otp = (await rider.inbox.waitFor(about(id, 'otp'))).otp;
     expect(await statusOf(driver.client.bookings.start(id, otp))).toBe(200);
