@@ -21,14 +21,17 @@ const metric = async (pattern: RegExp): Promise<number> => {
   return match ? Number(match[1]) : 0;
 };
 const base = { backoff: { baseMs: 100, capMs: 500 }, WebSocket: RecordingWebSocket } as const;
+/** A rider socket on the test gateway, and what the app was told through it. */
+const riderClient = (options: Omit<Parameters<typeof riderSocket>[0], keyof typeof base | 'url'>) => {
+  const client = riderSocket({ ...base, url: h.gateway.wsBase, ...options });
+  return { client, app: record(client, ['booking_status', 'otp', 'error']) };
+};
 
 describe('token refresh', () => {
   it('a token expiring while connected is refreshed in band (subprotocol auth): the socket never closes', async () => {
     const rider = user();
     let refreshes = 0;
-    const client = riderSocket({
-      ...base,
-      url: h.gateway.wsBase,
+    const { client, app } = riderClient({
       auth: 'subprotocol',
       getToken: () => h.issuer.token(rider, 3),
       refreshToken: () => {
@@ -36,7 +39,6 @@ describe('token refresh', () => {
         return h.issuer.token(rider, 3, Date.now() + refreshes); // distinct iat: a different token
       },
     });
-    const app = record(client, ['booking_status', 'otp', 'error']);
     await until(() => client.state === 'open', 10_000, 'open');
     // Three token lifetimes: every token is replaced about halfway through its life.
     await sleep(9_000);
@@ -53,8 +55,7 @@ describe('token refresh', () => {
 
   it('4001 without a fresh token: the client stops', async () => {
     const rider = user();
-    const client = riderSocket({ ...base, url: h.gateway.wsBase, auth: 'header', getToken: () => h.issuer.token(rider, 2), refreshToken: () => null });
-    const app = record(client, ['booking_status', 'otp', 'error']);
+    const { client, app } = riderClient({ auth: 'header', getToken: () => h.issuer.token(rider, 2), refreshToken: () => null });
     await expect(client.stopped).resolves.toEqual({ reason: 'unauthorized', code: 4001 });
     expect(app.states.map((s) => s.state)).toEqual(['connecting', 'open', 'closed', 'stopped']);
     expect(app.states[2]).toMatchObject({ code: 4001, action: 'reauthenticate' });
@@ -64,15 +65,12 @@ describe('token refresh', () => {
   it('4001 with a fresh token: the client reconnects with it', async () => {
     const rider = user();
     let refreshes = 0;
-    const client = riderSocket({
-      ...base,
-      url: h.gateway.wsBase,
+    const { client, app } = riderClient({
       auth: 'header',
       getToken: () => h.issuer.token(rider, 2),
       // Refuses the refresh ahead of expiry (the app was offline, say), grants the one after 4001.
       refreshToken: () => (++refreshes === 1 ? null : h.issuer.token(rider, 300)),
     });
-    const app = record(client, ['booking_status', 'otp', 'error']);
     await until(() => app.states.filter((s) => s.state === 'open').length === 2, 10_000, 'reopened');
     expect(app.states.find((s) => s.state === 'closed')).toMatchObject({ code: 4001, action: 'reauthenticate' });
     const booking = { bookingId: newId(), userId: rider.id };
@@ -85,8 +83,7 @@ describe('token refresh', () => {
 describe('slow readers', () => {
   it('closed with 4008 when it stops reading, the client reconnects and receives again', async () => {
     const rider = user();
-    const client = riderSocket({ ...base, url: h.gateway.wsBase, auth: 'header', getToken: () => h.issuer.token(rider, 300) });
-    const app = record(client, ['booking_status', 'otp', 'error']);
+    const { client, app } = riderClient({ auth: 'header', getToken: () => h.issuer.token(rider, 300) });
     await until(() => client.state === 'open', 10_000, 'open');
     const slow = RecordingWebSocket.last();
     slow.pause();
