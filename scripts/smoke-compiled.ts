@@ -11,10 +11,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
-import { REPO_ROOT } from '@rideline/dev-infra';
+import { freePort, REPO_ROOT } from '@rideline/dev-infra';
 import { provideLocalInfra, withDatabase } from './local-infra.ts';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -32,17 +31,6 @@ interface Running {
   /** The last lines it printed, shown when it fails: a crash before the logger exists is not JSON. */
   readonly lastLines: string[];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function start(name: string, port: number, env: Record<string, string>): Running {

@@ -7,19 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@rideline/contracts';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { about, http, Inbox, registerDriver, type Account } from '../src/client.ts';
 import { kafkaToolOk } from '../src/kafka-cli.ts';
-import { RunningSystem } from '../src/system.ts';
+import { useRunningSystem } from './support/system.ts';
 
 const PICKUP = { lat: 12.9716, lng: 77.5946, address: '123 Street, City' };
 const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
 
-let system: RunningSystem;
-let booking: string;
-let dispatch: string;
-let gateway: string;
-const inboxes: Inbox[] = [];
+const sys = useRunningSystem();
 
 interface Session extends Account {
   readonly refreshToken: string;
@@ -28,8 +24,8 @@ interface Session extends Account {
 async function riderSession(email = `rider-${randomUUID()}@example.com`, register = true): Promise<Session> {
   const credentials = { email, password: 'correct horse battery' };
   const { status, body } = register
-    ? await http(`${booking}/auth/users/register`, 'POST', { name: 'Rider', ...credentials })
-    : await http(`${booking}/auth/users/login`, 'POST', credentials);
+    ? await http(`${sys.booking}/auth/users/register`, 'POST', { name: 'Rider', ...credentials })
+    : await http(`${sys.booking}/auth/users/login`, 'POST', credentials);
   expect(status).toBe(register ? 201 : 200);
   return {
     id: (body['user'] as { id: string }).id,
@@ -39,8 +35,8 @@ async function riderSession(email = `rider-${randomUUID()}@example.com`, registe
 }
 
 async function open(path: string, token: string): Promise<Inbox> {
-  const inbox = await Inbox.open(gateway, path, token);
-  inboxes.push(inbox);
+  const inbox = await Inbox.open(sys.gateway, path, token);
+  sys.inboxes.push(inbox);
   return inbox;
 }
 
@@ -50,7 +46,7 @@ const closed = (inbox: Inbox) =>
 /** The HTTP status of an upgrade the gateway refuses (or 101 when it accepts). */
 const upgradeStatus = (path: string, token: string) =>
   new Promise<number>((resolve, reject) => {
-    const socket = new WebSocket(`${gateway.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const socket = new WebSocket(`${sys.gateway.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
     socket.once('open', () => {
       socket.close();
       resolve(101);
@@ -58,18 +54,6 @@ const upgradeStatus = (path: string, token: string) =>
     socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
     socket.once('error', reject);
   });
-
-beforeAll(async () => {
-  system = await RunningSystem.start();
-  booking = system.url('booking-service');
-  dispatch = system.url('dispatch-service');
-  gateway = system.url('realtime-gateway');
-}, 180_000);
-
-afterAll(async () => {
-  for (const inbox of inboxes) inbox.close();
-  await system?.stop();
-});
 
 describe('logout', () => {
   it('closes that session’s sockets within 1 s, refuses its tokens, and leaves the other session alone', { timeout: 60_000 }, async () => {
@@ -81,7 +65,7 @@ describe('logout', () => {
     const phoneClosed = closed(phoneSocket);
 
     const sent = Date.now();
-    const logout = await http(`${booking}/auth/logout`, 'POST', { refresh_token: phone.refreshToken });
+    const logout = await http(`${sys.booking}/auth/logout`, 'POST', { refresh_token: phone.refreshToken });
     expect(logout.status).toBe(204);
     const { code, at } = await phoneClosed;
     expect(code).toBe(4001);
@@ -89,7 +73,7 @@ describe('logout', () => {
     expect(phoneSocket.messages).toContainEqual(expect.objectContaining({ message: 'Invalid or expired token.' }));
 
     expect(await upgradeStatus('/ws/bookings/', phone.token)).toBe(401);
-    expect((await http(`${booking}/auth/refresh`, 'POST', { refresh_token: phone.refreshToken })).status).toBe(401);
+    expect((await http(`${sys.booking}/auth/refresh`, 'POST', { refresh_token: phone.refreshToken })).status).toBe(401);
     // The other login of the same rider is another session: still connected, still accepted.
     expect(tabletSocket.socket.readyState).toBe(WebSocket.OPEN);
     expect(await upgradeStatus('/ws/bookings/', tablet.token)).toBe(101);
@@ -98,23 +82,23 @@ describe('logout', () => {
 
 describe('the OTP on the broker', () => {
   it('reaches the rider’s socket in clear and crosses Kafka only sealed', { timeout: 90_000 }, async () => {
-    const driver = await registerDriver({ booking, dispatch });
+    const driver = await registerDriver(sys.urls);
     const offers = await open('/ws/driver/available_bookings/', driver.token);
-    expect((await http(`${dispatch}/drivers/me/availability`, 'PUT', { available: true }, driver.token)).status).toBe(204);
-    expect((await http(`${dispatch}/drivers/me/location`, 'PUT', { lat: 12.972, lng: 77.595 }, driver.token)).status).toBe(204);
+    expect((await http(`${sys.dispatch}/drivers/me/availability`, 'PUT', { available: true }, driver.token)).status).toBe(204);
+    expect((await http(`${sys.dispatch}/drivers/me/location`, 'PUT', { lat: 12.972, lng: 77.595 }, driver.token)).status).toBe(204);
     const rider = await riderSession();
     const riderSocket = await open('/ws/bookings/', rider.token);
 
-    const created = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
+    const created = await http(`${sys.booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
     expect(created.status).toBe(201);
     const bookingId = created.body['booking_id'] as string;
     await offers.waitFor(about(bookingId, 'available_booking'));
-    expect((await http(`${booking}/bookings/${bookingId}/accept`, 'POST', undefined, driver.token)).status).toBe(200);
+    expect((await http(`${sys.booking}/bookings/${bookingId}/accept`, 'POST', undefined, driver.token)).status).toBe(200);
     const { otp } = await riderSocket.waitFor(about(bookingId, 'otp'));
     expect(otp).toMatch(/^[0-9]{6}$/);
 
-    const { stdout } = await kafkaToolOk(system.env['KAFKA_BROKERS']!, 'console-consumer', [
-      '--topic', system.env[TOPICS.bookingNotifications.envVar]!,
+    const { stdout } = await kafkaToolOk(sys.system.env['KAFKA_BROKERS']!, 'console-consumer', [
+      '--topic', sys.system.env[TOPICS.bookingNotifications.envVar]!,
       '--from-beginning',
       '--max-messages', '1',
       '--timeout-ms', '15000',
@@ -127,6 +111,6 @@ describe('the OTP on the broker', () => {
     expect(stdout).not.toContain(otp);
 
     // And it still starts the trip.
-    expect((await http(`${booking}/bookings/${bookingId}/start`, 'POST', { otp }, driver.token)).status).toBe(200);
+    expect((await http(`${sys.booking}/bookings/${bookingId}/start`, 'POST', { otp }, driver.token)).status).toBe(200);
   });
 });

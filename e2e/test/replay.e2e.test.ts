@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decodeServerMessage, TOPICS } from '@rideline/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { about, http, Inbox, registerDriver, registerUser, type Account } from '../src/client.ts';
 import { kafkaToolOk } from '../src/kafka-cli.ts';
-import { RunningSystem } from '../src/system.ts';
+import { useRunningSystem } from './support/system.ts';
 
 const CENTER = { lat: 12.9716, lng: 77.5946 };
 const POSITIONS = [
@@ -24,13 +24,10 @@ const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
 const run = randomUUID().slice(0, 8);
 const DISPATCH_GROUP = `e2e-${run}.dispatch`;
 
-let system: RunningSystem;
-let booking: string;
-let dispatch: string;
-let gateway: string;
 let brokers: string;
 let bookingEventsTopic: string;
-const inboxes: Inbox[] = [];
+
+const sys = useRunningSystem({ DISPATCH_CONSUMER_GROUP: DISPATCH_GROUP });
 
 interface Driver extends Account {
   offers: Inbox;
@@ -47,25 +44,24 @@ interface Ride {
 const rides: Ride[] = [];
 let drivers: Driver[] = [];
 
-
-const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
+const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${sys.booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
 
 async function driverAt(position: { lat: number; lng: number }): Promise<Driver> {
-  const account = await registerDriver({ booking, dispatch });
-  const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
-  const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
-  inboxes.push(offers, rides);
-  expect((await http(`${dispatch}/drivers/me/availability`, 'PUT', { available: true }, account.token)).status).toBe(204);
-  expect((await http(`${dispatch}/drivers/me/location`, 'PUT', position, account.token)).status).toBe(204);
+  const account = await registerDriver(sys.urls);
+  const offers = await Inbox.open(sys.gateway, '/ws/driver/available_bookings/', account.token);
+  const rides = await Inbox.open(sys.gateway, '/ws/driver/bookings/', account.token);
+  sys.inboxes.push(offers, rides);
+  expect((await http(`${sys.dispatch}/drivers/me/availability`, 'PUT', { available: true }, account.token)).status).toBe(204);
+  expect((await http(`${sys.dispatch}/drivers/me/location`, 'PUT', position, account.token)).status).toBe(204);
   return { ...account, offers, rides };
 }
 
 /** Books, lets `driver` accept, and returns the ride with the OTP the rider got. */
 async function acceptedRide(driver: Driver): Promise<Ride> {
-  const rider = await registerUser({ booking, dispatch });
-  const inbox = await Inbox.open(gateway, '/ws/bookings/', rider.token);
-  inboxes.push(inbox);
-  const created = await http(`${booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
+  const rider = await registerUser(sys.urls);
+  const inbox = await Inbox.open(sys.gateway, '/ws/bookings/', rider.token);
+  sys.inboxes.push(inbox);
+  const created = await http(`${sys.booking}/bookings`, 'POST', { pickup: PICKUP, dropoff: DROPOFF }, rider.token);
   expect(created.status).toBe(201);
   const id = created.body['booking_id'] as string;
   await driver.offers.waitFor(about(id, 'available_booking'));
@@ -76,26 +72,22 @@ async function acceptedRide(driver: Driver): Promise<Ride> {
 
 /** What a freshly opened socket is sent first (the snapshot), in a stable order. */
 async function snapshot(path: string, token: string, settleMs = 1_000): Promise<string[]> {
-  const inbox = await Inbox.open(gateway, path, token);
+  const inbox = await Inbox.open(sys.gateway, path, token);
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   inbox.close();
   return inbox.messages.map((message) => JSON.stringify(message)).sort();
 }
 
 async function nearby(token: string): Promise<unknown> {
-  const response = await http(`${dispatch}/drivers/nearby?lat=${CENTER.lat}&lng=${CENTER.lng}&radius_m=10000`, 'GET', undefined, token);
+  const response = await http(`${sys.dispatch}/drivers/nearby?lat=${CENTER.lat}&lng=${CENTER.lng}&radius_m=10000`, 'GET', undefined, token);
   expect(response.status).toBe(200);
   const list = response.body['drivers'] as { driver_id: string; distance_m: number }[];
   return [...list].sort((a, b) => a.driver_id.localeCompare(b.driver_id));
 }
 
 beforeAll(async () => {
-  system = await RunningSystem.start({ DISPATCH_CONSUMER_GROUP: DISPATCH_GROUP });
-  booking = system.url('booking-service');
-  dispatch = system.url('dispatch-service');
-  gateway = system.url('realtime-gateway');
-  brokers = system.env['KAFKA_BROKERS']!;
-  bookingEventsTopic = system.env[TOPICS.bookingEvents.envVar]!;
+  brokers = sys.system.env['KAFKA_BROKERS']!;
+  bookingEventsTopic = sys.system.env[TOPICS.bookingEvents.envVar]!;
 
   // Three rides: one completed, one cancelled after acceptance, one on its trip.
   drivers = await Promise.all(POSITIONS.map((position) => driverAt(position)));
@@ -116,11 +108,6 @@ beforeAll(async () => {
 
   rides.push(completed, cancelled, onTrip);
 }, 180_000);
-
-afterAll(async () => {
-  for (const inbox of inboxes) inbox.close();
-  await system?.stop();
-});
 
 describe('replay with Kafka’s own CLI', () => {
   it('reads a booking’s whole history with the console consumer', { timeout: 60_000 }, async () => {
@@ -164,7 +151,7 @@ describe('replay with Kafka’s own CLI', () => {
     expect((before as unknown[]).length).toBeGreaterThan(0);
     const offersBefore = drivers.map((driver) => driver.offers.messages.length);
 
-    const exitCode = await system.processes.get('dispatch-service')!.stop();
+    const exitCode = await sys.system.processes.get('dispatch-service')!.stop();
     expect(exitCode).toBe(0);
 
     const described = await kafkaToolOk(brokers, 'consumer-groups', ['--describe', '--group', DISPATCH_GROUP]);
@@ -175,7 +162,7 @@ describe('replay with Kafka’s own CLI', () => {
     // GROUP TOPIC PARTITION NEW-OFFSET: every partition back at 0.
     for (const row of resetRows) expect(row.trim().split(/\s+/).at(-1)).toBe('0');
 
-    await system.startService('dispatch-service');
+    await sys.system.startService('dispatch-service');
     // Ready means it has read the whole state back; answer the same drivers, same distances.
     expect(await nearby(rider.token)).toEqual(before);
 
@@ -201,8 +188,8 @@ describe('replay with Kafka’s own CLI', () => {
     expect(received, 'every snapshot message matches the contract').not.toContain(null);
     expect(received.some((message) => message !== null && about(onTrip.id, 'booking_status', { status: 'on_trip' })(message))).toBe(true);
 
-    expect(await system.processes.get('realtime-gateway')!.stop()).toBe(0);
-    await system.startService('realtime-gateway');
+    expect(await sys.system.processes.get('realtime-gateway')!.stop()).toBe(0);
+    await sys.system.startService('realtime-gateway');
 
     const after = await Promise.all(endpoints.map(({ path, token }) => snapshot(path, token)));
     expect(after).toEqual(before);

@@ -5,10 +5,10 @@
  * `accepted` and the OTP, a wrong OTP is refused, the right one starts the trip, completion
  * reaches both sides; then cancellation, expiry, and reconnecting mid-trip.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { about, bookingOf, expectOk, Inbox, registerDriver, registerUser, type AppAccount as Account } from '../src/client.ts';
 import type { Result } from '@rideline/client';
-import { RunningSystem } from '../src/system.ts';
+import { useRunningSystem } from './support/system.ts';
 
 const CENTER = { lat: 12.9716, lng: 77.5946 };
 const NEAR = [
@@ -20,11 +20,7 @@ const FAR = { lat: 13.4, lng: 78.2 }; // ~80 km away
 const PICKUP = { ...CENTER, address: '123 Street, City' };
 const DROPOFF = { lat: 12.9352, lng: 77.6245, address: '456 Avenue, City' };
 
-let system: RunningSystem;
-let booking: string;
-let dispatch: string;
-let gateway: string;
-const inboxes: Inbox[] = [];
+const sys = useRunningSystem({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
 
 interface Driver extends Account {
   offers: Inbox;
@@ -32,25 +28,33 @@ interface Driver extends Account {
 }
 
 async function driverAt(position: { lat: number; lng: number } | null, available = true): Promise<Driver> {
-  const account = await registerDriver({ booking, dispatch });
-  const offers = await Inbox.open(gateway, '/ws/driver/available_bookings/', account.token);
-  const rides = await Inbox.open(gateway, '/ws/driver/bookings/', account.token);
-  inboxes.push(offers, rides);
+  const account = await registerDriver(sys.urls);
+  const offers = await Inbox.open(sys.gateway, '/ws/driver/available_bookings/', account.token);
+  const rides = await Inbox.open(sys.gateway, '/ws/driver/bookings/', account.token);
+  sys.inboxes.push(offers, rides);
   expectOk(await account.client.drivers.setAvailability(available));
   if (position) expectOk(await account.client.drivers.setLocation(position));
   return { ...account, offers, rides };
 }
 
 async function riderWithSocket(): Promise<Account & { inbox: Inbox }> {
-  const account = await registerUser({ booking, dispatch });
-  const inbox = await Inbox.open(gateway, '/ws/bookings/', account.token);
-  inboxes.push(inbox);
+  const account = await registerUser(sys.urls);
+  const inbox = await Inbox.open(sys.gateway, '/ws/bookings/', account.token);
+  sys.inboxes.push(inbox);
   return { ...account, inbox };
 }
 
-
 async function book(rider: Account): Promise<string> {
   return expectOk(await rider.client.bookings.create({ pickup: PICKUP, dropoff: DROPOFF })).booking_id;
+}
+
+/** A driver at `position` and a rider on their sockets, the rider's booking offered to the driver. */
+async function offeredRide(position: { lat: number; lng: number }) {
+  const driver = await driverAt(position);
+  const rider = await riderWithSocket();
+  const id = await book(rider);
+  await driver.offers.waitFor(about(id, 'available_booking'));
+  return { driver, rider, id };
 }
 
 /** The status a call answered: 200 for data, else the typed error's. */
@@ -58,18 +62,6 @@ const statusOf = async (call: Promise<Result<unknown>>) => {
   const result = await call;
   return result.ok ? 200 : result.error.status;
 };
-
-beforeAll(async () => {
-  system = await RunningSystem.start({ BOOKING_PENDING_TIMEOUT_SECONDS: '10' });
-  booking = system.url('booking-service');
-  dispatch = system.url('dispatch-service');
-  gateway = system.url('realtime-gateway');
-}, 180_000);
-
-afterAll(async () => {
-  for (const inbox of inboxes) inbox.close();
-  await system?.stop();
-});
 
 describe('a ride from booking to completion', () => {
   it('reaches exactly the right sockets at every step', { timeout: 90_000 }, async () => {
@@ -125,10 +117,7 @@ describe('a ride from booking to completion', () => {
 
 describe('other endings', () => {
   it('cancellation by the rider reaches the assigned driver', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[1]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[1]!);
     expect(await statusOf(driver.client.bookings.accept(id))).toBe(200);
     expect(await statusOf(rider.client.bookings.cancel(id, 'plans changed'))).toBe(200);
     await driver.rides.waitFor(about(id, 'booking_status', { status: 'cancelled' }));
@@ -136,10 +125,7 @@ describe('other endings', () => {
   });
 
   it('a booking nobody accepts expires, and its offers are withdrawn', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[2]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[2]!);
     await rider.inbox.waitFor(about(id, 'booking_status', { status: 'expired' }), 40_000);
     await driver.offers.waitFor(about(id, 'booking_unavailable'));
   });
@@ -147,10 +133,7 @@ describe('other endings', () => {
 
 describe('reconnecting', () => {
   it('gives a rider and a driver who reconnect mid-trip the current state first', { timeout: 60_000 }, async () => {
-    const driver = await driverAt(NEAR[0]!);
-    const rider = await riderWithSocket();
-    const id = await book(rider);
-    await driver.offers.waitFor(about(id, 'available_booking'));
+    const { driver, rider, id } = await offeredRide(NEAR[0]!);
     expectOk(await driver.client.bookings.accept(id));
     const otp = (await rider.inbox.waitFor(about(id, 'otp'))).otp;
     expect(await statusOf(driver.client.bookings.start(id, otp))).toBe(200);
@@ -158,9 +141,9 @@ describe('reconnecting', () => {
     rider.inbox.close();
     driver.rides.close();
 
-    const riderAgain = await Inbox.open(gateway, '/ws/bookings/', rider.token);
-    const driverAgain = await Inbox.open(gateway, '/ws/driver/bookings/', driver.token);
-    inboxes.push(riderAgain, driverAgain);
+    const riderAgain = await Inbox.open(sys.gateway, '/ws/bookings/', rider.token);
+    const driverAgain = await Inbox.open(sys.gateway, '/ws/driver/bookings/', driver.token);
+    sys.inboxes.push(riderAgain, driverAgain);
     await riderAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
     await driverAgain.waitFor(about(id, 'booking_status', { status: 'on_trip' }));
   });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Point } from '@rideline/demo/city';
 import { OptionsError } from '@rideline/e2e-bench/cli';
+import { stringFlags } from '@rideline/stats/options';
 
 export interface CityOptions {
   /** Drivers online, one step each, ascending (drivers are only ever added). */
@@ -67,7 +68,7 @@ export const HELP = [
 export function readOptions(argv: readonly string[]): CityOptions | 'help' {
   const { values } = parseArgs({
     args: argv.filter((arg) => arg !== '--'), // `pnpm bench -- --rates 5` may hand the `--` through
-    options: { ...Object.fromEntries(SETTINGS.map(([name]) => [name, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+    options: stringFlags(SETTINGS.map(([name]) => name)),
   });
   if (values.help) return 'help';
   // parseArgs types the options built from SETTINGS as unknown keys: every one of them is a string option.

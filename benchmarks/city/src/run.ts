@@ -13,6 +13,7 @@ import { baselineCheckout, currentCheckout, type Checkout } from './checkout.ts'
 import { HELP, readOptions } from './options.ts';
 import { renderReport } from './report.ts';
 import { playSession, type Session } from './session.ts';
+import { benchCommand } from '@rideline/stats/options';
 
 const log = (message: string) => process.stderr.write(`[city-bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -44,8 +45,6 @@ try {
   for (let run = 1; run <= options.runs; run++) {
     for (const checkout of checkouts) sessions.push(await playSession(checkout, run, options, log, (stop) => (stopCurrent = stop)));
   }
-  const args = process.argv.slice(2).filter((arg) => arg !== '--');
-  const optionEnv = Object.entries(process.env).filter(([name]) => name.startsWith('CITY_BENCH_')).map(([name, value]) => `${name}=${value} `);
   writeFileSync(
     options.out,
     renderReport({
@@ -58,7 +57,7 @@ try {
       loadAfter: loadAverage(),
       machineBusyBefore,
       versions: { Node: process.version, PostgreSQL: infrastructure.postgresVersion, Kafka: localKafkaVersion() },
-      command: `KAFKA_BROKERS=${infrastructure.kafkaBrokers} RIDELINE_TEST_PG_URL=${infrastructure.postgresUrl} ${optionEnv.join('')}pnpm --filter @rideline/city-bench bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+      command: benchCommand('@rideline/city-bench', 'CITY_BENCH_', infrastructure),
     }),
   );
   log(`wrote ${options.out}`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Point } from '@rideline/demo/city';
 import { OptionsError } from './cli.ts';
+import { stringFlags } from '@rideline/stats/options';
 
 export interface BenchOptions {
   /** Bookings per second, one phase each, played in this order in every run. */
@@ -42,18 +43,7 @@ export function readOptions(argv: readonly string[]): BenchOptions | 'help' {
   const args = argv.filter((arg) => arg !== '--');
   const { values } = parseArgs({
     args,
-    options: {
-      rates: { type: 'string' },
-      duration: { type: 'string' },
-      runs: { type: 'string' },
-      warmup: { type: 'string' },
-      drivers: { type: 'string' },
-      riders: { type: 'string' },
-      timeout: { type: 'string' },
-      center: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: stringFlags(['rates', 'duration', 'runs', 'warmup', 'drivers', 'riders', 'timeout', 'center', 'out']),
   });
   if (values.help) return 'help';
   const setting = (name: keyof typeof values & string, fallback: string): string =>

@@ -16,6 +16,7 @@ import { HELP, readOptions } from './options.ts';
 import { playPhase, type PhaseResult } from './phase.ts';
 import { renderReport } from './report.ts';
 import { serviceIncidents } from './service-logs.ts';
+import { benchCommand } from '@rideline/stats/options';
 
 /** Between phases: the last cancellations reach dispatch, so every driver is free again. */
 const SETTLE_MS = 1_000;
@@ -95,8 +96,6 @@ try {
   const loadAfter = loadAverage();
 
   await stopEverything(); // first, so that the services' shutdown logs are read too
-  const args = process.argv.slice(2).filter((arg) => arg !== '--');
-  const optionEnv = Object.entries(process.env).filter(([name]) => name.startsWith('E2E_BENCH_')).map(([name, value]) => `${name}=${value} `);
   writeFileSync(
     options.out,
     renderReport({
@@ -113,7 +112,7 @@ try {
         Kafka: localKafkaVersion(),
       },
       revision: gitRevision(),
-      command: `KAFKA_BROKERS=${infrastructure.kafkaBrokers} RIDELINE_TEST_PG_URL=${infrastructure.postgresUrl} ${optionEnv.join('')}pnpm --filter @rideline/e2e-bench bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+      command: benchCommand('@rideline/e2e-bench', 'E2E_BENCH_', infrastructure),
       incidents: [...fleet.lostSockets, ...serviceIncidents(system)],
     }),
   );

@@ -13,6 +13,21 @@ export function nowMs(): number {
   return s * 1e3 + ns / 1e6;
 }
 
+/** The first publishing error since the last `take` (what a target's takePublishError answers). */
+export class PublishErrors {
+  #first: string | undefined;
+
+  note(message: string): void {
+    this.#first ??= message;
+  }
+
+  take(): string | undefined {
+    const first = this.#first;
+    this.#first = undefined;
+    return first;
+  }
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -18,6 +18,7 @@ import { djangoTarget, type ChannelLayerKind } from './targets/django.ts';
 import { gatewayTarget, type GatewayProducerKind } from './targets/gateway.ts';
 import { socketIoTarget, wsTarget } from './targets/node-peers.ts';
 import type { RunningTarget, StartResult, Target } from './targets/target.ts';
+import { stringFlags } from '@rideline/stats/options';
 
 const PACKAGE_DIR = resolve(import.meta.dirname, '..');
 
@@ -39,21 +40,20 @@ Options (each also read from the environment variable named after it):
 Kafka (gateway only): KAFKA_BROKERS (default 127.0.0.1:9092).`;
 
 const { values: args } = parseArgs({
-  options: {
-    connections: { type: 'string' },
-    fanout: { type: 'string' },
-    rates: { type: 'string' },
-    duration: { type: 'string' },
-    runs: { type: 'string' },
-    workers: { type: 'string' },
-    targets: { type: 'string' },
-    'channel-layer': { type: 'string' },
-    'redis-url': { type: 'string' },
-    'drain-max': { type: 'string' },
-    'gateway-producer': { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
+  options: stringFlags([
+    'connections',
+    'fanout',
+    'rates',
+    'duration',
+    'runs',
+    'workers',
+    'targets',
+    'channel-layer',
+    'redis-url',
+    'drain-max',
+    'gateway-producer',
+    'out',
+  ]),
   allowPositionals: false,
   // `pnpm bench -- --runs 1` passes the `--` along.
   args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),

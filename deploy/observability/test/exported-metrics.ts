@@ -26,7 +26,8 @@ function* sourceFiles(dir: string): Generator<string> {
 
 /**
  * Every prom-client metric the code defines, read from the source rather than from a running
- * service: each is written `new Counter({ name: '...'` (or names a string constant of its file),
+ * service: each is written `new Counter({ name: '...'` or `define.counter('...'` (service-kit's
+ * defineMetrics; or names a string constant of its file),
  * and the tests below keep it that way (a name built at run time would not be found, and the
  * alert naming it would fail the test).
  */
@@ -35,11 +36,13 @@ export function exportedMetrics(): MetricDefinition[] {
   for (const root of SOURCE_ROOTS) {
     for (const file of sourceFiles(path.join(REPO_ROOT, root))) {
       const text = readFileSync(file, 'utf8');
-      for (const match of text.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{\s*name: (?:'([^']+)'|([A-Z][A-Z0-9_]*))/g)) {
+      const definitions = /new (Counter|Gauge|Histogram|Summary)\(\{\s*name: (?:'([^']+)'|([A-Z][A-Z0-9_]*))|\.(counter|gauge|histogram|summary)\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*))/g;
+      for (const match of text.matchAll(definitions)) {
+        const [, type = match[4]!, literal = match[5], constant = match[6]] = match;
         // A name may be a constant of the same file (one another package reads the metric by).
-        const name = match[2] ?? new RegExp(`const ${match[3]} = '([^']+)'`).exec(text)?.[1];
-        if (name === undefined) throw new Error(`${file}: metric name ${match[3]} is not a string constant of this file`);
-        found.push({ name, type: match[1]!.toLowerCase() as MetricType, file: path.relative(REPO_ROOT, file) });
+        const name = literal ?? new RegExp(`const ${constant} = '([^']+)'`).exec(text)?.[1];
+        if (name === undefined) throw new Error(`${file}: metric name ${constant} is not a string constant of this file`);
+        found.push({ name, type: type.toLowerCase() as MetricType, file: path.relative(REPO_ROOT, file) });
       }
     }
   }

@@ -1,47 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { events, newId, publish } from '../../../services/realtime-gateway/test/support/events.ts';
-import {
-  deleteTopics,
-  sleep,
-  startTestGateway,
-  startTestKafka,
-  uniqueTopics,
-  until,
-  untilReady,
-  within,
-  type TestGateway,
-} from '../../../services/realtime-gateway/test/support/gateway.ts';
-import { startTestIssuer, type TestIssuer } from '../../../services/realtime-gateway/test/support/jwks-server.ts';
+import { sleep, until, untilReady, within } from '../../../services/realtime-gateway/test/support/gateway.ts';
+import { useGatewayHarness } from '../../../services/realtime-gateway/test/support/harness.ts';
+import type { TestIssuer } from '../../../services/realtime-gateway/test/support/jwks-server.ts';
 import { riderSocket } from '../src/socket/index.ts';
 import { record } from './support/app-log.ts';
 import { RecordingWebSocket } from './support/recording-web-socket.ts';
 
 /** A gateway stopped and a new one started on the same port, against the real broker. */
-const topics = uniqueTopics('client-reconnect');
-let issuer: TestIssuer;
-let kafka: Awaited<ReturnType<typeof startTestKafka>>;
-let gateway: TestGateway;
-/** Every gateway started, so that one still starting when a test times out is closed too. */
-const started: Promise<TestGateway>[] = [];
-const startGateway = (env?: Record<string, string>) => {
-  const starting = startTestGateway(topics, issuer.url, env);
-  started.push(starting);
-  return starting;
-};
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startGateway();
-  await untilReady(gateway);
-});
-
-afterAll(async () => {
-  await Promise.allSettled(started.map(async (starting) => (await starting).close()));
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
+const h = useGatewayHarness('client-reconnect');
 
 const status = (bookingId: string, value: string) => expect.objectContaining({ type: 'booking_status', booking_id: bookingId, status: value });
 const otp = (bookingId: string, value: string) => expect.objectContaining({ type: 'otp', booking_id: bookingId, otp: value });
@@ -53,8 +20,8 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   const changed = { bookingId: newId(), userId: rider.id };
   const controller = new AbortController();
   const client = riderSocket({
-    url: gateway.wsBase,
-    getToken: () => issuer.token(rider, 300),
+    url: h.gateway.wsBase,
+    getToken: () => h.issuer.token(rider, 300),
     WebSocket: RecordingWebSocket,
     auth: 'header',
     backoff: { baseMs: 100, capMs: 500 },
@@ -63,25 +30,25 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   const app = record(client, ['booking_status', 'otp', 'error']);
   await until(() => client.state === 'open', 10_000, 'open');
 
-  await within(20_000, 'publishing the first statuses', publish.booking(kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed)));
+  await within(20_000, 'publishing the first statuses', publish.booking(h.kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed)));
   await until(() => app.messages.length === 3, 10_000, 'the live statuses');
   // The OTP travels on another topic: published after the statuses arrived, for a fixed order.
-  await within(20_000, 'publishing the first OTP', publish.notice(kafka, events.otp(unchanged, '111222')));
+  await within(20_000, 'publishing the first OTP', publish.notice(h.kafka, events.otp(unchanged, '111222')));
   await until(() => app.messages.length === 4, 10_000, 'the live OTP');
 
-  const port = new URL(gateway.httpBase).port;
-  await within(10_000, 'closing the first gateway', gateway.close());
+  const port = new URL(h.gateway.httpBase).port;
+  await within(10_000, 'closing the first gateway', h.gateway.close());
   await until(() => app.states.some((s) => s.state === 'closed'), 5_000, 'the close');
   expect(app.states.find((s) => s.state === 'closed')).toMatchObject({ code: 1001, action: 'reconnect' });
 
   // While no gateway runs: the second booking is accepted and its OTP issued.
-  await within(20_000, 'publishing while no gateway runs', publish.booking(kafka, events.accepted(changed, driverId, 2)));
-  await within(20_000, 'publishing the OTP while no gateway runs', publish.notice(kafka, events.otp(changed, '333444')));
+  await within(20_000, 'publishing while no gateway runs', publish.booking(h.kafka, events.accepted(changed, driverId, 2)));
+  await within(20_000, 'publishing the OTP while no gateway runs', publish.notice(h.kafka, events.otp(changed, '333444')));
   await sleep(600); // a few failed attempts, each backed off
-  gateway = await within(30_000, 'starting the second gateway', startGateway({ PORT: port }));
-  await untilReady(gateway);
+  const restarted = await within(30_000, 'starting the second gateway', h.startGateway({ PORT: port }));
+  await untilReady(restarted);
   await until(() => app.messages.length === 6, 15_000, 'the snapshot after the restart');
-  await within(20_000, 'publishing after the restart', publish.booking(kafka, events.started(changed, driverId, 4)));
+  await within(20_000, 'publishing after the restart', publish.booking(h.kafka, events.started(changed, driverId, 4)));
   await until(() => app.messages.length === 7, 10_000, 'the live message after the restart');
   await sleep(300);
 

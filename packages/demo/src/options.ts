@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { stringFlags } from '@rideline/stats/options';
 
 export interface DemoOptions {
   readonly riders: number;
@@ -24,17 +25,7 @@ const HELP = `pnpm demo [options]: riders and drivers play whole rides against t
 export function readOptions(argv: string[]): DemoOptions {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      riders: { type: 'string' },
-      drivers: { type: 'string' },
-      duration: { type: 'string' },
-      center: { type: 'string' },
-      radius: { type: 'string' },
-      booking: { type: 'string' },
-      dispatch: { type: 'string' },
-      gateway: { type: 'string' },
-      help: { type: 'boolean' },
-    },
+    options: stringFlags(['riders', 'drivers', 'duration', 'center', 'radius', 'booking', 'dispatch', 'gateway']),
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);

@@ -10,18 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isPostgresListening, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/postgres/index.ts';
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../src/ports.ts';
 
 async function selectOne(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });

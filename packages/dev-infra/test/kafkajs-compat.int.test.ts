@@ -218,6 +218,16 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
       if (!group) throw new Error(`describeGroups returned nothing for ${groupId}`);
       return group;
     };
+    /** Waits until the group is Stable with `members` members. */
+    const stableWith = (members: number, what: string) =>
+      waitFor(
+        what,
+        async () => {
+          const g = await describeGroup();
+          return g.state === 'Stable' && g.members.length === members;
+        },
+        60_000,
+      );
 
     // One member: gets all partitions, reads everything from the beginning, commits.
     const first = await startConsumer('first');
@@ -257,14 +267,7 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
 
     // A second member joins: the group rebalances and splits the partitions.
     await startConsumer('second');
-    await waitFor(
-      'the group to rebalance to two members',
-      async () => {
-        const g = await describeGroup();
-        return g.state === 'Stable' && g.members.length === 2;
-      },
-      60_000,
-    );
+    await stableWith(2, 'the group to rebalance to two members');
     await waitFor('both members to (re)join', () => (joins['first']?.length ?? 0) >= 2 && (joins['second']?.length ?? 0) >= 1, 30_000);
     group = await describeGroup();
     const split = group.members.map((m) => assignedPartitions(m.memberAssignment, topic));
@@ -286,14 +289,7 @@ describe('kafkajs 2.2.4 against the local Kafka broker', () => {
     // The second member leaves: the first gets every partition back.
     const second = consumers.pop();
     await second?.disconnect();
-    await waitFor(
-      'the group to rebalance back to one member',
-      async () => {
-        const g = await describeGroup();
-        return g.state === 'Stable' && g.members.length === 1;
-      },
-      60_000,
-    );
+    await stableWith(1, 'the group to rebalance back to one member');
     group = await describeGroup();
     expect(assignedPartitions(group.members[0]?.memberAssignment ?? Buffer.alloc(0), topic)).toEqual([0, 1, 2]);
 

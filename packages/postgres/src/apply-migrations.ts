@@ -53,7 +53,8 @@ export function migrationsTableDdl(schema: string): string {
 );`;
 }
 
-interface MigrationRow {
+/** A row of `_prisma_migrations`, as this module reads it. */
+export interface MigrationRow {
   id: string;
   checksum: string;
   finished_at: Date | null;

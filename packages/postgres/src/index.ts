@@ -8,6 +8,7 @@ export {
   PRISMA_MIGRATE_LOCK_KEY,
   type ApplyMigrationsOptions,
   type MigrationLogger,
+  type MigrationRow,
 } from './apply-migrations.ts';
 export { checksumMatches, migrationChecksum } from './checksum.ts';
 export {

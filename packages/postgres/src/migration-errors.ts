@@ -8,9 +8,8 @@ export class MigrationsDirectoryError extends MigrationError {
   override readonly name = 'MigrationsDirectoryError';
 }
 
-/** Migrations recorded as applied whose migration.sql has changed since. */
-export class MigrationChecksumMismatchError extends MigrationError {
-  override readonly name = 'MigrationChecksumMismatchError';
+/** A MigrationError about some migrations, which it names. */
+abstract class NamedMigrationsError extends MigrationError {
   constructor(
     message: string,
     readonly migrationNames: readonly string[],
@@ -19,18 +18,17 @@ export class MigrationChecksumMismatchError extends MigrationError {
   }
 }
 
+/** Migrations recorded as applied whose migration.sql has changed since. */
+export class MigrationChecksumMismatchError extends NamedMigrationsError {
+  override readonly name = 'MigrationChecksumMismatchError';
+}
+
 /**
  * A migration is recorded as failed (finished_at and rolled_back_at both NULL) by an
  * earlier run, of this runner or of `prisma migrate deploy` (Prisma's P3009).
  */
-export class FailedMigrationsFoundError extends MigrationError {
+export class FailedMigrationsFoundError extends NamedMigrationsError {
   override readonly name = 'FailedMigrationsFoundError';
-  constructor(
-    message: string,
-    readonly migrationNames: readonly string[],
-  ) {
-    super(message);
-  }
 }
 
 /** A migration failed now; it was rolled back and recorded as failed (Prisma's P3018). */

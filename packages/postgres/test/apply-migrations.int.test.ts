@@ -15,6 +15,7 @@ import {
   PRISMA_MIGRATE_LOCK_KEY,
   applyMigrations,
   withDatabase,
+  type MigrationRow,
 } from '../src/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../src/testing.ts';
 
@@ -59,16 +60,7 @@ async function writeMigration(dir: string, name: string, sql: string): Promise<v
 }
 
 async function history(schema: string) {
-  const result = await admin.query<{
-    id: string;
-    checksum: string;
-    finished_at: Date | null;
-    migration_name: string;
-    logs: string | null;
-    rolled_back_at: Date | null;
-    started_at: Date;
-    applied_steps_count: number;
-  }>(`SELECT * FROM "${schema}"._prisma_migrations ORDER BY started_at, migration_name`);
+  const result = await admin.query<MigrationRow & { applied_steps_count: number }>(`SELECT * FROM "${schema}"._prisma_migrations ORDER BY started_at, migration_name`);
   return result.rows;
 }
 

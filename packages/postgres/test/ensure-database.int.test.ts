@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseSetupError, DatabaseUnreachableError, ensureDatabase, withDatabase } from '../src/index.ts';
 import { dropDatabase, scratchDatabaseName, testServerUrl } from '../src/testing.ts';
+import { freePort } from '@rideline/dev-infra';
 
 const server = testServerUrl();
 const created: string[] = [];
@@ -21,18 +21,6 @@ async function databaseExists(name: string): Promise<boolean> {
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 afterAll(async () => {

@@ -1,5 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
+
+/** What a metric's definition says besides its name and help (the registry is the definer's). */
+type Rest<C> = Omit<C, 'name' | 'help' | 'registers'>;
+
+/** Defines metrics on one registry: one call per metric, its name, its help, then the rest. */
+export interface MetricDefiner {
+  counter<T extends string = string>(name: string, help: string, rest?: Rest<CounterConfiguration<T>>): Counter<T>;
+  gauge<T extends string = string>(name: string, help: string, rest?: Rest<GaugeConfiguration<T>>): Gauge<T>;
+  histogram<T extends string = string>(name: string, help: string, rest?: Rest<HistogramConfiguration<T>>): Histogram<T>;
+}
+
+export function defineMetrics(registry: Registry): MetricDefiner {
+  const registers = [registry];
+  return {
+    counter: (name, help, rest = {}) => new Counter({ ...rest, name, help, registers }),
+    gauge: (name, help, rest = {}) => new Gauge({ ...rest, name, help, registers }),
+    histogram: (name, help, rest = {}) => new Histogram({ ...rest, name, help, registers }),
+  };
+}
 
 /**
  * A registry per app rather than prom-client's global one, so tests can build several apps in
@@ -13,12 +41,9 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'rideline_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
+  const duration = defineMetrics(registry).histogram('rideline_http_request_duration_seconds', 'HTTP request duration by route and status', {
+    labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
   });
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(
@@ -102,11 +127,8 @@ export const CONSUMER_LAG_METRIC = 'rideline_kafka_consumer_lag_records';
  * last value.
  */
 export function registerConsumerLagGauge(registry: Registry, samples: () => Iterable<ConsumerLagSample>): void {
-  new Gauge({
-    name: CONSUMER_LAG_METRIC,
-    help: 'Records between where a consumer has processed to and the end of a partition it reads',
-    labelNames: ['group', 'topic', 'partition'] as const,
-    registers: [registry],
+  defineMetrics(registry).gauge(CONSUMER_LAG_METRIC, 'Records between where a consumer has processed to and the end of a partition it reads', {
+    labelNames: ['group', 'topic', 'partition'],
     collect() {
       this.reset();
       for (const { group, topic, partition, lag } of samples()) this.set({ group, topic, partition: String(partition) }, lag);
@@ -121,11 +143,10 @@ export function registerConsumerLagGauge(registry: Registry, samples: () => Iter
  * contract refuses. The answer is the function to call once a record is parked.
  */
 export function registerDeadLetterCounter(registry: Registry): (parked: { readonly group: string; readonly topic: string }) => void {
-  const parked = new Counter({
-    name: 'rideline_dead_letter_records_total',
-    help: 'Records parked on the dead-letter topic because they did not decode, by consumer group and source topic',
-    labelNames: ['group', 'topic'] as const,
-    registers: [registry],
-  });
+  const parked = defineMetrics(registry).counter(
+    'rideline_dead_letter_records_total',
+    'Records parked on the dead-letter topic because they did not decode, by consumer group and source topic',
+    { labelNames: ['group', 'topic'] },
+  );
   return ({ group, topic }) => parked.inc({ group, topic });
 }

@@ -52,3 +52,32 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
     }
   }
 }
+
+/** What the checks below need of a Fastify app: `app.inject`. */
+interface Injectable {
+  inject(options: { url: string }): PromiseLike<{ readonly statusCode: number; readonly headers: Record<string, unknown>; json(): unknown }>;
+}
+
+/**
+ * `GET /openapi.json` of `app`: answered 200, usable (expectUsableOpenApi), with at least these
+ * operations (`'GET /path': 'operationId'`). Answers the document for the service's own checks.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests walk the document freely, as they would response.json()'s
+export async function expectServedOpenApi(app: Injectable, operationIds: Readonly<Record<string, string>>): Promise<any> {
+  const response = await app.inject({ url: '/openapi.json' });
+  expect(response.statusCode).toBe(200);
+  const document = response.json();
+  await expectUsableOpenApi(document);
+  expect(Object.fromEntries(operationsOf(document).map(([name, operation]) => [name, operation.operationId]))).toMatchObject(operationIds);
+  return document;
+}
+
+/** `GET /docs` of `app` is the interactive page, without a token, and `/docs/json` its document, which has `path`. */
+export async function expectDocsPage(app: Injectable, path: string): Promise<void> {
+  const page = await app.inject({ url: '/docs' });
+  expect(page.statusCode).toBe(200);
+  expect(page.headers['content-type']).toContain('text/html');
+  const json = await app.inject({ url: '/docs/json' });
+  expect(json.statusCode).toBe(200);
+  expect((json.json() as { paths: Record<string, unknown> }).paths[path]).toBeDefined();
+}

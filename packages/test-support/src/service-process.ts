@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@rideline/dev-infra';
+
+export { freePort };
 
 /** A service's `src/main.ts` running as its own process, as it runs in production. */
 export interface ServiceProcess {
@@ -11,17 +13,6 @@ export interface ServiceProcess {
   readonly exited: Promise<number>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export async function startServiceProcess(serviceDir: string, env: Record<string, string>): Promise<ServiceProcess> {

@@ -1,5 +1,5 @@
-import { registerDeadLetterCounter } from '@rideline/service-kit';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { defineMetrics, registerDeadLetterCounter } from '@rideline/service-kit';
+import type { Counter, Registry } from 'prom-client';
 import { isPublic, type BookingDomainEvent } from './domain/events.ts';
 import type { HashingGate } from './identity/hashing-gate.ts';
 import type { OfferCheckOutcome } from './offers/offer-gate.ts';
@@ -10,38 +10,26 @@ import type { OutboxBacklog } from './outbox/outbox-backlog.ts';
  * Registered by the identity routes, which own the gate.
  */
 export function registerIdentityMetrics(registry: Registry, gate: HashingGate): { throttled: Counter } {
-  new Gauge({
-    name: 'rideline_password_hashes_running',
-    help: 'Password hashes being computed',
-    registers: [registry],
+  const define = defineMetrics(registry);
+  define.gauge('rideline_password_hashes_running', 'Password hashes being computed', {
     collect() {
       this.set(gate.running);
     },
   });
-  new Gauge({
-    name: 'rideline_password_hashes_queued',
-    help: 'Logins and registrations waiting for a hashing slot',
-    registers: [registry],
+  define.gauge('rideline_password_hashes_queued', 'Logins and registrations waiting for a hashing slot', {
     collect() {
       this.set(gate.queued);
     },
   });
   // The gate counts its refusals itself; the counter catches up with it at each scrape.
   let shedCounted = 0;
-  new Counter({
-    name: 'rideline_password_hashes_shed_total',
-    help: 'Logins and registrations refused with 503: no hashing slot in time',
-    registers: [registry],
+  define.counter('rideline_password_hashes_shed_total', 'Logins and registrations refused with 503: no hashing slot in time', {
     collect() {
       if (gate.shed > shedCounted) this.inc(gate.shed - shedCounted);
       shedCounted = gate.shed;
     },
   });
-  const throttled = new Counter({
-    name: 'rideline_logins_throttled_total',
-    help: 'Logins refused with 429 (account or address locked)',
-    registers: [registry],
-  });
+  const throttled = define.counter('rideline_logins_throttled_total', 'Logins refused with 429 (account or address locked)');
   return { throttled };
 }
 
@@ -55,25 +43,10 @@ export interface BookingMetricsSources {
  * are above. Counters are told by the parts that do the work, through the functions returned.
  */
 export function bookingMetrics(registry: Registry, sources: BookingMetricsSources) {
-  const registers = [registry];
-  const transitions = new Counter({
-    name: 'rideline_booking_transitions_total',
-    help: 'Booking events committed to the event store, by type (BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired)',
-    labelNames: ['type'] as const,
-    registers,
-  });
-  const outboxWait = new Histogram({
-    name: 'rideline_outbox_wait_seconds',
-    help: 'Time from the oldest row of a published batch being written to the broker acknowledging it',
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
-    registers,
-  });
-  const offerChecks = new Counter({
-    name: 'rideline_booking_offer_checks_total',
-    help: 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
+  const define = defineMetrics(registry);
+  const transitions = define.counter('rideline_booking_transitions_total', 'Booking events committed to the event store, by type (BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired)', { labelNames: ['type'] });
+  const outboxWait = define.histogram('rideline_outbox_wait_seconds', 'Time from the oldest row of a published batch being written to the broker acknowledging it', { buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30] });
+  const offerChecks = define.counter('rideline_booking_offer_checks_total', 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)', { labelNames: ['outcome'] });
 
   // Both gauges below come from one query per scrape: prom-client collects them concurrently, so
   // the second finds the first one's reading in flight.
@@ -85,18 +58,12 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
       // rather than failing the whole scrape: every other metric still counts.
       .catch(() => null)
       .finally(() => (reading = null)));
-  new Gauge({
-    name: 'rideline_outbox_backlog_rows',
-    help: 'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)',
-    registers,
+  define.gauge('rideline_outbox_backlog_rows', 'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)', {
     async collect() {
       this.set((await readBacklog())?.rows ?? Number.NaN);
     },
   });
-  new Gauge({
-    name: 'rideline_outbox_oldest_row_age_seconds',
-    help: 'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)',
-    registers,
+  define.gauge('rideline_outbox_oldest_row_age_seconds', 'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)', {
     async collect() {
       this.set((await readBacklog())?.oldestAgeSeconds ?? Number.NaN);
     },

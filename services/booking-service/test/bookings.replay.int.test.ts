@@ -10,7 +10,7 @@ import { BookingClient } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
 import { openOtpNotice } from './support/otp-notice.ts';
-import { TopicReader } from './support/topic-reader.ts';
+import { TopicReader } from '@rideline/test-support';
 
 let running: TestBookingSystem;
 

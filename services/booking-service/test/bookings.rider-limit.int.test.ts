@@ -9,7 +9,7 @@ import { BookingClient, DROPOFF, PICKUP, type Session } from './support/http-cli
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
 import { otpFrom } from './support/otp-notice.ts';
-import { TopicReader } from './support/topic-reader.ts';
+import { TopicReader } from '@rideline/test-support';
 
 const post = (client: BookingClient, rider: Session) =>
   client.request({ method: 'POST', url: '/bookings', token: rider.token, payload: { pickup: PICKUP, dropoff: DROPOFF } });

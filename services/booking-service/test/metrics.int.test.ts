@@ -5,33 +5,22 @@
  * the Kafka requests each client sends.
  */
 import { hasMetric, metricSum } from '@rideline/test-support';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BookingClient } from './support/http-client.ts';
-import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
-import { OfferPublisher } from './support/offers.ts';
+import { expect, it } from 'vitest';
+import { useTestBookingSystem } from './support/booking-system.ts';
 
-let running: TestBookingSystem;
-let client: BookingClient;
-let offers: OfferPublisher;
+const h = useTestBookingSystem();
 
-beforeAll(async () => {
-  running = await startTestBookingSystem();
-  client = new BookingClient(running.system.app);
-  offers = new OfferPublisher(running.system.kafka.publisher);
-});
-afterAll(() => running?.close());
-
-const scrape = async () => (await running.system.app.inject('/metrics')).body;
+const scrape = async () => (await h.running.system.app.inject('/metrics')).body;
 const transitions = async (type: string) => metricSum(await scrape(), 'rideline_booking_transitions_total', { type });
 
 it('counts booking transitions by type once committed, and a refused command not at all', async () => {
-  const [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  const [rider, driver] = await Promise.all([h.client.registerUser(), h.client.registerDriver()]);
   const before = { requested: await transitions('BookingRequested'), accepted: await transitions('BookingAccepted'), cancelled: await transitions('BookingCancelled') };
-  const { booking_id: id } = await client.book(rider);
-  expect((await client.act(driver, id, 'accept')).statusCode).toBe(403);
-  await offers.offer(id, driver.id);
-  expect((await client.act(driver, id, 'accept')).statusCode).toBe(200);
-  expect((await client.act(driver, id, 'cancel')).statusCode).toBe(200);
+  const { booking_id: id } = await h.client.book(rider);
+  expect((await h.client.act(driver, id, 'accept')).statusCode).toBe(403);
+  await h.offers.offer(id, driver.id);
+  expect((await h.client.act(driver, id, 'accept')).statusCode).toBe(200);
+  expect((await h.client.act(driver, id, 'cancel')).statusCode).toBe(200);
   expect(await transitions('BookingRequested')).toBe(before.requested + 1);
   expect(await transitions('BookingAccepted')).toBe(before.accepted + 1);
   expect(await transitions('BookingCancelled')).toBe(before.cancelled + 1);
@@ -40,14 +29,14 @@ it('counts booking transitions by type once committed, and a refused command not
 });
 
 it('counts a record parked on the dead-letter topic, by group and source topic', { timeout: 30_000 }, async () => {
-  const labels = { group: running.config.lifecycle.offersConsumerGroup, topic: running.config.topics.dispatchOffers };
+  const labels = { group: h.running.config.lifecycle.offersConsumerGroup, topic: h.running.config.topics.dispatchOffers };
   const before = metricSum(await scrape(), 'rideline_dead_letter_records_total', labels);
-  await running.system.kafka.publisher.sendRaw([{ topic: running.config.topics.dispatchOffers, key: 'd-garbage', value: 'not an offer' }]);
+  await h.running.system.kafka.publisher.sendRaw([{ topic: h.running.config.topics.dispatchOffers, key: 'd-garbage', value: 'not an offer' }]);
   await expect.poll(async () => metricSum(await scrape(), 'rideline_dead_letter_records_total', labels), { timeout: 20_000 }).toBe(before + 1);
 });
 
 it('reports the consumer lag of the offers reader per partition', async () => {
-  const group = running.config.lifecycle.offersConsumerGroup;
+  const group = h.running.config.lifecycle.offersConsumerGroup;
   const sample = new RegExp(`^rideline_kafka_consumer_lag_records\\{group="${group.replaceAll('.', '\\.')}",topic="[^"]+",partition="\\d+"[^}]*\\} \\d+$`, 'm');
   // The lag is refreshed every 2 s (LAG_REFRESH_MS) once the reader has its partitions: a scrape
   // right after start may come before the first refresh.
@@ -57,10 +46,10 @@ it('reports the consumer lag of the offers reader per partition', async () => {
 it('counts the Kafka requests of each client by API: the relay\'s Produce requests grow when a booking is relayed', async () => {
   const produced = async () => metricSum(await scrape(), 'rideline_kafka_requests_total', { client: 'producer', api: 'Produce' });
   const before = await produced();
-  const rider = await client.registerUser();
-  await client.book(rider);
+  const rider = await h.client.registerUser();
+  await h.client.book(rider);
   await expect.poll(produced, { timeout: 10_000 }).toBeGreaterThan(before);
-  const group = running.config.lifecycle.offersConsumerGroup;
+  const group = h.running.config.lifecycle.offersConsumerGroup;
   expect(metricSum(await scrape(), 'rideline_kafka_requests_total', { client: group, api: 'Fetch' })).toBeGreaterThan(0);
   expect(metricSum(await scrape(), 'rideline_kafka_request_bytes_total', { client: 'producer', api: 'Produce' })).toBeGreaterThan(0);
 });
@@ -72,9 +61,9 @@ it('reports the outbox backlog and the age of its oldest row, read at scrape tim
   expect(hasMetric(drained, 'rideline_outbox_oldest_row_age_seconds')).toBe(true);
   expect(metricSum(drained, 'rideline_outbox_oldest_row_age_seconds')).toBe(0);
   // No relay (as when the broker is away): the booking's rows wait, and the oldest grows older.
-  await running.system.relay.stop();
-  const rider = await client.registerUser();
-  await client.book(rider);
+  await h.running.system.relay.stop();
+  const rider = await h.client.registerUser();
+  await h.client.book(rider);
   const waiting = await scrape();
   expect(metricSum(waiting, 'rideline_outbox_backlog_rows')).toBeGreaterThanOrEqual(1);
   const age = metricSum(waiting, 'rideline_outbox_oldest_row_age_seconds');

@@ -1,27 +1,15 @@
-import { expectUsableOpenApi, operationsOf } from '@rideline/test-support/openapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
+import { expectDocsPage, expectServedOpenApi } from '@rideline/test-support/openapi';
+import { describe, expect, it } from 'vitest';
+import { useTestBookingSystem } from './support/booking-system.ts';
 
 /** The OpenAPI document generators and people read, and the /docs page, of the real app. */
-let running: TestBookingSystem;
-
-beforeAll(async () => {
-  running = await startTestBookingSystem();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const h = useTestBookingSystem();
 
 const ref = (name: string) => `#/components/schemas/${name}`;
 
 describe('GET /openapi.json', () => {
   it('is valid OpenAPI 3.1 with an id, tags, a summary and the ErrorBody refusals on every operation', async () => {
-    const response = await running.system.app.inject({ url: '/openapi.json' });
-    expect(response.statusCode).toBe(200);
-    const document = response.json();
-    await expectUsableOpenApi(document);
-    const ids = Object.fromEntries(operationsOf(document).map(([name, operation]) => [name, operation.operationId]));
-    expect(ids).toMatchObject({
+    const document = await expectServedOpenApi(h.running.system.app, {
       'POST /auth/users/register': 'registerUser',
       'POST /auth/users/login': 'loginUser',
       'POST /auth/drivers/register': 'registerDriver',
@@ -59,10 +47,6 @@ describe('GET /openapi.json', () => {
 
 describe('GET /docs', () => {
   it('serves the interactive page without a token, and its document', async () => {
-    const page = await running.system.app.inject({ url: '/docs' });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-type']).toContain('text/html');
-    const json = await running.system.app.inject({ url: '/docs/json' });
-    expect(json.json().paths['/bookings']).toBeDefined();
+    await expectDocsPage(h.running.system.app, '/bookings');
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BookingClient } from './support/http-client.ts';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
 import { OfferPublisher } from './support/offers.ts';
-import { TopicReader } from './support/topic-reader.ts';
+import { TopicReader } from '@rideline/test-support';
 
 let dataDir: string;
 let port: number;

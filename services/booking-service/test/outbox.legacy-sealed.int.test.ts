@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
-import { TopicReader } from './support/topic-reader.ts';
+import { TopicReader } from '@rideline/test-support';
 
 let running: TestBookingSystem;
 let reader: TopicReader;

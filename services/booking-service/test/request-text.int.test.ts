@@ -4,36 +4,28 @@
  * which used to answer 400 FST_ERR_CTP_EMPTY_JSON_BODY, 500 (PostgreSQL 22P02) or store U+FFFD.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookingClient, DROPOFF, PICKUP, type Session } from './support/http-client.ts';
-import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
-import { OfferPublisher } from './support/offers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DROPOFF, PICKUP, type Session } from './support/http-client.ts';
+import { useTestBookingSystem } from './support/booking-system.ts';
 
-let running: TestBookingSystem;
-let client: BookingClient;
+const h = useTestBookingSystem({ RIDER_MAX_ACTIVE_BOOKINGS: '10' });
+
 let rider: Session;
 let driver: Session;
-let offers: OfferPublisher;
 
 beforeAll(async () => {
   // Several of this file's bookings stay pending: the rider limit is not what it tests.
-  running = await startTestBookingSystem({ RIDER_MAX_ACTIVE_BOOKINGS: '10' });
-  client = new BookingClient(running.system.app);
-  offers = new OfferPublisher(running.system.kafka.publisher);
-  [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
-});
-afterAll(async () => {
-  await running?.close();
+  [rider, driver] = await Promise.all([h.client.registerUser(), h.client.registerDriver()]);
 });
 
 /** A POST whose body is exactly `body` (a string, possibly empty), sent as application/json. */
 const postJson = (url: string, session: Session | null, body: string) =>
-  client.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body, ...(session ? { token: session.token } : {}) });
+  h.client.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body, ...(session ? { token: session.token } : {}) });
 
 describe('bodyless POSTs with Content-Type: application/json and an empty body', () => {
   it('accept and cancel work; a route that needs a body still says which', async () => {
-    const { booking_id: id } = await client.book(rider);
-    await offers.offer(id, driver.id);
+    const { booking_id: id } = await h.client.book(rider);
+    await h.offers.offer(id, driver.id);
     const accepted = await postJson(`/bookings/${id}/accept`, driver, '');
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json()).toMatchObject({ status: 'accepted', driver_id: driver.id });
@@ -48,7 +40,7 @@ describe('bodyless POSTs with Content-Type: application/json and an empty body',
   });
 
   it('a non-empty malformed body is still 400', async () => {
-    const { booking_id: id } = await client.book(rider);
+    const { booking_id: id } = await h.client.book(rider);
     const response = await postJson(`/bookings/${id}/cancel`, rider, '{"reason":');
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ success: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
@@ -76,11 +68,11 @@ describe('a lone surrogate in a text field: 400 naming the field, never 500, nev
   });
 
   it('body.reason of a cancel, and the booking stays pending', async () => {
-    const { booking_id: id } = await client.book(rider);
+    const { booking_id: id } = await h.client.book(rider);
     const response = await postJson(`/bookings/${id}/cancel`, rider, '{"reason":"late\\ud800"}');
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('body.reason must not hold a lone surrogate');
-    const booking = await client.request({ method: 'GET', url: `/bookings/${id}`, token: rider.token });
+    const booking = await h.client.request({ method: 'GET', url: `/bookings/${id}`, token: rider.token });
     expect(booking.json().status).toBe('pending');
   });
 });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { principalKey } from '@rideline/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBookingSystem, type TestBookingSystem } from './support/booking-system.ts';
-import { TopicReader, type ReadRecord } from './support/topic-reader.ts';
+import { TopicReader, type ReadRecord } from '@rideline/test-support';
 
 let running: TestBookingSystem;
 let reader: TopicReader;

@@ -24,6 +24,9 @@ afterAll(async () => {
 
 const put = (url: string, token: string | undefined, payload: unknown) =>
   h.system.app.inject({ method: 'PUT', url, payload: payload as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
+/** A PUT whose body is exactly `text`, sent as application/json. */
+const putText = (url: string, token: string, text: string) =>
+  h.system.app.inject({ method: 'PUT', url, payload: text, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 const nearby = (query: string, token: string | undefined) =>
   h.system.app.inject({ method: 'GET', url: `/drivers/nearby?${query}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
 const statusesOf = (driverId: string) =>
@@ -56,7 +59,7 @@ describe('PUT /drivers/me/location and /availability', () => {
     const availableSentAt = Date.now();
     expect((await put('/drivers/me/availability', token, { available: true })).statusCode).toBe(204);
     expect((await put('/drivers/me/location', token, at)).statusCode).toBe(204);
-    const last = await h.reader.waitFor(() => {
+    const last = await h.reader.find(() => {
       const statuses = statusesOf(driverId) as { available: boolean | null; location: unknown }[];
       return statuses.length >= 3 && statuses.at(-1);
     });
@@ -83,12 +86,7 @@ describe('PUT /drivers/me/location and /availability', () => {
 
   it('treat an empty body sent as application/json as no body: the required one is still refused naming it', async () => {
     const token = h.jwks.tokenFor('driver');
-    const empty = await h.system.app.inject({
-      method: 'PUT',
-      url: '/drivers/me/availability',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: '',
-    });
+    const empty = await putText('/drivers/me/availability', token, '');
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toEqual({ success: false, code: 'VALIDATION_FAILED', message: 'body must be object' });
     expect((await put('/drivers/me/availability', token, { available: false })).statusCode).toBe(204);
@@ -96,12 +94,7 @@ describe('PUT /drivers/me/location and /availability', () => {
 
   it('answer 400 naming the field for a lone surrogate or NUL anywhere in the request', async () => {
     const token = h.jwks.tokenFor('driver');
-    const surrogate = await h.system.app.inject({
-      method: 'PUT',
-      url: '/drivers/me/location',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: '{"lat":1,"lng":2,"note":"\\ud800"}',
-    });
+    const surrogate = await putText('/drivers/me/location', token, '{"lat":1,"lng":2,"note":"\\ud800"}');
     expect(surrogate.statusCode).toBe(400);
     expect(surrogate.json().message).toContain('body.note must not hold a lone surrogate');
     const nul = await nearby('lat=1&lng=2&radius_m=%00', h.jwks.tokenFor('user'));

@@ -1,4 +1,4 @@
-import { expectUsableOpenApi, operationsOf } from '@rideline/test-support/openapi';
+import { expectDocsPage, expectServedOpenApi } from '@rideline/test-support/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropTopics, startHarness, type Harness } from './support/dispatch-harness.ts';
 
@@ -15,12 +15,7 @@ afterAll(async () => {
 
 describe('GET /openapi.json', () => {
   it('is valid OpenAPI 3.1 with an id, tags, a summary and the ErrorBody refusals on every operation', async () => {
-    const response = await h.system.app.inject({ url: '/openapi.json' });
-    expect(response.statusCode).toBe(200);
-    const document = response.json();
-    await expectUsableOpenApi(document);
-    const ids = Object.fromEntries(operationsOf(document).map(([name, operation]) => [name, operation.operationId]));
-    expect(ids).toMatchObject({
+    const document = await expectServedOpenApi(h.system.app, {
       'PUT /drivers/me/location': 'updateDriverLocation',
       'PUT /drivers/me/availability': 'updateDriverAvailability',
       'GET /drivers/nearby': 'listNearbyDrivers',
@@ -42,11 +37,6 @@ describe('GET /openapi.json', () => {
 
 describe('GET /docs', () => {
   it('serves the interactive page without a token, and its document', async () => {
-    const page = await h.system.app.inject({ url: '/docs' });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-type']).toContain('text/html');
-    const json = await h.system.app.inject({ url: '/docs/json' });
-    expect(json.statusCode).toBe(200);
-    expect(json.json().paths['/drivers/nearby']).toBeDefined();
+    await expectDocsPage(h.system.app, '/drivers/nearby');
   });
 });

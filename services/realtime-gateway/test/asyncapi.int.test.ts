@@ -1,38 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildAsyncApiDocument } from '../src/asyncapi/document.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import type { KafkaRuntime } from '@rideline/kafka';
 
-const topics = uniqueTopics('asyncapi');
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url);
-  await untilReady(gateway);
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  if (kafka) await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
+const h = useGatewayHarness('asyncapi');
 
 describe('the gateway serves its AsyncAPI document', () => {
   it('GET /asyncapi.json is the generated document', async () => {
-    const response = await fetch(`${gateway.httpBase}/asyncapi.json`);
+    const response = await fetch(`${h.gateway.httpBase}/asyncapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual(JSON.parse(JSON.stringify(buildAsyncApiDocument())));
   });
 
   it('GET /asyncapi is a self-contained HTML page naming every channel', async () => {
-    const response = await fetch(`${gateway.httpBase}/asyncapi`);
+    const response = await fetch(`${h.gateway.httpBase}/asyncapi`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -44,7 +27,7 @@ describe('the gateway serves its AsyncAPI document', () => {
   });
 
   it('keeps the API error body for other paths', async () => {
-    const response = await fetch(`${gateway.httpBase}/asyncapi.yaml`);
+    const response = await fetch(`${h.gateway.httpBase}/asyncapi.yaml`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
   });

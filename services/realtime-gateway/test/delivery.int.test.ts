@@ -1,20 +1,16 @@
 import type { Principal } from '@rideline/auth';
-import type { KafkaRuntime } from '@rideline/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
 
-const topics = uniqueTopics('delivery');
+const h = useGatewayHarness('delivery');
 const A: Principal = { kind: 'user', id: newId() };
 const B: Principal = { kind: 'user', id: newId() };
 const X: Principal = { kind: 'driver', id: newId() };
 const Y: Principal = { kind: 'driver', id: newId() };
 
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
 let s: Record<'a1' | 'a2' | 'b1' | 'xb' | 'xa1' | 'xa2' | 'yb' | 'ya', TestSocket>;
 
 const status = (booking_id: string, value: string, message: string) => ({ type: 'booking_status', booking_id, status: value, message });
@@ -31,32 +27,27 @@ async function expectOnly(before: Map<TestSocket, number>, expected: Map<TestSoc
     expect(socket.messages.length).toBe(before.get(socket)! + (expected.get(socket)?.length ?? 0));
   }
 }
+/** `user` to both of A's sockets, `driver` to X's bookings socket. */
+const toAAndX = (user: unknown[], driver: unknown[]) => new Map<TestSocket, unknown[]>([[s.a1, user], [s.a2, user], [s.xb, driver]]);
 const counts = () => new Map(all().map((socket) => [socket, socket.messages.length]));
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url);
-  await untilReady(gateway);
-  const url = (path: string) => `${gateway.wsBase}${path}`;
+  const url = (path: string) => `${h.gateway.wsBase}${path}`;
+  const token = (principal: Principal) => h.issuer.token(principal);
   s = {
-    a1: await connect(url('/ws/bookings/'), { token: issuer.token(A) }),
-    a2: await connect(url('/ws/bookings/'), { token: issuer.token(A), via: 'subprotocol' }),
-    b1: await connect(url('/ws/bookings/'), { token: issuer.token(B) }),
-    xb: await connect(url('/ws/driver/bookings/'), { token: issuer.token(X) }),
-    xa1: await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(X) }),
-    xa2: await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(X) }),
-    yb: await connect(url('/ws/driver/bookings/'), { token: issuer.token(Y) }),
-    ya: await connect(url('/ws/driver/available_bookings/'), { token: issuer.token(Y) }),
+    a1: await connect(url('/ws/bookings/'), { token: token(A) }),
+    a2: await connect(url('/ws/bookings/'), { token: token(A), via: 'subprotocol' }),
+    b1: await connect(url('/ws/bookings/'), { token: token(B) }),
+    xb: await connect(url('/ws/driver/bookings/'), { token: token(X) }),
+    xa1: await connect(url('/ws/driver/available_bookings/'), { token: token(X) }),
+    xa2: await connect(url('/ws/driver/available_bookings/'), { token: token(X) }),
+    yb: await connect(url('/ws/driver/bookings/'), { token: token(Y) }),
+    ya: await connect(url('/ws/driver/available_bookings/'), { token: token(Y) }),
   };
 });
 
-afterAll(async () => {
+afterAll(() => {
   for (const socket of Object.values(s ?? {})) socket.close();
-  await gateway?.close();
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
 });
 
 describe('delivery: every message reaches exactly the sockets it concerns', () => {
@@ -64,14 +55,14 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
 
   it('a new booking: pending to all of its user’s sockets, nobody else', async () => {
     const before = counts();
-    await publish.booking(kafka, events.requested(b1));
+    await publish.booking(h.kafka, events.requested(b1));
     const pending = status(b1.bookingId, 'pending', 'Your booking is pending. We are finding a driver for you.');
     await expectOnly(before, new Map([[s.a1, [pending]], [s.a2, [pending]]]));
   });
 
   it('offers: available_booking to each offered driver’s available-bookings sockets only', async () => {
     const before = counts();
-    await publish.offer(kafka, events.offered(b1.bookingId, X.id), events.offered(b1.bookingId, Y.id));
+    await publish.offer(h.kafka, events.offered(b1.bookingId, X.id), events.offered(b1.bookingId, Y.id));
     const available = {
       type: 'available_booking',
       booking_id: b1.bookingId,
@@ -85,9 +76,9 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
 
   it('acceptance: status to the user and the driver, OTP to the user only, revocation to the other driver', async () => {
     const before = counts();
-    await publish.booking(kafka, events.accepted(b1, X.id, 2));
-    await publish.notice(kafka, events.otp(b1, '123456', 2));
-    await publish.offer(kafka, events.revoked(b1.bookingId, Y.id, 'accepted'));
+    await publish.booking(h.kafka, events.accepted(b1, X.id, 2));
+    await publish.notice(h.kafka, events.otp(b1, '123456', 2));
+    await publish.offer(h.kafka, events.revoked(b1.bookingId, Y.id, 'accepted'));
     const accepted = status(b1.bookingId, 'accepted', 'Your booking has been accepted by the driver.');
     const otp = { type: 'otp', booking_id: b1.bookingId, otp: '123456', message: 'Your booking has been accepted. Here is your OTP to start the trip.' };
     await expectOnly(
@@ -104,20 +95,13 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
 
   it('trip started and completed: each side with its own text', async () => {
     const before = counts();
-    await publish.booking(kafka, events.started(b1, X.id, 4), events.completed(b1, X.id, 5));
+    await publish.booking(h.kafka, events.started(b1, X.id, 4), events.completed(b1, X.id, 5));
     const user = [status(b1.bookingId, 'on_trip', 'The trip has started.'), status(b1.bookingId, 'completed', 'The trip has been completed.')];
     await expectOnly(
       before,
-      new Map<TestSocket, unknown[]>([
-        [s.a1, user],
-        [s.a2, user],
-        [
-          s.xb,
-          [
-            status(b1.bookingId, 'on_trip', 'The trip has started. Please proceed to the destination.'),
-            status(b1.bookingId, 'completed', 'The trip has been completed.'),
-          ],
-        ],
+      toAAndX(user, [
+        status(b1.bookingId, 'on_trip', 'The trip has started. Please proceed to the destination.'),
+        status(b1.bookingId, 'completed', 'The trip has been completed.'),
       ]),
     );
   });
@@ -128,7 +112,7 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     const cancelledByDriver = { bookingId: newId(), userId: B.id };
     const before = counts();
     await publish.booking(
-      kafka,
+      h.kafka,
       events.requested(cancelledPending),
       events.cancelled(cancelledPending, 'user', null, 2),
       events.requested(expiring),
@@ -174,7 +158,7 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
   it('a user cancelling an accepted booking: the driver is told who cancelled', async () => {
     const booking = { bookingId: newId(), userId: A.id };
     const before = counts();
-    await publish.booking(kafka, events.requested(booking), events.accepted(booking, X.id, 2), events.cancelled(booking, 'user', X.id, 4));
+    await publish.booking(h.kafka, events.requested(booking), events.accepted(booking, X.id, 2), events.cancelled(booking, 'user', X.id, 4));
     const user = [
       status(booking.bookingId, 'pending', 'Your booking is pending. We are finding a driver for you.'),
       status(booking.bookingId, 'accepted', 'Your booking has been accepted by the driver.'),
@@ -182,16 +166,9 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     ];
     await expectOnly(
       before,
-      new Map<TestSocket, unknown[]>([
-        [s.a1, user],
-        [s.a2, user],
-        [
-          s.xb,
-          [
-            status(booking.bookingId, 'accepted', 'You have accepted the booking. Please proceed to the pickup location.'),
-            status(booking.bookingId, 'cancelled', 'The booking has been cancelled by the user.'),
-          ],
-        ],
+      toAAndX(user, [
+        status(booking.bookingId, 'accepted', 'You have accepted the booking. Please proceed to the pickup location.'),
+        status(booking.bookingId, 'cancelled', 'The booking has been cancelled by the user.'),
       ]),
     );
   });
@@ -202,8 +179,8 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     const accepted = events.accepted(booking, X.id, 2);
     const offer = events.offered(booking.bookingId, Y.id);
     let before = counts();
-    await publish.booking(kafka, requested);
-    await publish.offer(kafka, offer);
+    await publish.booking(h.kafka, requested);
+    await publish.offer(h.kafka, offer);
     await expectOnly(
       before,
       new Map<TestSocket, unknown[]>([
@@ -213,8 +190,8 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
       ]),
     );
     before = counts();
-    await publish.booking(kafka, requested, { ...requested, event_id: newId() }, accepted, accepted, { ...accepted, event_id: newId() });
-    await publish.offer(kafka, offer);
+    await publish.booking(h.kafka, requested, { ...requested, event_id: newId() }, accepted, accepted, { ...accepted, event_id: newId() });
+    await publish.offer(h.kafka, offer);
     const acceptedMessage = status(booking.bookingId, 'accepted', 'Your booking has been accepted by the driver.');
     await expectOnly(
       before,
@@ -229,12 +206,12 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
   it('an OTP that overtakes its acceptance is delivered right after it', async () => {
     const booking = { bookingId: newId(), userId: B.id };
     const had = s.b1.messages.length;
-    await publish.booking(kafka, events.requested(booking));
+    await publish.booking(h.kafka, events.requested(booking));
     await s.b1.waitFor(had + 1);
     const before = counts();
-    await publish.notice(kafka, events.otp(booking, '654321', 2));
+    await publish.notice(h.kafka, events.otp(booking, '654321', 2));
     await quietFor(300, ...all());
-    await publish.booking(kafka, events.accepted(booking, X.id, 2));
+    await publish.booking(h.kafka, events.accepted(booking, X.id, 2));
     await expectOnly(
       before,
       new Map<TestSocket, unknown[]>([
@@ -251,7 +228,7 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
   });
 
   it('counts deliveries and their latency', async () => {
-    const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+    const text = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
     expect(text).toMatch(/rideline_gateway_messages_delivered_total\{endpoint="bookings",type="otp"[^}]*\} [1-9]/);
     expect(text).toMatch(/rideline_gateway_delivery_latency_seconds_count\{[^}]*\} [1-9]/);
     expect(text).toMatch(/rideline_gateway_open_sockets\{endpoint="driver_available_bookings"[^}]*\} 3/);

@@ -1,26 +1,28 @@
 import { connect as connectTcp } from 'node:net';
 import type { Principal } from '@rideline/auth';
-import type { KafkaRuntime } from '@rideline/kafka';
 import { ManualClock } from '@rideline/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { connectionOf, deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, within, type TestGateway } from './support/gateway.ts';
+import { connectionOf, startTestGateway, until, untilReady, within, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect } from './support/ws-client.ts';
 
-const topics = uniqueTopics('lifecycle');
 const UNAUTHORIZED = { type: 'error', success: false, message: 'Invalid or expired token.' };
 const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
 
 /** Both gateways' time: token expiry and pings happen only when a test advances it. */
 const clock = new ManualClock();
 const PING_INTERVAL_MS = 150;
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
+const h = useGatewayHarness('lifecycle', { gateways: [{ WS_MAX_BUFFERED_BYTES: '65536' }, { WS_PING_INTERVAL_MS: String(PING_INTERVAL_MS) }], clock });
 /** Small send-queue bound; pings rare enough not to interfere. */
 let bounded: TestGateway;
 /** Pings of its own, to see dead peers dropped. */
 let pinging: TestGateway;
+
+beforeAll(() => {
+  [bounded, pinging] = h.gateways as [TestGateway, TestGateway];
+});
 
 const user = (): Principal => ({ kind: 'user', id: newId() });
 const driver = (): Principal => ({ kind: 'driver', id: newId() });
@@ -29,27 +31,10 @@ const metric = async (gateway: TestGateway, pattern: RegExp): Promise<number> =>
   return match ? Number(match[1]) : 0;
 };
 
-beforeAll(async () => {
-  issuer = await startTestIssuer({ clock });
-  kafka = await startTestKafka(topics);
-  [bounded, pinging] = await Promise.all([
-    startTestGateway(topics, issuer.url, { WS_MAX_BUFFERED_BYTES: '65536' }, clock),
-    startTestGateway(topics, issuer.url, { WS_PING_INTERVAL_MS: String(PING_INTERVAL_MS) }, clock),
-  ]);
-  await Promise.all([untilReady(bounded), untilReady(pinging)]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([bounded?.close(), pinging?.close()]);
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
-
 describe('token expiry', () => {
   it('sends the 401 body and closes with 4001 at exp', async () => {
     const rider = user();
-    const socket = await connect(`${bounded.wsBase}/ws/bookings/`, { token: issuer.token(rider, 2) });
+    const socket = await connect(`${bounded.wsBase}/ws/bookings/`, { token: h.issuer.token(rider, 2) });
     const exp = Math.floor(clock.now() / 1000) + 2;
     // Open until the last millisecond before exp, closing at it.
     clock.advance(exp * 1000 - 1 - clock.now());
@@ -62,7 +47,7 @@ describe('token expiry', () => {
   });
 
   it('on an available-bookings socket: the 401 body, then the disconnection message, then 4001', async () => {
-    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(driver(), 1) });
+    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: h.issuer.token(driver(), 1) });
     clock.advance(1_000);
     expect((await socket.waitForClose(5_000)).code).toBe(4001);
     expect(socket.messages).toEqual([UNAUTHORIZED, DISCONNECTED]);
@@ -72,14 +57,14 @@ describe('token expiry', () => {
 describe('slow clients', () => {
   it('a client that stops reading is closed with 4008 once its send queue passes the bound', async () => {
     const slowDriver = driver();
-    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(slowDriver) });
-    const healthy = await connect(`${bounded.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    const socket = await connect(`${bounded.wsBase}/ws/driver/available_bookings/`, { token: h.issuer.token(slowDriver) });
+    const healthy = await connect(`${bounded.wsBase}/ws/bookings/`, { token: h.issuer.token(user()) });
     socket.ws.pause();
     const before = await metric(bounded, /rideline_gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
     const address = `${'Long Street '.repeat(40)}, City`;
     // Kernel socket buffers absorb an unknown amount first: keep offering until the gateway gives up.
     for (let round = 0; round < 40; round++) {
-      await publish.offer(kafka, ...Array.from({ length: 500 }, () => events.offered(newId(), slowDriver.id, address)));
+      await publish.offer(h.kafka, ...Array.from({ length: 500 }, () => events.offered(newId(), slowDriver.id, address)));
       const closes = await metric(bounded, /rideline_gateway_slow_client_closes_total\{endpoint="driver_available_bookings"[^}]*\} (\d+)/);
       if (closes > before) break;
     }
@@ -100,8 +85,8 @@ describe('slow clients', () => {
 describe('dead peers', () => {
   it('a peer that stops answering pings is dropped', async () => {
     const rider = user();
-    const socket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
-    const alive = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(rider) });
+    const socket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: h.issuer.token(user()) });
+    const alive = await connect(`${pinging.wsBase}/ws/bookings/`, { token: h.issuer.token(rider) });
     await until(() => pinging.gateway.service.hub.size === 2);
     socket.ws.pause();
     // A ping to both; only the live one answers before the next.
@@ -112,7 +97,7 @@ describe('dead peers', () => {
     await until(() => pinging.gateway.service.hub.size === 1, 3_000, 'the dead peer dropped');
     // The live peer is still served: the next thing it gets is a booking published now.
     const booking = { bookingId: newId(), userId: rider.id };
-    await publish.booking(kafka, events.requested(booking));
+    await publish.booking(h.kafka, events.requested(booking));
     await alive.waitFor(1);
     expect(alive.messages).toEqual([expect.objectContaining({ booking_id: booking.bookingId })]);
     expect(alive.closed).toBeNull();
@@ -124,10 +109,10 @@ describe('dead peers', () => {
 describe('shutdown', () => {
   it('closes every socket with 1001, the disconnection message first on available bookings', async () => {
     const rider = user();
-    const userSocket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: issuer.token(rider) });
-    const available = await connect(`${pinging.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(driver()) });
+    const userSocket = await connect(`${pinging.wsBase}/ws/bookings/`, { token: h.issuer.token(rider) });
+    const available = await connect(`${pinging.wsBase}/ws/driver/available_bookings/`, { token: h.issuer.token(driver()) });
     const booking = { bookingId: newId(), userId: rider.id };
-    await publish.booking(kafka, events.requested(booking));
+    await publish.booking(h.kafka, events.requested(booking));
     await userSocket.waitFor(1);
     await pinging.close();
     expect((await userSocket.waitForClose()).code).toBe(1001);
@@ -137,10 +122,10 @@ describe('shutdown', () => {
   });
 
   it('finishes even when an upgrade arrives while it is closing the sockets (it used to wait for that one forever)', async () => {
-    const draining = await startTestGateway(topics, issuer.url, { SHUTDOWN_TIMEOUT_MS: '3000' });
+    const draining = await startTestGateway(h.topics, h.issuer.url, { SHUTDOWN_TIMEOUT_MS: '3000' });
     await untilReady(draining);
     // A peer that never answers the close frame keeps the sockets closing until the deadline.
-    const deaf = await connect(`${draining.wsBase}/ws/bookings/`, { token: issuer.token(user()) });
+    const deaf = await connect(`${draining.wsBase}/ws/bookings/`, { token: h.issuer.token(user()) });
     deaf.ws.pause();
     const closing = draining.close();
     await until(() => deaf.ws.readyState !== deaf.ws.OPEN || draining.gateway.service.hub.size === 1, 1_000);
@@ -159,7 +144,7 @@ describe('shutdown', () => {
         'Upgrade: websocket',
         'Sec-WebSocket-Version: 13',
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-        `Authorization: Bearer ${issuer.token(user())}`,
+        `Authorization: Bearer ${h.issuer.token(user())}`,
         '',
         '',
       ].join('\r\n'),

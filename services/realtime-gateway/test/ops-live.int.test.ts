@@ -6,13 +6,13 @@
 import type { Principal } from '@rideline/auth';
 import { isOpsMessage, type OpsSnapshotMessage, type OpsUpdateMessage } from '@rideline/contracts';
 import type { KafkaRuntime } from '@rideline/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, sleep, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { sleep, until } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, refusal, type TestSocket } from './support/ws-client.ts';
 
-const topics = uniqueTopics('ops');
 const OPERATOR: Principal = { kind: 'operator', id: newId() };
 const USER: Principal = { kind: 'user', id: newId() };
 const DRIVER: Principal = { kind: 'driver', id: newId() };
@@ -21,51 +21,37 @@ const FRAME_MS = 200;
 /** Small enough to reach in a test, large enough for a frame of a few thousand drivers (about 130 bytes each). */
 const OPS_BUFFER_BYTES = 1_048_576;
 
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
 /** On the topics before the gateway started: must be in the snapshot. */
 const early = { driverId: newId(), booking: { bookingId: newId(), userId: USER.id } };
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
+async function publishEarly(kafka: KafkaRuntime): Promise<void> {
   await publish.location(kafka, events.location(early.driverId, 12.95, 77.6));
   await publish.booking(kafka, events.requested(early.booking));
   await publish.offer(kafka, events.offered(early.booking.bookingId, early.driverId));
-  gateway = await startTestGateway(topics, issuer.url, { OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) });
-  await untilReady(gateway);
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
+}
+const h = useGatewayHarness('ops', { gateways: [{ OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) }], beforeGateways: publishEarly });
 
 const slowCloses = async (): Promise<number> => {
-  const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+  const text = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
   return Number(/gateway_slow_client_closes_total\{endpoint="ops_live"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
 };
 
-const ops = () => connect(`${gateway.wsBase}/ws/ops/live`, { token: issuer.token(OPERATOR) });
+const ops = () => connect(`${h.gateway.wsBase}/ws/ops/live`, { token: h.issuer.token(OPERATOR) });
 const updates = (socket: TestSocket) => socket.of('ops_update') as unknown as OpsUpdateMessage[];
 
 describe('who may open it', () => {
   it('refuses rider and driver tokens (401), and operator tokens on the rider and driver endpoints', async () => {
     for (const principal of [USER, DRIVER]) {
-      const refused = await refusal(`${gateway.wsBase}/ws/ops/live`, { token: issuer.token(principal) });
+      const refused = await refusal(`${h.gateway.wsBase}/ws/ops/live`, { token: h.issuer.token(principal) });
       expect(refused).toMatchObject({ status: 401, body: UNAUTHORIZED });
     }
     for (const path of ['/ws/bookings/', '/ws/driver/bookings/', '/ws/driver/available_bookings/']) {
-      const refused = await refusal(`${gateway.wsBase}${path}`, { token: issuer.token(OPERATOR) });
+      const refused = await refusal(`${h.gateway.wsBase}${path}`, { token: h.issuer.token(OPERATOR) });
       expect(refused).toMatchObject({ status: 401, body: UNAUTHORIZED });
     }
   });
 
   it('admits an operator token sent the browser way (subprotocol)', async () => {
-    const socket = await connect(`${gateway.wsBase}/ws/ops/live`, { token: issuer.token(OPERATOR), via: 'subprotocol' });
+    const socket = await connect(`${h.gateway.wsBase}/ws/ops/live`, { token: h.issuer.token(OPERATOR), via: 'subprotocol' });
     await socket.waitFor(1);
     expect(socket.messages[0]?.type).toBe('ops_snapshot');
     socket.close();
@@ -90,7 +76,7 @@ describe('what it sends', () => {
     await socket.waitFor(1);
     const driverId = newId();
     const pings = Array.from({ length: 50 }, (_, i) => events.location(driverId, 12.9 + i / 1000, 77.5));
-    await publish.location(kafka, ...pings);
+    await publish.location(h.kafka, ...pings);
     await until(() => updates(socket).some((frame) => frame.drivers.some((d) => d.id === driverId && d.lat === 12.949)), 10_000, 'latest position');
     const entries = updates(socket).flatMap((frame) => frame.drivers.filter((d) => d.id === driverId));
     // 50 pings published at once arrive in one or two fetches, so in a frame or two: never 50.
@@ -105,12 +91,12 @@ describe('what it sends', () => {
     await socket.waitFor(1);
     const driverId = newId();
     const booking = { bookingId: newId(), userId: newId() };
-    await publish.location(kafka, events.location(driverId, 12.97, 77.59));
-    await publish.booking(kafka, events.requested(booking));
-    await publish.offer(kafka, events.offered(booking.bookingId, driverId));
+    await publish.location(h.kafka, events.location(driverId, 12.97, 77.59));
+    await publish.booking(h.kafka, events.requested(booking));
+    await publish.offer(h.kafka, events.offered(booking.bookingId, driverId));
     await until(() => updates(socket).some((f) => f.offers.some((o) => o.booking_id === booking.bookingId)), 10_000, 'offer');
-    await publish.booking(kafka, events.accepted(booking, driverId));
-    await publish.offer(kafka, events.revoked(booking.bookingId, driverId, 'accepted'));
+    await publish.booking(h.kafka, events.accepted(booking, driverId));
+    await publish.offer(h.kafka, events.revoked(booking.bookingId, driverId, 'accepted'));
     await until(
       () => updates(socket).some((f) => f.offers_closed.some((o) => o.booking_id === booking.bookingId && o.reason === 'accepted')),
       10_000,
@@ -143,7 +129,7 @@ describe('what it sends', () => {
     const before = await slowCloses();
     // Kernel socket buffers absorb an unknown amount first: keep moving drivers until the gateway gives up.
     for (let round = 0; round < 80 && (await slowCloses()) === before; round++) {
-      await publish.location(kafka, ...Array.from({ length: 2_000 }, () => events.location(newId(), 12.9, 77.6)));
+      await publish.location(h.kafka, ...Array.from({ length: 2_000 }, () => events.location(newId(), 12.9, 77.6)));
       await sleep(FRAME_MS);
     }
     await until(async () => (await slowCloses()) > before, 10_000, 'a slow-client close');

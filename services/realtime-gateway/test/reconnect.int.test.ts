@@ -1,19 +1,15 @@
 import type { Principal } from '@rideline/auth';
-import type { KafkaRuntime } from '@rideline/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { untilReady, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
 
-const topics = uniqueTopics('reconnect');
+const h = useGatewayHarness('reconnect');
 const U: Principal = { kind: 'user', id: newId() };
 const D: Principal = { kind: 'driver', id: newId() };
 const OTHER_DRIVER = newId();
-
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
 
 const ref = () => ({ bookingId: newId(), userId: U.id });
 const pending = ref();
@@ -31,7 +27,7 @@ const sleepBetween = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** The booking history, written before any socket opens; distinct event times order the snapshot. */
 async function writeHistory(): Promise<void> {
-  await publish.booking(kafka, { ...events.requested(longAgo), occurred_at: hourAgo }, { ...events.completed(longAgo, D.id, 5), occurred_at: hourAgo });
+  await publish.booking(h.kafka, { ...events.requested(longAgo), occurred_at: hourAgo }, { ...events.completed(longAgo, D.id, 5), occurred_at: hourAgo });
   for (const [booking, history] of [
     [completed, (b: typeof completed) => [events.requested(b), events.accepted(b, D.id, 2), events.started(b, D.id, 4), events.completed(b, D.id, 5)]],
     [onTrip, (b: typeof onTrip) => [events.requested(b), events.accepted(b, D.id, 2), events.started(b, D.id, 4)]],
@@ -41,12 +37,12 @@ async function writeHistory(): Promise<void> {
   ] as const) {
     for (const event of history(booking)) {
       await sleepBetween();
-      await publish.booking(kafka, event);
+      await publish.booking(h.kafka, event);
     }
   }
-  await publish.notice(kafka, events.otp(accepted, '111222', 2), events.otp(onTrip, '333444', 2));
+  await publish.notice(h.kafka, events.otp(accepted, '111222', 2), events.otp(onTrip, '333444', 2));
   await publish.offer(
-    kafka,
+    h.kafka,
     events.offered(offerOpen, D.id),
     events.offered(offerRevoked, D.id),
     events.revoked(offerRevoked, D.id, 'cancelled'),
@@ -64,9 +60,9 @@ const expectedUser = () => [
 const expectedDriver = () => [status(completed, 'completed'), status(onTrip, 'on_trip'), status(accepted, 'accepted')];
 
 async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
-  const userSocket = await connect(`${gw.wsBase}/ws/bookings/`, { token: issuer.token(U) });
-  const driverSocket = await connect(`${gw.wsBase}/ws/driver/bookings/`, { token: issuer.token(D) });
-  const offersSocket = await connect(`${gw.wsBase}/ws/driver/available_bookings/`, { token: issuer.token(D) });
+  const userSocket = await connect(`${gw.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
+  const driverSocket = await connect(`${gw.wsBase}/ws/driver/bookings/`, { token: h.issuer.token(D) });
+  const offersSocket = await connect(`${gw.wsBase}/ws/driver/available_bookings/`, { token: h.issuer.token(D) });
   await userSocket.waitFor(5);
   await driverSocket.waitFor(3);
   await offersSocket.waitFor(1);
@@ -78,30 +74,17 @@ async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
   return [userSocket, driverSocket, offersSocket];
 }
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url);
-  await untilReady(gateway);
-  await writeHistory();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
+beforeAll(writeHistory);
 
 describe('no lost updates across reconnects', () => {
   it('a socket first receives the current state: active bookings (OTP while accepted), recent endings, open offers', async () => {
-    const sockets = await expectSnapshot(gateway);
+    const sockets = await expectSnapshot(h.gateway);
     for (const socket of sockets) socket.close();
   });
 
   it('then live messages follow, with nothing repeated', async () => {
-    const [userSocket, driverSocket, offersSocket] = await expectSnapshot(gateway);
-    await publish.booking(kafka, events.started(accepted, D.id, 4));
+    const [userSocket, driverSocket, offersSocket] = await expectSnapshot(h.gateway);
+    await publish.booking(h.kafka, events.started(accepted, D.id, 4));
     await userSocket!.waitFor(6);
     await driverSocket!.waitFor(4);
     expect(userSocket!.messages.slice(5)).toEqual([status(accepted, 'on_trip')]);
@@ -109,23 +92,23 @@ describe('no lost updates across reconnects', () => {
     await quietFor(200, userSocket!, driverSocket!, offersSocket!);
     // Back to the state the other tests expect, and seen by the gateway before the next test
     // connects (otherwise its snapshot can still hold the booking as on trip).
-    await publish.booking(kafka, events.cancelled(accepted, 'user', D.id, 6));
+    await publish.booking(h.kafka, events.cancelled(accepted, 'user', D.id, 6));
     await userSocket!.waitFor(7);
     expect(userSocket!.messages.at(-1)).toEqual(status(accepted, 'cancelled'));
     for (const socket of [userSocket!, driverSocket!, offersSocket!]) socket.close();
   });
 
   it('what happened while disconnected is in the state sent on reconnect', async () => {
-    const first = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    const first = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await first.waitFor(4);
     await quietFor(200, first);
     expect(first.messages).toHaveLength(4);
     first.close();
     const gone = ref();
-    await publish.booking(kafka, events.requested(gone), events.accepted(gone, D.id, 2));
-    await publish.notice(kafka, events.otp(gone, '555666', 2));
+    await publish.booking(h.kafka, events.requested(gone), events.accepted(gone, D.id, 2));
+    await publish.notice(h.kafka, events.otp(gone, '555666', 2));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const again = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    const again = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await again.waitFor(6);
     await quietFor(300, again);
     expect(again.messages.slice(-2)).toEqual([
@@ -133,15 +116,15 @@ describe('no lost updates across reconnects', () => {
       { type: 'otp', booking_id: gone.bookingId, otp: '555666', message: 'Your booking has been accepted. Here is your OTP to start the trip.' },
     ]);
     again.close();
-    await publish.booking(kafka, events.expired(gone, 9));
+    await publish.booking(h.kafka, events.expired(gone, 9));
   });
 
   it('a restarted gateway rebuilds the same state from the topics', async () => {
-    await gateway.close();
+    await h.gateway.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    gateway = await startTestGateway(topics, issuer.url);
-    await untilReady(gateway);
-    const userSocket = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(U) });
+    const restarted = await h.startGateway();
+    await untilReady(restarted);
+    const userSocket = await connect(`${restarted.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await userSocket.waitFor(5);
     await quietFor(300, userSocket);
     expect(userSocket.messages).toHaveLength(5);

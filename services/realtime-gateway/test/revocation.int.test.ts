@@ -1,22 +1,22 @@
 import type { Principal } from '@rideline/auth';
 import { principalKey } from '@rideline/contracts';
-import type { KafkaRuntime } from '@rideline/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, refusal, type TestSocket } from './support/ws-client.ts';
 
-const topics = uniqueTopics('revocation');
+const h = useGatewayHarness('revocation');
 const INVALID = { type: 'error', success: false, message: 'Invalid or expired token.' };
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
 const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
 
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
-const started: TestGateway[] = [];
 const opened: TestSocket[] = [];
+
+afterAll(() => {
+  for (const socket of opened) socket.close();
+});
 
 const open = async (target: TestGateway, path: string, token: string): Promise<TestSocket> => {
   const socket = await connect(`${target.wsBase}${path}`, { token });
@@ -24,15 +24,14 @@ const open = async (target: TestGateway, path: string, token: string): Promise<T
   return socket;
 };
 const startGateway = async (env: Record<string, string> = {}): Promise<TestGateway> => {
-  const running = await startTestGateway(topics, issuer.url, env);
-  started.push(running);
+  const running = await h.startGateway(env);
   await untilReady(running);
   return running;
 };
 
 /** The sessions of a rider's open sockets on the gateway, as it holds them (in-band refreshes move them). */
 const sessionsOf = (principal: Principal) =>
-  [...gateway.gateway.service.hub.socketsOf('bookings', principal.id)]
+  [...h.gateway.gateway.service.hub.socketsOf('bookings', principal.id)]
     .filter((connection) => !connection.closing)
     .map((connection) => connection.sessionId)
     .sort();
@@ -41,7 +40,7 @@ const sessionsOf = (principal: Principal) =>
 async function nextIsBooking(principal: Principal, ...sockets: TestSocket[]): Promise<void> {
   const before = sockets.map((socket) => socket.messages.length);
   const booking = { bookingId: newId(), userId: principal.id };
-  await publish.booking(kafka, events.requested(booking));
+  await publish.booking(h.kafka, events.requested(booking));
   await Promise.all(sockets.map((socket, i) => socket.waitFor(before[i]! + 1)));
   for (const [i, socket] of sockets.entries()) {
     expect(socket.messages.slice(before[i])).toEqual([expect.objectContaining({ booking_id: booking.bookingId, status: 'pending' })]);
@@ -49,39 +48,25 @@ async function nextIsBooking(principal: Principal, ...sockets: TestSocket[]): Pr
   }
 }
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startGateway();
-});
-
-afterAll(async () => {
-  for (const socket of opened) socket.close();
-  await Promise.allSettled(started.map((running) => running.close()));
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
-
 describe('session revocation (logout)', () => {
   const rider: Principal = { kind: 'user', id: newId() };
   const revokedSession = newId();
   const keptSession = newId();
 
   it('closes the sockets of the revoked session within 1 s (401 body, 4001); the same rider’s other session stays', async () => {
-    const revokedSocket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, revokedSession));
-    const keptSocket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    const revokedSocket = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, revokedSession));
+    const keptSocket = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, keptSession));
     // Opened under another session, moved into the revoked one by an in-band refresh...
-    const refreshedInto = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, newId()));
-    refreshedInto.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, revokedSession) });
+    const refreshedInto = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, newId()));
+    refreshedInto.send({ type: 'refresh', token: h.issuer.token(rider, 600, undefined, revokedSession) });
     // ...and the reverse: opened under the revoked session, moved out of it before the logout.
-    const refreshedOut = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, revokedSession));
-    refreshedOut.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, keptSession) });
+    const refreshedOut = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, revokedSession));
+    refreshedOut.send({ type: 'refresh', token: h.issuer.token(rider, 600, undefined, keptSession) });
     // Both refreshes applied (success is silent): two sockets in each session.
     await until(() => JSON.stringify(sessionsOf(rider)) === JSON.stringify([keptSession, keptSession, revokedSession, revokedSession].sort()));
 
     const publishedAt = Date.now();
-    await publish.revocation(kafka, events.sessionRevoked(rider, revokedSession));
+    await publish.revocation(h.kafka, events.sessionRevoked(rider, revokedSession));
     const closes = await Promise.all([revokedSocket.waitForClose(2_000), refreshedInto.waitForClose(2_000)]);
     const elapsed = Math.max(revokedSocket.closedAt!, refreshedInto.closedAt!) - publishedAt;
     console.info(`revocation published → sockets closed in ${elapsed} ms`);
@@ -96,21 +81,21 @@ describe('session revocation (logout)', () => {
   });
 
   it('refuses an upgrade with a token of the revoked session (401), and still takes the other session', async () => {
-    const answer = await refusal(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(rider, 300, undefined, revokedSession) });
+    const answer = await refusal(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(rider, 300, undefined, revokedSession) });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(UNAUTHORIZED);
-    const other = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    const other = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, keptSession));
     expect(other.closed).toBeNull();
-    const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+    const metrics = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
     expect(metrics).toMatch(/rideline_gateway_rejected_upgrades_total\{reason="revoked_token"[^}]*\} 1/);
     expect(metrics).toMatch(/rideline_gateway_session_revocation_closes_total\{endpoint="bookings"[^}]*\} 2/);
   });
 
   it('refuses an in-band refresh to a token of the revoked session like an invalid token; the socket stays', async () => {
-    const socket = await open(gateway, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    const socket = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider, 300, undefined, keptSession));
     // Its snapshot first (the rider's pending booking), then the refusal.
     await socket.waitFor(1);
-    socket.send({ type: 'refresh', token: issuer.token(rider, 600, undefined, revokedSession) });
+    socket.send({ type: 'refresh', token: h.issuer.token(rider, 600, undefined, revokedSession) });
     await socket.waitFor(2);
     expect(socket.messages.at(-1)).toEqual(INVALID);
     expect(sessionsOf(rider)).toContain(keptSession);
@@ -122,19 +107,19 @@ describe('session revocation (logout)', () => {
     const later = await startGateway();
     const ready = (await (await fetch(`${later.httpBase}/health/ready`)).json()) as { checks: Record<string, unknown> };
     expect(Object.keys(ready.checks)).toContain('revocations');
-    const answer = await refusal(`${later.wsBase}/ws/bookings/`, { token: issuer.token(rider, 300, undefined, revokedSession) });
+    const answer = await refusal(`${later.wsBase}/ws/bookings/`, { token: h.issuer.token(rider, 300, undefined, revokedSession) });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(UNAUTHORIZED);
-    const other = await open(later, '/ws/bookings/', issuer.token(rider, 300, undefined, keptSession));
+    const other = await open(later, '/ws/bookings/', h.issuer.token(rider, 300, undefined, keptSession));
     expect(other.closed).toBeNull();
   });
 
   it('closes a driver’s sockets of the session on both endpoints, announcing it on available bookings', async () => {
     const driver: Principal = { kind: 'driver', id: newId() };
     const session = newId();
-    const assigned = await open(gateway, '/ws/driver/bookings/', issuer.token(driver, 300, undefined, session));
-    const available = await open(gateway, '/ws/driver/available_bookings/', issuer.token(driver, 300, undefined, session));
-    await publish.revocation(kafka, events.sessionRevoked(driver, session));
+    const assigned = await open(h.gateway, '/ws/driver/bookings/', h.issuer.token(driver, 300, undefined, session));
+    const available = await open(h.gateway, '/ws/driver/available_bookings/', h.issuer.token(driver, 300, undefined, session));
+    await publish.revocation(h.kafka, events.sessionRevoked(driver, session));
     expect((await assigned.waitForClose(2_000)).code).toBe(4001);
     expect((await available.waitForClose(2_000)).code).toBe(4001);
     expect(assigned.messages).toEqual([INVALID]);
@@ -144,16 +129,16 @@ describe('session revocation (logout)', () => {
   it('ignores a revocation whose tokens have all expired, and tokens without a session', async () => {
     const rider2: Principal = { kind: 'user', id: newId() };
     const session = newId();
-    const withoutSession = await open(gateway, '/ws/bookings/', issuer.token(rider2));
-    const socket = await open(gateway, '/ws/bookings/', issuer.token(rider2, 300, undefined, session));
+    const withoutSession = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider2));
+    const socket = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider2, 300, undefined, session));
     // A live session revoked after it, on the same partition (same key), shows when it has been read.
     const sentinelSession = newId();
-    const sentinel = await open(gateway, '/ws/bookings/', issuer.token(rider2, 300, undefined, sentinelSession));
-    await publish.revocation(kafka, events.sessionRevoked(rider2, session, new Date(Date.now() - 1_000)));
-    await publish.revocation(kafka, events.sessionRevoked(rider2, sentinelSession));
+    const sentinel = await open(h.gateway, '/ws/bookings/', h.issuer.token(rider2, 300, undefined, sentinelSession));
+    await publish.revocation(h.kafka, events.sessionRevoked(rider2, session, new Date(Date.now() - 1_000)));
+    await publish.revocation(h.kafka, events.sessionRevoked(rider2, sentinelSession));
     expect((await sentinel.waitForClose(2_000)).code).toBe(4001);
     expect(sessionsOf(rider2)).toEqual([session, null].sort());
-    expect(gateway.gateway.revoked.isRevoked(session, Date.now())).toBe(false);
+    expect(h.gateway.gateway.revoked.isRevoked(session, Date.now())).toBe(false);
     await nextIsBooking(rider2, socket, withoutSession);
   });
 
@@ -181,13 +166,13 @@ describe('revocation history at start', () => {
       await producer.send({ topic: lookback.identityRevocations, messages: [record(recentSession, Date.now())] });
       await producer.disconnect();
 
-      const shortLived = await startTestGateway(lookback, issuer.url, { ACCESS_TOKEN_MAX_LIFETIME_SECONDS: '60' });
+      const shortLived = await startTestGateway(lookback, h.issuer.url, { ACCESS_TOKEN_MAX_LIFETIME_SECONDS: '60' });
       gateways.push(shortLived);
       await untilReady(shortLived);
       expect(shortLived.gateway.revoked.isRevoked(recentSession, Date.now())).toBe(true);
       expect(shortLived.gateway.revoked.isRevoked(oldSession, Date.now())).toBe(false);
 
-      const dayLong = await startTestGateway(lookback, issuer.url);
+      const dayLong = await startTestGateway(lookback, h.issuer.url);
       gateways.push(dayLong);
       await untilReady(dayLong);
       expect(dayLong.gateway.revoked.isRevoked(recentSession, Date.now())).toBe(true);

@@ -1,52 +1,34 @@
 import { NoticeSeal, otpNoticeContext, type Principal } from '@rideline/auth';
 import type { TopicMessage } from '@rideline/contracts';
-import type { KafkaRuntime } from '@rideline/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, newId, publish, TEST_NOTICE_SEAL } from './support/events.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
+import { until } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor } from './support/ws-client.ts';
 
-const topics = uniqueTopics('sealed');
 /** This gateway's own key: notices sealed with anything else (the public development key included) must not open. */
 const KEY = 'the-sealed-otp-test-key-32-characters-long';
 const seal = new NoticeSeal(KEY);
 const OTP_TEXT = 'Your booking has been accepted. Here is your OTP to start the trip.';
-
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
-let gateway: TestGateway;
+const h = useGatewayHarness('sealed', { gateways: [{ OTP_NOTICE_KEY: KEY }] });
 
 const unopenable = async (): Promise<number> => {
-  const text = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+  const text = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
   const match = /rideline_gateway_records_total\{topic="bookingNotifications",outcome="unopenable"[^}]*\} (\d+)/.exec(text);
   return match ? Number(match[1]) : 0;
 };
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url, { OTP_NOTICE_KEY: KEY });
-  await untilReady(gateway);
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
-});
 
 describe('sealed OTP notices', () => {
   it('opens the sealed OTP and sends the rider the otp message in clear', async () => {
     const rider: Principal = { kind: 'user', id: newId() };
     const booking = { bookingId: newId(), userId: rider.id };
-    const socket = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(rider) });
+    const socket = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(rider) });
     const notice = events.otp(booking, '482913', 2, seal);
     // What the broker carries: no OTP in clear.
     expect(JSON.stringify(notice)).not.toContain('482913');
-    await publish.booking(kafka, events.requested(booking), events.accepted(booking, newId(), 2));
-    await publish.notice(kafka, notice);
+    await publish.booking(h.kafka, events.requested(booking), events.accepted(booking, newId(), 2));
+    await publish.notice(h.kafka, notice);
     await socket.waitFor(3);
     expect(socket.of('otp')).toEqual([{ type: 'otp', booking_id: booking.bookingId, otp: '482913', message: OTP_TEXT }]);
     socket.close();
@@ -55,8 +37,8 @@ describe('sealed OTP notices', () => {
   it('never delivers a notice that does not open (another key, tampered, moved to another booking), and keeps going', async () => {
     const rider: Principal = { kind: 'user', id: newId() };
     const booking = { bookingId: newId(), userId: rider.id };
-    const socket = await connect(`${gateway.wsBase}/ws/bookings/`, { token: issuer.token(rider) });
-    await publish.booking(kafka, events.requested(booking), events.accepted(booking, newId(), 2));
+    const socket = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(rider) });
+    await publish.booking(h.kafka, events.requested(booking), events.accepted(booking, newId(), 2));
     await socket.waitFor(2);
     const before = await unopenable();
 
@@ -71,7 +53,7 @@ describe('sealed OTP notices', () => {
     // Sealed for another booking of the same rider, then pasted into this one.
     const elsewhere = seal.seal('444444', otpNoticeContext(newId(), rider.id));
     const moved: TopicMessage<'bookingNotifications'> = { ...events.otp(booking, '444444', 2, seal), data: { ...good.data, otp_sealed: elsewhere } };
-    await publish.notice(kafka, otherKey, tampered, moved);
+    await publish.notice(h.kafka, otherKey, tampered, moved);
 
     await until(async () => (await unopenable()) >= before + 3, 10_000, 'three unopenable notices counted');
     await quietFor(300, socket);
@@ -79,10 +61,10 @@ describe('sealed OTP notices', () => {
     expect(socket.closed).toBeNull();
 
     // The feed did not stall: the next good notice for the booking arrives.
-    await publish.notice(kafka, good);
+    await publish.notice(h.kafka, good);
     await socket.waitFor(3);
     expect(socket.of('otp')).toEqual([{ type: 'otp', booking_id: booking.bookingId, otp: '222222', message: OTP_TEXT }]);
-    expect(await (await fetch(`${gateway.httpBase}/health/ready`)).json()).toMatchObject({ status: 'ready' });
+    expect(await (await fetch(`${h.gateway.httpBase}/health/ready`)).json()).toMatchObject({ status: 'ready' });
     socket.close();
   });
 });

@@ -1,40 +1,25 @@
 import type { Principal } from '@rideline/auth';
-import type { KafkaRuntime } from '@rideline/kafka';
 import { metricSum } from '@rideline/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
-import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, untilReady, type TestGateway } from './support/gateway.ts';
+import { useGatewayHarness } from './support/harness.ts';
 import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
 
-const topics = uniqueTopics('caps');
+const h = useGatewayHarness('caps');
 const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
 
-let issuer: TestIssuer;
-let kafka: KafkaRuntime;
 /** The default cap: WS_MAX_SOCKETS_PER_PRINCIPAL unset (5). */
-let gateway: TestGateway;
 const opened: TestSocket[] = [];
 
 const open = async (path: string, principal: Principal): Promise<TestSocket> => {
-  const socket = await connect(`${gateway.wsBase}${path}`, { token: issuer.token(principal) });
+  const socket = await connect(`${h.gateway.wsBase}${path}`, { token: h.issuer.token(principal) });
   opened.push(socket);
   return socket;
 };
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  kafka = await startTestKafka(topics);
-  gateway = await startTestGateway(topics, issuer.url);
-  await untilReady(gateway);
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const socket of opened) socket.close();
-  await gateway?.close();
-  await deleteTopics(kafka, topics);
-  await kafka?.close();
-  await issuer?.close();
 });
 
 describe('sockets per principal per endpoint (default 5)', () => {
@@ -53,11 +38,11 @@ describe('sockets per principal per endpoint (default 5)', () => {
     expect(bystander.closed).toBeNull();
 
     const booking = { bookingId: newId(), userId: rider.id };
-    await publish.booking(kafka, events.requested(booking));
+    await publish.booking(h.kafka, events.requested(booking));
     for (const socket of newest) expect((await socket.waitFor(1))[0]).toMatchObject({ type: 'booking_status', booking_id: booking.bookingId });
     await quietFor(200, bystander);
 
-    const metrics = await (await fetch(`${gateway.httpBase}/metrics`)).text();
+    const metrics = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
     expect(metrics).toMatch(/rideline_gateway_sockets_closed_total\{endpoint="bookings",code="4029"[^}]*\} 1/);
     expect(metrics).toMatch(/rideline_gateway_open_sockets\{endpoint="bookings"[^}]*\} 6/);
     // Every socket accepted is open or closed by some code.

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
-import { availableBookingMessage } from '../common.ts';
+import { availableBookingMessage, PublishErrors } from '../common.ts';
 import { freePort, pidListeningOn, startProcess, waitForPort } from '../proc.ts';
 import type { StartResult, Target, TargetParams } from './target.ts';
 
@@ -66,9 +66,9 @@ export function djangoTarget(layer: ChannelLayerKind, redisUrl: string): Target 
       }
       const redisPid = pidListeningOn(Number(new URL(redisUrl).port || 6379));
       const control = new WebSocket(`ws://127.0.0.1:${port}/ws/publish/`, { perMessageDeflate: false });
-      let publishError: string | undefined;
-      control.on('error', (error) => (publishError ??= error.message));
-      control.on('close', () => (publishError ??= 'the publish socket closed'));
+      const publishErrors = new PublishErrors();
+      control.on('error', (error) => publishErrors.note(error.message));
+      control.on('close', () => publishErrors.note('the publish socket closed'));
       try {
         await new Promise<void>((resolveOpen, reject) => {
           control.once('open', () => resolveOpen());
@@ -90,11 +90,7 @@ export function djangoTarget(layer: ChannelLayerKind, redisUrl: string): Target 
           publish(seq) {
             control.send(availableBookingMessage(seq));
           },
-          takePublishError() {
-            const e = publishError;
-            publishError = undefined;
-            return e;
-          },
+          takePublishError: () => publishErrors.take(),
           output: () => server.output(),
           async stop() {
             control.removeAllListeners('close');

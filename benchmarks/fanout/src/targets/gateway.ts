@@ -16,7 +16,7 @@ import { generateSigningKey, signAccessToken, type SigningKey } from '@rideline/
 import { TOPIC_IDS, TOPICS, decodeMessage, type TopicId, type TopicNames } from '@rideline/contracts';
 import { ensureTopics, TopicPublisher } from '@rideline/kafka';
 import kafkajs from 'kafkajs';
-import { bookingIdFor, nowMs } from '../common.ts';
+import { bookingIdFor, nowMs, PublishErrors } from '../common.ts';
 import { freePort, httpGet, pidListeningOn, startProcess, waitForHttp200, type ServerProcess } from '../proc.ts';
 import { JavaOfferProducer, javaProducerUnavailable } from './java-offer-producer.ts';
 import type { PublishStats, StartResult, Target, TargetParams } from './target.ts';
@@ -193,7 +193,7 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
       }
 
       const brokerPid = pidListeningOn(Number(brokers[0]?.split(':').pop()));
-      let publishError: string | undefined;
+      const publishErrors = new PublishErrors();
       /** How long each produce took to be acknowledged by the broker, ms (the driver's own side). */
       let ackTimes: number[] = [];
       let pending = 0;
@@ -221,15 +221,11 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
               },
               (error: Error) => {
                 pending--;
-                publishError ??= `produce failed: ${error.message}`;
+                publishErrors.note(`produce failed: ${error.message}`);
               },
             );
           },
-          takePublishError() {
-            const e = publishError;
-            publishError = undefined;
-            return e;
-          },
+          takePublishError: () => publishErrors.take(),
           takePublishStats(): PublishStats | undefined {
             if (ackTimes.length === 0) return undefined;
             const sorted = ackTimes.sort((a, b) => a - b);

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import { availableBookingMessage, type SocketSpec } from '../common.ts';
+import { availableBookingMessage, PublishErrors, type SocketSpec } from '../common.ts';
 import { freePort, startProcess, waitForPort, type ServerProcess } from '../proc.ts';
 import type { StartResult, Target, TargetParams } from './target.ts';
 
@@ -34,8 +34,8 @@ export const wsTarget: Target = {
   async start(params: TargetParams): Promise<StartResult> {
     const { server, port } = await startNodeServer('src/servers/ws-server.ts');
     const control = new WebSocket(`ws://127.0.0.1:${port}/publish`, { perMessageDeflate: false });
-    let publishError: string | undefined;
-    control.on('error', (error) => (publishError ??= error.message));
+    const publishErrors = new PublishErrors();
+    control.on('error', (error) => publishErrors.note(error.message));
     await new Promise<void>((resolveOpen, reject) => {
       control.once('open', () => resolveOpen());
       control.once('error', reject);
@@ -49,11 +49,7 @@ export const wsTarget: Target = {
         publish(seq) {
           control.send(availableBookingMessage(seq));
         },
-        takePublishError() {
-          const e = publishError;
-          publishError = undefined;
-          return e;
-        },
+        takePublishError: () => publishErrors.take(),
         output: () => server.output(),
         async stop() {
           control.terminate();
@@ -76,12 +72,12 @@ export const socketIoTarget: Target = {
       reconnection: false,
       query: { role: 'publisher' },
     });
-    let publishError: string | undefined;
+    const publishErrors = new PublishErrors();
     await new Promise<void>((resolveOpen, reject) => {
       publisher.once('connect', () => resolveOpen());
       publisher.once('connect_error', reject);
     });
-    publisher.on('disconnect', (reason) => (publishError ??= `publisher disconnected: ${reason}`));
+    publisher.on('disconnect', (reason) => publishErrors.note(`publisher disconnected: ${reason}`));
     return {
       ok: true,
       target: {
@@ -91,11 +87,7 @@ export const socketIoTarget: Target = {
         publish(seq) {
           publisher.emit('publish', JSON.parse(availableBookingMessage(seq)));
         },
-        takePublishError() {
-          const e = publishError;
-          publishError = undefined;
-          return e;
-        },
+        takePublishError: () => publishErrors.take(),
         output: () => server.output(),
         async stop() {
           publisher.close();

@@ -1,9 +1,6 @@
 import type { PrismaClient } from '../db/client.ts';
 import type { Driver } from '../generated/prisma/client.ts';
-import { checkCredentials, isUniqueViolation, type HashingSlot } from './credentials.ts';
-import { normalizeEmail } from './email.ts';
-import { identityErrors } from './errors.ts';
-import { hashPassword } from './password.ts';
+import { createAccount, loginAccount, type HashingSlot } from './credentials.ts';
 
 export interface Vehicle {
   readonly plate: string;
@@ -31,34 +28,11 @@ export async function registerDriver(
   input: { readonly name: string; readonly email: string; readonly password: string; readonly vehicle: Vehicle },
   inSlot: HashingSlot,
 ): Promise<DriverView> {
-  const passwordHash = await inSlot(() => hashPassword(input.password));
-  try {
-    const driver = await prisma.driver.create({
-      data: {
-        name: input.name.trim(),
-        email: normalizeEmail(input.email),
-        passwordHash,
-        vehiclePlate: input.vehicle.plate.trim(),
-        vehicleModel: input.vehicle.model.trim(),
-      },
-    });
-    return view(driver);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw identityErrors.EMAIL_TAKEN();
-    throw error;
-  }
+  const data = { name: input.name.trim(), vehiclePlate: input.vehicle.plate.trim(), vehicleModel: input.vehicle.model.trim() };
+  return view(await createAccount(prisma.driver, data, input, inSlot));
 }
 
 /** The driver with these credentials; INVALID_CREDENTIALS (401) otherwise. */
-export async function loginDriver(
-  prisma: PrismaClient,
-  input: { readonly email: string; readonly password: string },
-  inSlot: HashingSlot,
-): Promise<DriverView> {
-  const account = await prisma.driver.findUnique({ where: { email: normalizeEmail(input.email) } });
-  const verified = await checkCredentials(account, input.password, (checked, passwordHash) =>
-    prisma.driver.update({ where: { id: checked.id }, data: { passwordHash } }),
-    inSlot,
-  );
-  return view(verified);
+export async function loginDriver(prisma: PrismaClient, input: { readonly email: string; readonly password: string }, inSlot: HashingSlot): Promise<DriverView> {
+  return view(await loginAccount(prisma.driver, input, inSlot));
 }

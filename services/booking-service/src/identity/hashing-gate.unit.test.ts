@@ -21,6 +21,19 @@ function heldTask() {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Holds a slot of `gate` with a normal task; `free()` ends it and lets the gate start the next. */
+function occupy(gate: HashingGate) {
+  const busy = heldTask();
+  const running = gate.run('normal', busy.task);
+  return {
+    async free() {
+      busy.release();
+      await running;
+      await tick();
+    },
+  };
+}
+
 describe('HashingGate', () => {
   it('runs at most `concurrency` tasks at once and starts the next when one ends', async () => {
     const gate = new HashingGate({ concurrency: 2, queueLength: 4, maxWaitMs: 10_000 });
@@ -58,8 +71,7 @@ describe('HashingGate', () => {
 
   it('serves the normal lane first, and a full queue sheds its newest suspect waiter for a normal arrival', async () => {
     const gate = new HashingGate({ concurrency: 1, queueLength: 2, maxWaitMs: 10_000 });
-    const busy = heldTask();
-    const running = gate.run('normal', busy.task);
+    const slot = occupy(gate);
     const [suspectOld, suspectNew, normal] = [heldTask(), heldTask(), heldTask()];
     const oldResult = gate.run('suspect', suspectOld.task);
     const newResult = gate.run('suspect', suspectNew.task);
@@ -67,9 +79,7 @@ describe('HashingGate', () => {
     await expect(newResult).rejects.toBeInstanceOf(HashingBusy);
     // A suspect arrival finds no one to shed: refused.
     await expect(gate.run('suspect', heldTask().task)).rejects.toBeInstanceOf(HashingBusy);
-    busy.release();
-    await running;
-    await tick();
+    await slot.free();
     expect([normal.started, suspectOld.started]).toEqual([true, false]);
     normal.release();
     await normalResult;
@@ -105,16 +115,13 @@ describe('HashingGate', () => {
 
   it('serves known before normal, and sheds the worst lane first when full', async () => {
     const gate = new HashingGate({ concurrency: 1, queueLength: 2, maxWaitMs: 10_000 });
-    const busy = heldTask();
-    const running = gate.run('normal', busy.task);
+    const slot = occupy(gate);
     const [normal, suspect, known] = [heldTask(), heldTask(), heldTask()];
     const normalResult = gate.run('normal', normal.task);
     const suspectResult = gate.run('suspect', suspect.task);
     const knownResult = gate.run('known', known.task);
     await expect(suspectResult).rejects.toBeInstanceOf(HashingBusy);
-    busy.release();
-    await running;
-    await tick();
+    await slot.free();
     expect([known.started, normal.started]).toEqual([true, false]);
     known.release();
     await knownResult;

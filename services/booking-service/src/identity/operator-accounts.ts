@@ -1,8 +1,5 @@
 import type { PrismaClient } from '../db/client.ts';
-import { checkCredentials, isUniqueViolation, type HashingSlot } from './credentials.ts';
-import { normalizeEmail } from './email.ts';
-import { identityErrors } from './errors.ts';
-import { hashPassword } from './password.ts';
+import { createAccount, loginAccount, type HashingSlot } from './credentials.ts';
 
 /** An operator as the login answer shows it. */
 export interface OperatorView {
@@ -17,27 +14,12 @@ const view = ({ id, email }: OperatorView): OperatorView => ({ id, email });
  * the API must not be able to make themselves an operator). EMAIL_TAKEN when the email is one.
  */
 export async function addOperator(prisma: PrismaClient, input: { readonly email: string; readonly password: string }): Promise<OperatorView> {
-  const passwordHash = await hashPassword(input.password);
-  try {
-    return view(await prisma.operator.create({ data: { email: normalizeEmail(input.email), passwordHash } }));
-  } catch (error) {
-    if (isUniqueViolation(error)) throw identityErrors.EMAIL_TAKEN();
-    throw error;
-  }
+  return view(await createAccount(prisma.operator, {}, input));
 }
 
 export const countOperators = (prisma: PrismaClient): Promise<number> => prisma.operator.count();
 
 /** The operator with these credentials; INVALID_CREDENTIALS (401) otherwise. */
-export async function loginOperator(
-  prisma: PrismaClient,
-  input: { readonly email: string; readonly password: string },
-  inSlot: HashingSlot,
-): Promise<OperatorView> {
-  const account = await prisma.operator.findUnique({ where: { email: normalizeEmail(input.email) } });
-  const verified = await checkCredentials(account, input.password, (checked, passwordHash) =>
-    prisma.operator.update({ where: { id: checked.id }, data: { passwordHash } }),
-    inSlot,
-  );
-  return view(verified);
+export async function loginOperator(prisma: PrismaClient, input: { readonly email: string; readonly password: string }, inSlot: HashingSlot): Promise<OperatorView> {
+  return view(await loginAccount(prisma.operator, input, inSlot));
 }

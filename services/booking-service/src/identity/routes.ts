@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import Type from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/client.ts';
 import type { OutboxTarget } from '../outbox/outbox-writer.ts';
 import { loginDriver, registerDriver } from './driver-accounts.ts';
 import { schemaRef } from '@rideline/service-kit';
-import { accessTokenAuth } from '@rideline/auth';
+import { accessTokenAuth, type PrincipalKind } from '@rideline/auth';
 import { identityReplies } from './refusals.ts';
 import {
   DriverSessionReply,
@@ -25,6 +25,7 @@ import { clientAddress, addressBucket } from './client-address.ts';
 import { normalizeEmail } from './email.ts';
 import { RetryLater } from './errors.ts';
 import { HashingGate } from './hashing-gate.ts';
+import type { HashingSlot } from './credentials.ts';
 import { LoginGuard, slotIn } from './login-guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { registerIdentityMetrics } from '../metrics.ts';
@@ -73,100 +74,94 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
     if (error.statusCode === 429) metrics?.throttled.inc();
   });
 
-  app.post(
-    '/auth/users/register',
-    {
-      schema: {
-        operationId: 'registerUser',
-        tags: ['identity'],
-        summary: 'Register a rider',
-        description: 'Creates a rider account and starts a login session. 409 `EMAIL_TAKEN` when the email has an account.',
-        body: schemaRef(RegisterUserBody),
-        response: { 201: schemaRef(UserSessionReply, { description: 'Registered and logged in.' }), ...identityReplies.register },
+  /** `POST /auth/<kind>s/register`: the account created (in a hashing slot of the registration lane), then a login session of `kind`. */
+  const registerRoute = <Body extends TSchema>(
+    kind: PrincipalKind,
+    register: (prisma: PrismaClient, body: Static<Body>, inSlot: HashingSlot) => Promise<{ readonly id: string }>,
+    doc: { readonly operationId: string; readonly summary: string; readonly description: string; readonly body: Body; readonly reply: TSchema },
+  ) =>
+    app.post(
+      `/auth/${kind}s/register`,
+      {
+        schema: {
+          operationId: doc.operationId,
+          tags: ['identity'],
+          summary: doc.summary,
+          description: doc.description,
+          body: schemaRef(doc.body),
+          response: { 201: schemaRef(doc.reply, { description: 'Registered and logged in.' }), ...identityReplies.register },
+        },
       },
-    },
-    async (request, reply) => {
-      const user = await registerUser(prisma, request.body, registration);
-      return reply.code(201).send({ user, ...(await startSession(deps, { kind: 'user', id: user.id })) });
-    },
-  );
+      async (request, reply) => {
+        // Fastify widens a body type that could be undefined to unknown; an object schema's cannot be.
+        const principal = await register(prisma, request.body as Static<Body>, registration);
+        return reply.code(201).send({ [kind]: principal, ...(await startSession(deps, { kind, id: principal.id })) });
+      },
+    );
 
-  app.post(
-    '/auth/users/login',
-    {
-      schema: {
-        operationId: 'loginUser',
-        tags: ['identity'],
-        summary: 'Log a rider in',
-        description: `Checks a rider's email and password and starts a login session. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(UserSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
-      },
-    },
-    async (request) => {
-      const account = `user:${normalizeEmail(request.body.email)}`;
-      const user = await guard.attempt(account, addressOf(request), (inSlot) => loginUser(prisma, request.body, inSlot));
-      return { user, ...(await startSession(deps, { kind: 'user', id: user.id })) };
-    },
-  );
+  registerRoute('user', registerUser, {
+    operationId: 'registerUser',
+    summary: 'Register a rider',
+    description: 'Creates a rider account and starts a login session. 409 `EMAIL_TAKEN` when the email has an account.',
+    body: RegisterUserBody,
+    reply: UserSessionReply,
+  });
 
-  app.post(
-    '/auth/drivers/register',
-    {
-      schema: {
-        operationId: 'registerDriver',
-        tags: ['identity'],
-        summary: 'Register a driver',
-        description: 'Creates a driver account with its vehicle and starts a login session. 409 `EMAIL_TAKEN` when the email has a driver account.',
-        body: schemaRef(RegisterDriverBody),
-        response: { 201: schemaRef(DriverSessionReply, { description: 'Registered and logged in.' }), ...identityReplies.register },
+  /** `POST /auth/<kind>s/login`: the credentials checked under the throttle, then a login session of `kind`. */
+  const loginRoute = (
+    kind: PrincipalKind,
+    login: (prisma: PrismaClient, body: Static<typeof LoginBody>, inSlot: HashingSlot) => Promise<{ readonly id: string }>,
+    doc: { readonly operationId: string; readonly summary: string; readonly description: string; readonly reply: TSchema },
+  ) =>
+    app.post(
+      `/auth/${kind}s/login`,
+      {
+        schema: {
+          operationId: doc.operationId,
+          tags: ['identity'],
+          summary: doc.summary,
+          description: doc.description,
+          body: schemaRef(LoginBody),
+          response: { 200: schemaRef(doc.reply, { description: 'Logged in.' }), ...identityReplies.login },
+        },
       },
-    },
-    async (request, reply) => {
-      const driver = await registerDriver(prisma, request.body, registration);
-      return reply.code(201).send({ driver, ...(await startSession(deps, { kind: 'driver', id: driver.id })) });
-    },
-  );
+      async (request) => {
+        const account = `${kind}:${normalizeEmail(request.body.email)}`;
+        const principal = await guard.attempt(account, addressOf(request), (inSlot) => login(prisma, request.body, inSlot));
+        return { [kind]: principal, ...(await startSession(deps, { kind, id: principal.id })) };
+      },
+    );
 
-  app.post(
-    '/auth/drivers/login',
-    {
-      schema: {
-        operationId: 'loginDriver',
-        tags: ['identity'],
-        summary: 'Log a driver in',
-        description: `Checks a driver's email and password and starts a login session. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(DriverSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
-      },
-    },
-    async (request) => {
-      const account = `driver:${normalizeEmail(request.body.email)}`;
-      const driver = await guard.attempt(account, addressOf(request), (inSlot) => loginDriver(prisma, request.body, inSlot));
-      return { driver, ...(await startSession(deps, { kind: 'driver', id: driver.id })) };
-    },
-  );
+  loginRoute('user', loginUser, {
+    operationId: 'loginUser',
+    summary: 'Log a rider in',
+    description: `Checks a rider's email and password and starts a login session. ${loginDescription}`,
+    reply: UserSessionReply,
+  });
 
-  app.post(
-    '/auth/operators/login',
-    {
-      schema: {
-        operationId: 'loginOperator',
-        tags: ['identity'],
-        summary: 'Log an operator in',
-        description:
-          `Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created ` +
-          `with \`pnpm operator add <email>\`, never over HTTP. Their tokens are refused (403) on rider and driver routes. ${loginDescription}`,
-        body: schemaRef(LoginBody),
-        response: { 200: schemaRef(OperatorSessionReply, { description: 'Logged in.' }), ...identityReplies.login },
-      },
-    },
-    async (request) => {
-      const account = `operator:${normalizeEmail(request.body.email)}`;
-      const operator = await guard.attempt(account, addressOf(request), (inSlot) => loginOperator(prisma, request.body, inSlot));
-      return { operator, ...(await startSession(deps, { kind: 'operator', id: operator.id })) };
-    },
-  );
+  registerRoute('driver', registerDriver, {
+    operationId: 'registerDriver',
+    summary: 'Register a driver',
+    description: 'Creates a driver account with its vehicle and starts a login session. 409 `EMAIL_TAKEN` when the email has a driver account.',
+    body: RegisterDriverBody,
+    reply: DriverSessionReply,
+  });
+
+  loginRoute('driver', loginDriver, {
+    operationId: 'loginDriver',
+    summary: 'Log a driver in',
+    description: `Checks a driver's email and password and starts a login session. ${loginDescription}`,
+    reply: DriverSessionReply,
+  });
+
+  loginRoute('operator', loginOperator, {
+    operationId: 'loginOperator',
+    summary: 'Log an operator in',
+    description:
+      `Checks an operator's email and password and starts a login session; the ops console logs in here. Operators are created ` +
+      `with \`pnpm operator add <email>\`, never over HTTP. Their tokens are refused (403) on rider and driver routes. ${loginDescription}`,
+    reply: OperatorSessionReply,
+  });
 
   app.post(
     '/auth/refresh',

@@ -1,8 +1,5 @@
 import type { PrismaClient } from '../db/client.ts';
-import { checkCredentials, isUniqueViolation, type HashingSlot } from './credentials.ts';
-import { normalizeEmail } from './email.ts';
-import { identityErrors } from './errors.ts';
-import { hashPassword } from './password.ts';
+import { createAccount, loginAccount, type HashingSlot } from './credentials.ts';
 
 /** A rider as API.md shows it. */
 export interface UserView {
@@ -19,25 +16,10 @@ export async function registerUser(
   input: { readonly name: string; readonly email: string; readonly password: string },
   inSlot: HashingSlot,
 ): Promise<UserView> {
-  const passwordHash = await inSlot(() => hashPassword(input.password));
-  try {
-    return view(await prisma.user.create({ data: { name: input.name.trim(), email: normalizeEmail(input.email), passwordHash } }));
-  } catch (error) {
-    if (isUniqueViolation(error)) throw identityErrors.EMAIL_TAKEN();
-    throw error;
-  }
+  return view(await createAccount(prisma.user, { name: input.name.trim() }, input, inSlot));
 }
 
 /** The rider with these credentials; INVALID_CREDENTIALS (401) otherwise. */
-export async function loginUser(
-  prisma: PrismaClient,
-  input: { readonly email: string; readonly password: string },
-  inSlot: HashingSlot,
-): Promise<UserView> {
-  const account = await prisma.user.findUnique({ where: { email: normalizeEmail(input.email) } });
-  const verified = await checkCredentials(account, input.password, (checked, passwordHash) =>
-    prisma.user.update({ where: { id: checked.id }, data: { passwordHash } }),
-    inSlot,
-  );
-  return view(verified);
+export async function loginUser(prisma: PrismaClient, input: { readonly email: string; readonly password: string }, inSlot: HashingSlot): Promise<UserView> {
+  return view(await loginAccount(prisma.user, input, inSlot));
 }

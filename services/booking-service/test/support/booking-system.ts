@@ -3,8 +3,11 @@ import { TOPIC_IDS, TOPICS } from '@rideline/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@rideline/postgres/testing';
 import { testKafkaBrokers } from '@rideline/test-support';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { startBookingSystem } from '../../src/booking-system.ts';
 import { readBookingConfig, type BookingConfig } from '../../src/config.ts';
+import { BookingClient } from './http-client.ts';
+import { OfferPublisher } from './offers.ts';
 
 export interface TestBookingSystem {
   readonly system: Awaited<ReturnType<typeof startBookingSystem>>;
@@ -42,6 +45,43 @@ export async function startTestBookingSystem(env: Record<string, string> = {}): 
     async close() {
       await system.close();
       await database.drop();
+    },
+  };
+}
+
+/** What most booking-service test files run against: available inside their tests and hooks. */
+export interface BookingSystemHarness {
+  readonly running: TestBookingSystem;
+  /** booking-service's HTTP API, through the running app. */
+  readonly client: BookingClient;
+  /** Publishes dispatch's offers onto the system's `dispatch.offers`. */
+  readonly offers: OfferPublisher;
+}
+
+/**
+ * startTestBookingSystem(env) as `beforeAll` of the calling file, closed in its `afterAll`, with
+ * an HTTP client and an offer publisher for it.
+ */
+export function useTestBookingSystem(env: Record<string, string> = {}): BookingSystemHarness {
+  let started: BookingSystemHarness | undefined;
+  beforeAll(async () => {
+    const running = await startTestBookingSystem(env);
+    started = { running, client: new BookingClient(running.system.app), offers: new OfferPublisher(running.system.kafka.publisher) };
+  });
+  afterAll(() => started?.running.close());
+  const get = (): BookingSystemHarness => {
+    if (started === undefined) throw new Error('the booking system has not started (used outside a test?)');
+    return started;
+  };
+  return {
+    get running() {
+      return get().running;
+    },
+    get client() {
+      return get().client;
+    },
+    get offers() {
+      return get().offers;
     },
   };
 }

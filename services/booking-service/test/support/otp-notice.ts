@@ -1,5 +1,5 @@
 import { NoticeSeal, otpNoticeContext } from '@rideline/auth';
-import type { TopicReader } from './topic-reader.ts';
+import type { TopicReader } from '@rideline/test-support';
 
 interface OtpNotice {
   readonly data: { readonly booking_id: string; readonly user_id: string; readonly otp_sealed: string };

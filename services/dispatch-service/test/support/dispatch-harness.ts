@@ -7,7 +7,7 @@ import { readDispatchConfig } from '../../src/config.ts';
 import { startDispatchSystem, type DispatchSystem } from '../../src/dispatch-system.ts';
 import { TestIssuer } from '@rideline/auth/testing';
 import { north } from './messages.ts';
-import { TopicReader, type ReadRecord } from './topic-reader.ts';
+import { TopicReader, type ReadRecord } from '@rideline/test-support';
 
 /** Topic names (and a group) of their own for one test file, so files never see each other's records. */
 export function scratchTopics(): { readonly env: Record<string, string>; readonly names: TopicNames; readonly group: string } {

@@ -8,6 +8,7 @@ import { LiveStream } from './live-stream.ts';
 import { MapView } from './map-view.ts';
 import { logOut, refresh, type Session } from './session.ts';
 import { BookingTable } from './table.ts';
+import type { ConsoleTestHook } from './test-hook.ts';
 
 export interface ConsoleSettings {
   readonly gateway_ws_url: string;
@@ -178,15 +179,7 @@ function centre(map: MapView, snapshot: OpsMessage): boolean {
 
 declare global {
   interface Window {
-    /** What the browser tests read: where things are drawn, and the colour drawn there. */
-    ridelineConsole?: {
-      pointOf(lat: number, lng: number): { x: number; y: number };
-      colourAt(x: number, y: number): string;
-      driverCount(): number;
-      drawTimes(): readonly number[];
-      messageTimes(): readonly number[];
-      setView(lat: number, lng: number, zoom: number): void;
-    };
+    ridelineConsole?: ConsoleTestHook;
   }
 }
 

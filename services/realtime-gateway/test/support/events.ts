@@ -20,6 +20,15 @@ export const newId = (): string => randomUUID();
  */
 export const TEST_NOTICE_SEAL = new NoticeSeal(DEVELOPMENT_NOTICE_KEY);
 
+/** A booking event whose data is the booking, its rider and its driver. */
+const withDriver = (type: 'BookingAccepted' | 'TripStarted' | 'TripCompleted', b: BookingRef, driverId: string, version: number): BookingEvent => ({
+  event_id: randomUUID(),
+  type,
+  version,
+  occurred_at: now(),
+  data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
+});
+
 /** Envelopes as booking-service and dispatch-service publish them. */
 export const events = {
   requested: (b: BookingRef, version = 1): BookingEvent => ({
@@ -36,27 +45,9 @@ export const events = {
       expires_at: new Date(Date.now() + 120_000).toISOString(),
     },
   }),
-  accepted: (b: BookingRef, driverId: string, version = 2): BookingEvent => ({
-    event_id: randomUUID(),
-    type: 'BookingAccepted',
-    version,
-    occurred_at: now(),
-    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
-  }),
-  started: (b: BookingRef, driverId: string, version = 4): BookingEvent => ({
-    event_id: randomUUID(),
-    type: 'TripStarted',
-    version,
-    occurred_at: now(),
-    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
-  }),
-  completed: (b: BookingRef, driverId: string, version = 5): BookingEvent => ({
-    event_id: randomUUID(),
-    type: 'TripCompleted',
-    version,
-    occurred_at: now(),
-    data: { booking_id: b.bookingId, user_id: b.userId, driver_id: driverId },
-  }),
+  accepted: (b: BookingRef, driverId: string, version = 2) => withDriver('BookingAccepted', b, driverId, version),
+  started: (b: BookingRef, driverId: string, version = 4) => withDriver('TripStarted', b, driverId, version),
+  completed: (b: BookingRef, driverId: string, version = 5) => withDriver('TripCompleted', b, driverId, version),
   cancelled: (b: BookingRef, by: Canceller, driverId: string | null, version: number): BookingEvent => ({
     event_id: randomUUID(),
     type: 'BookingCancelled',

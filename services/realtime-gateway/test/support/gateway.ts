@@ -54,7 +54,9 @@ export async function startTestGateway(
     await running.close();
     throw error;
   }
-  return { ...running, close: () => running.close(), wsBase: address.replace(/^http/, 'ws'), httpBase: address };
+  // Closing twice (a test, then its file's teardown) closes once.
+  let closing: Promise<void> | undefined;
+  return { ...running, close: () => (closing ??= running.close()), wsBase: address.replace(/^http/, 'ws'), httpBase: address };
 }
 
 /** Resolves once the gateway is ready (keys loaded, projection rebuilt). */
