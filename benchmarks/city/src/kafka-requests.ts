@@ -3,7 +3,7 @@ import { SERVICES } from './processes.ts';
 type Service = (typeof SERVICES)[number];
 
 /** What sent a Kafka request: the service's producer, its admin, or one of its consumers. */
-export type ClientKind = 'producer' | 'admin' | 'consumer';
+type ClientKind = 'producer' | 'admin' | 'consumer';
 
 /** Requests counted in a window, by service, kind of client and Kafka API. */
 export interface RequestCount {

@@ -4,7 +4,7 @@ import { identityErrors } from './errors.ts';
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password.ts';
 
 /** True for Prisma's unique-constraint violation (the only unique column written is email). */
-export const isUniqueViolation = (error: unknown): boolean =>
+const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** Runs password hashing work within the service's bound (a HashingGate lane). */
@@ -15,7 +15,7 @@ export type HashingSlot = <T>(work: () => Promise<T>) => Promise<T>;
  * the email is unknown or the password wrong. A hash made with older parameters is replaced
  * (computed in the same hashing slot, saved after it).
  */
-export async function checkCredentials<A extends { readonly id: string; readonly passwordHash: string }>(
+async function checkCredentials<A extends { readonly id: string; readonly passwordHash: string }>(
   account: A | null,
   password: string,
   saveRehash: (account: A, passwordHash: string) => PromiseLike<unknown>,
