@@ -31,7 +31,10 @@ const sections = sources.map(([title, file]) => {
   const full = path.join(REPO_ROOT, file);
   if (!existsSync(full)) return `## ${title}\n\nNot measured in this run (\`${file}\` is missing).\n`;
   // Each file's own title goes; its sections move one level down under this one.
-  const body = readFileSync(full, 'utf8').replace(/^# .*\n/, '').replace(/^(#+) /gm, '#$1 ').trim();
+  const body = readFileSync(full, 'utf8')
+    .replace(/^# .*\n/, '')
+    .replace(/^(#+) /gm, '#$1 ')
+    .trim();
   return `## ${title}\n\nFrom \`${file}\`.\n\n${body}\n`;
 });
 

@@ -25,7 +25,10 @@ const log = (message: string) => process.stdout.write(`[quick-start] ${message}\
 function quickStartLines(readme: string): { start: string; test: string } {
   const section = readme.split(/^## Quick start$/m)[1];
   const block = section?.match(/```sh\n([\s\S]*?)```/)?.[1];
-  const lines = (block ?? '').split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const lines = (block ?? '')
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
   const start = lines.find((line) => / start$/.test(line));
   const test = lines.find((line) => / test$/.test(line));
   if (lines.length !== 2 || !start || !test) throw new Error(`README's quick start is not two lines ending in start and test: ${JSON.stringify(lines)}`);
@@ -143,7 +146,9 @@ const found = await new Promise<string>((resolve) => {
 if (found !== '') throw new Error(`pnpm is still on the PATH given to the clone: ${found}`);
 
 const failures: string[] = [];
-log(`clean clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: clone }).toString().trim()} in ${clone}, Node ${process.version}, no pnpm on PATH`);
+log(
+  `clean clone of ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: clone }).toString().trim()} in ${clone}, Node ${process.version}, no pnpm on PATH`,
+);
 log(`$ ${lines.start}   (then Ctrl-C once ready)`);
 failures.push(...(await checkStartLine(lines.start, clone, env)));
 if (failures.length === 0 && process.env['QUICK_START_SKIP_TEST'] !== '1') {

@@ -4,13 +4,7 @@
  * is missing is started, and only that is stopped afterwards.
  */
 import path from 'node:path';
-import {
-  ridelineDataDir,
-  isKafkaReachable,
-  isPostgresListening,
-  startEmbeddedPostgres,
-  startKafkaBroker,
-} from '@rideline/dev-infra';
+import { ridelineDataDir, isKafkaReachable, isPostgresListening, startEmbeddedPostgres, startKafkaBroker } from '@rideline/dev-infra';
 
 export interface LocalInfra {
   /** Bootstrap servers, comma-separated, for KAFKA_BROKERS. */

@@ -123,9 +123,7 @@ try {
   // With the operator stream on, as pnpm start and compose run it, so its compiled path starts too.
   services.push(start('realtime-gateway', gatewayPort, { ...shared, OPS_STREAM_ENABLED: 'true' }));
   const local = (port: number) => `http://127.0.0.1:${port}`;
-  services.push(
-    start('ops-console', consolePort, { BOOKING_URL: local(bookingPort), DISPATCH_URL: local(dispatchPort), GATEWAY_URL: local(gatewayPort) }),
-  );
+  services.push(start('ops-console', consolePort, { BOOKING_URL: local(bookingPort), DISPATCH_URL: local(dispatchPort), GATEWAY_URL: local(gatewayPort) }));
   const results = await Promise.allSettled(services.map(waitUntilReady));
   results.forEach((result, index) => {
     const name = services[index]!.name;

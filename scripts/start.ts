@@ -68,8 +68,7 @@ function verifierEnv(): Record<string, string> {
 const sharedSecrets = localSharedSecrets(ridelineDataDir());
 // The services' stdout is a pipe to this script, so their LOG_FORMAT=auto would pick JSON: they
 // are told what this script's own stdout is instead (readable and coloured at a terminal).
-const logEnv: Record<string, string> =
-  process.env['LOG_FORMAT'] === undefined && process.stdout.isTTY ? { LOG_FORMAT: 'pretty', FORCE_COLOR: '1' } : {};
+const logEnv: Record<string, string> = process.env['LOG_FORMAT'] === undefined && process.stdout.isTTY ? { LOG_FORMAT: 'pretty', FORCE_COLOR: '1' } : {};
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;

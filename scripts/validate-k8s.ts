@@ -80,7 +80,7 @@ function render(dir: string): Manifest[] {
         const [image, tag] = (container.image ?? '').split(':');
         if (image !== name) continue;
         matched = true;
-        container.image = `${newName ?? image}${newTag ?? tag ? `:${newTag ?? tag}` : ''}`;
+        container.image = `${newName ?? image}${(newTag ?? tag) ? `:${newTag ?? tag}` : ''}`;
       }
     }
     if (!matched) fail(where, `images: no container uses ${name}`);
@@ -133,7 +133,10 @@ function checkDeployments(objects: Manifest[], where: string): void {
     selector !== undefined && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
   for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
     const label = `${where} Deployment/${String(deployment.metadata?.name)}`;
-    const spec = deployment['spec'] as { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: Container[] } } };
+    const spec = deployment['spec'] as {
+      selector?: { matchLabels?: Record<string, string> };
+      template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: Container[] } };
+    };
     const podLabels = spec.template?.metadata?.labels;
     if (!labelsMatch(spec.selector?.matchLabels, podLabels)) fail(label, 'its selector does not match its pod labels');
     for (const container of spec.template?.spec?.containers ?? []) {

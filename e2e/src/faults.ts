@@ -41,8 +41,7 @@ export const DRIVER_STATUSES: Record<string, readonly string[]> = {
 export { about };
 
 /** The booking_status values an inbox got for one booking, in arrival order. */
-export const statusesOf = (inbox: Inbox, bookingId: string): string[] =>
-  inbox.messages.filter(about(bookingId, 'booking_status')).map((m) => m.status);
+export const statusesOf = (inbox: Inbox, bookingId: string): string[] => inbox.messages.filter(about(bookingId, 'booking_status')).map((m) => m.status);
 
 export const isOpen = (inbox: Inbox): boolean => inbox.socket.readyState === inbox.socket.OPEN;
 
@@ -142,9 +141,7 @@ export async function waitAllReady(system: RunningSystem, timeoutMs: number): Pr
 
 /** Exit state of every process the system started: none may have exited unless the test killed it. */
 export function exitedProcesses(system: RunningSystem): ServiceName[] {
-  return [...system.processes.entries()]
-    .filter(([, process]) => process.child.exitCode !== null || process.child.signalCode !== null)
-    .map(([name]) => name);
+  return [...system.processes.entries()].filter(([, process]) => process.child.exitCode !== null || process.child.signalCode !== null).map(([name]) => name);
 }
 
 export interface TopicRecord {

@@ -88,7 +88,28 @@ const WEIRD_NUMBERS = [
   77.5946,
 ];
 
-const KEYS = ['type', 'lat', 'lng', 'token', 'available', 'pickup', 'dropoff', 'address', 'otp', 'reason', 'name', 'email', 'password', 'vehicle', 'plate', 'model', 'refresh_token', '__proto__', 'constructor', ''];
+const KEYS = [
+  'type',
+  'lat',
+  'lng',
+  'token',
+  'available',
+  'pickup',
+  'dropoff',
+  'address',
+  'otp',
+  'reason',
+  'name',
+  'email',
+  'password',
+  'vehicle',
+  'plate',
+  'model',
+  'refresh_token',
+  '__proto__',
+  'constructor',
+  '',
+];
 
 /** Any JSON value, of bounded size. */
 function randomJson(rng: Prng, depth = 0): unknown {
@@ -227,7 +248,17 @@ export function randomBody(rng: Prng, valid: Record<string, unknown> | null): Ra
     case 7: {
       const text = JSON.stringify(mutate(rng, base));
       const cut = rng.int(Math.max(1, text.length));
-      const broken = rng.pick([text.slice(0, cut), `${text}}`, text.replace(/"/g, "'"), `{${text}`, 'undefined', 'NaN', '{"a":1,}', '\u0000', text.replace(':', '')]);
+      const broken = rng.pick([
+        text.slice(0, cut),
+        `${text}}`,
+        text.replace(/"/g, "'"),
+        `{${text}`,
+        'undefined',
+        'NaN',
+        '{"a":1,}',
+        '\u0000',
+        text.replace(':', ''),
+      ]);
       return { label: 'invalid json', contentType: 'application/json', body: broken };
     }
     case 8:
@@ -252,7 +283,11 @@ export function randomBody(rng: Prng, valid: Record<string, unknown> | null): Ra
       const withUnicode = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, typeof v === 'string' ? unicode + v + unicode : v]));
       return rng.chance(0.5)
         ? json('unicode', withUnicode)
-        : { label: 'invalid utf-8', contentType: 'application/json', body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]) };
+        : {
+            label: 'invalid utf-8',
+            contentType: 'application/json',
+            body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+          };
     }
     case 11: {
       const length = rng.pick([1_000, 10_000, 60_000, 70_000, 200_000]);
@@ -284,9 +319,23 @@ export function randomFrame(rng: Prng, maxBytes: number): { readonly label: stri
     case 3:
       return fit('random json', JSON.stringify(randomJson(rng)));
     case 4:
-      return fit('unknown type', JSON.stringify({ type: rng.pick(['ping', 'subscribe', 'LOCATION', 'location ', 'accept', 'error', 'booking_status', '', '__proto__']), lat: 1, lng: 2 }));
+      return fit(
+        'unknown type',
+        JSON.stringify({
+          type: rng.pick(['ping', 'subscribe', 'LOCATION', 'location ', 'accept', 'error', 'booking_status', '', '__proto__']),
+          lat: 1,
+          lng: 2,
+        }),
+      );
     case 5:
-      return fit('location wrong types', JSON.stringify({ type: 'location', lat: rng.pick(['12.9', null, true, [], {}, 91, -90.5, 1e308, 'NaN']), lng: rng.pick([77.5, '77.5', 181, null, -1e308, {}]) }));
+      return fit(
+        'location wrong types',
+        JSON.stringify({
+          type: 'location',
+          lat: rng.pick(['12.9', null, true, [], {}, 91, -90.5, 1e308, 'NaN']),
+          lng: rng.pick([77.5, '77.5', 181, null, -1e308, {}]),
+        }),
+      );
     case 6:
       return fit('refresh wrong types', JSON.stringify({ type: 'refresh', token: rng.pick([null, 1, true, '', [], {}, 'x'.repeat(4_097)]) }));
     case 7:
@@ -294,7 +343,10 @@ export function randomFrame(rng: Prng, maxBytes: number): { readonly label: stri
     case 8: {
       const filler = rng.pick(['a', 'é', '😀', '\\u0000']);
       const size = maxBytes - 40 - rng.int(200);
-      return fit('huge frame under the cap', JSON.stringify({ type: rng.pick(['location', 'refresh', 'nope']), pad: filler.repeat(Math.floor(size / Buffer.byteLength(filler))) }));
+      return fit(
+        'huge frame under the cap',
+        JSON.stringify({ type: rng.pick(['location', 'refresh', 'nope']), pad: filler.repeat(Math.floor(size / Buffer.byteLength(filler))) }),
+      );
     }
     default: {
       let text = '1';

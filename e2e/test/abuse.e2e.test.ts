@@ -98,12 +98,18 @@ describe('the OTP on the broker', () => {
     expect(otp).toMatch(/^[0-9]{6}$/);
 
     const { stdout } = await kafkaToolOk(sys.system.env['KAFKA_BROKERS']!, 'console-consumer', [
-      '--topic', sys.system.env[TOPICS.bookingNotifications.envVar]!,
+      '--topic',
+      sys.system.env[TOPICS.bookingNotifications.envVar]!,
       '--from-beginning',
-      '--max-messages', '1',
-      '--timeout-ms', '15000',
+      '--max-messages',
+      '1',
+      '--timeout-ms',
+      '15000',
     ]);
-    const notices = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
+    const notices = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
     const notice = notices.find((record) => record.data['booking_id'] === bookingId);
     expect(notice?.type).toBe('OtpIssued');
     expect(notice?.data).not.toHaveProperty('otp');

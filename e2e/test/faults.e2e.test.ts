@@ -52,7 +52,10 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-async function startSystem(extraEnv: Record<string, string> = {}, options: { postgresServerUrl?: string } = {}): Promise<{ system: RunningSystem; actors: Actors }> {
+async function startSystem(
+  extraEnv: Record<string, string> = {},
+  options: { postgresServerUrl?: string } = {},
+): Promise<{ system: RunningSystem; actors: Actors }> {
   const system = await RunningSystem.start(extraEnv, options);
   const actors = new Actors(system);
   cleanups.push(async () => {
@@ -120,7 +123,10 @@ describe('faults', () => {
     expect(await actors.statusOf(r2, b2)).toBe('accepted');
     expect(await actors.statusOf(r3, b3)).toBe('pending');
     await sleep(Math.max(0, 5_000 - (Date.now() - outageStarted)));
-    const readyDuring = await fetch(`${actors.booking}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, (e: unknown) => String(e));
+    const readyDuring = await fetch(`${actors.booking}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.status,
+      (e: unknown) => String(e),
+    );
     console.info(`booking-service /health/ready while the broker was down: ${readyDuring}`);
 
     broker = await startKafkaBroker({ dataDir, port, controllerPort });
@@ -129,7 +135,12 @@ describe('faults', () => {
     console.info(`broker down ${Date.now() - outageStarted - readyAfterMs} ms; every service ready ${readyAfterMs} ms after its restart`);
 
     // What was written during the outage reaches the topic (the outbox relay resumed)...
-    const interim = new Map<string, string>([[b0, 'completed'], [b1, 'on_trip'], [b2, 'accepted'], [b3, 'pending']]);
+    const interim = new Map<string, string>([
+      [b0, 'completed'],
+      [b1, 'on_trip'],
+      [b2, 'accepted'],
+      [b3, 'pending'],
+    ]);
     const flushStarted = Date.now();
     await expectEventsExactlyOnce(system, interim);
     console.info(`outbox flushed to the topic ${Date.now() - flushStarted} ms after every service was ready`);
@@ -154,7 +165,12 @@ describe('faults', () => {
     await actors.mustAct(d3, b3, 'start', { otp: otp3 });
     await actors.mustAct(d3, b3, 'complete');
 
-    const rides: Array<[Rider, Driver, string]> = [[r0, d0, b0], [r1, d1, b1], [r2, d2, b2], [r3, d3, b3]];
+    const rides: Array<[Rider, Driver, string]> = [
+      [r0, d0, b0],
+      [r1, d1, b1],
+      [r2, d2, b2],
+      [r3, d3, b3],
+    ];
     for (const [rider, driver, id] of rides) {
       expect(await actors.statusOf(rider, id)).toBe('completed');
       await rider.inbox.waitFor(about(id, 'booking_status', { status: 'completed' }));
@@ -491,7 +507,12 @@ class Load {
     const place = Load.place(i);
     for (;;) {
       try {
-        const response = await http(`${this.actors.booking}/bookings`, 'POST', { pickup: { ...place, address: `place ${i}` }, dropoff: DROPOFF }, pair.rider.token);
+        const response = await http(
+          `${this.actors.booking}/bookings`,
+          'POST',
+          { pickup: { ...place, address: `place ${i}` }, dropoff: DROPOFF },
+          pair.rider.token,
+        );
         if (response.status === 201) return response.body['booking_id'] as string;
         if (response.status === 409 && response.body['code'] === 'RIDER_HAS_ACTIVE_BOOKING') {
           const pending = await http(`${this.actors.booking}/bookings?status=pending`, 'GET', undefined, pair.rider.token);
@@ -537,7 +558,10 @@ class Load {
       if (inbox().outsideContract.length > 0) throw new Error(`messages outside the contract: ${inbox().outsideContract.join(' | ')}`);
       const found = inbox().messages.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${what} not received within ${timeoutMs} ms (socket ${isOpen(inbox()) ? 'open' : 'closed'}); last: ${JSON.stringify(inbox().messages.slice(-3))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what} not received within ${timeoutMs} ms (socket ${isOpen(inbox()) ? 'open' : 'closed'}); last: ${JSON.stringify(inbox().messages.slice(-3))}`,
+        );
       await sleep(20);
     }
   }

@@ -63,8 +63,20 @@ const bookingPath = (action: string) => (rng: Prng) =>
 const point = { lat: 12.97, lng: 77.59, address: 'Somewhere' };
 
 const ROUTES: readonly Route[] = [
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/register'), as: null, valid: { name: 'Fuzz', email: 'fuzz@example.com', password: 'correct horse battery' } },
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/users/login'), as: null, valid: { email: 'fuzz@example.com', password: 'correct horse battery' } },
+  {
+    service: 'booking-service',
+    method: 'POST',
+    path: fixed('/auth/users/register'),
+    as: null,
+    valid: { name: 'Fuzz', email: 'fuzz@example.com', password: 'correct horse battery' },
+  },
+  {
+    service: 'booking-service',
+    method: 'POST',
+    path: fixed('/auth/users/login'),
+    as: null,
+    valid: { email: 'fuzz@example.com', password: 'correct horse battery' },
+  },
   {
     service: 'booking-service',
     method: 'POST',
@@ -72,7 +84,13 @@ const ROUTES: readonly Route[] = [
     as: null,
     valid: { name: 'Fuzz', email: 'fuzz-driver@example.com', password: 'correct horse battery', vehicle: { plate: 'KA-01', model: 'Swift' } },
   },
-  { service: 'booking-service', method: 'POST', path: fixed('/auth/drivers/login'), as: null, valid: { email: 'fuzz-driver@example.com', password: 'correct horse battery' } },
+  {
+    service: 'booking-service',
+    method: 'POST',
+    path: fixed('/auth/drivers/login'),
+    as: null,
+    valid: { email: 'fuzz-driver@example.com', password: 'correct horse battery' },
+  },
   { service: 'booking-service', method: 'POST', path: fixed('/auth/refresh'), as: null, valid: { refresh_token: 'x'.repeat(43) } },
   { service: 'booking-service', method: 'POST', path: fixed('/bookings'), as: 'rider', valid: { pickup: point, dropoff: { ...point, lat: 12.93 } } },
   { service: 'booking-service', method: 'POST', path: bookingPath('accept'), as: 'driver', valid: null, bodyOptional: true },
@@ -91,7 +109,14 @@ interface Failure {
 }
 
 const describeBody = (body: RawBody) => {
-  const text = body.body === null ? '(none)' : Buffer.isBuffer(body.body) ? `<${body.body.length} bytes>` : body.body.length > 300 ? `${body.body.slice(0, 300)}… (${body.body.length} chars)` : body.body;
+  const text =
+    body.body === null
+      ? '(none)'
+      : Buffer.isBuffer(body.body)
+        ? `<${body.body.length} bytes>`
+        : body.body.length > 300
+          ? `${body.body.slice(0, 300)}… (${body.body.length} chars)`
+          : body.body;
   return `[${body.label}] content-type=${String(body.contentType)} body=${text}`;
 };
 
@@ -223,7 +248,9 @@ describe(`fuzzed inputs (seed ${SEED})`, () => {
           ? status === 400 || status === 415 // refused for the (missing) body itself
           : status !== 400 || (JSON.parse(text) as { message?: unknown }).message !== 'body must be object';
         if (why !== null || wrong || text.includes('FST_ERR_CTP_EMPTY_JSON_BODY')) {
-          breaches.push(`${route.method} ${route.service}${path} content-type=${String(contentType)}: ${status} ${text.slice(0, 200)}${why ? ` (${why})` : ''}`);
+          breaches.push(
+            `${route.method} ${route.service}${path} content-type=${String(contentType)}: ${status} ${text.slice(0, 200)}${why ? ` (${why})` : ''}`,
+          );
         }
       }
     }

@@ -44,7 +44,8 @@ interface Ride {
 const rides: Ride[] = [];
 let drivers: Driver[] = [];
 
-const act = (who: Account, bookingId: string, action: string, body?: unknown) => http(`${sys.booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
+const act = (who: Account, bookingId: string, action: string, body?: unknown) =>
+  http(`${sys.booking}/bookings/${bookingId}/${action}`, 'POST', body, who.token);
 
 async function driverAt(position: { lat: number; lng: number }): Promise<Driver> {
   const account = await registerDriver(sys.urls);
@@ -114,18 +115,25 @@ describe('replay with Kafka’s own CLI', () => {
     const [completed] = rides as [Ride];
     // 4 + 3 + 3 events on the topic: stop as soon as all are read (the timeout is a safety net).
     const { stdout } = await kafkaToolOk(brokers, 'console-consumer', [
-      '--topic', bookingEventsTopic,
+      '--topic',
+      bookingEventsTopic,
       '--from-beginning',
-      '--property', 'print.key=true',
-      '--max-messages', '10',
-      '--timeout-ms', '15000',
+      '--property',
+      'print.key=true',
+      '--max-messages',
+      '10',
+      '--timeout-ms',
+      '15000',
     ]);
     const records = stdout
       .split('\n')
       .filter((line) => line.includes('\t'))
       .map((line) => {
         const tab = line.indexOf('\t');
-        return { key: line.slice(0, tab), value: JSON.parse(line.slice(tab + 1)) as { type: string; version: number; event_id: string; data: { booking_id: string } } };
+        return {
+          key: line.slice(0, tab),
+          value: JSON.parse(line.slice(tab + 1)) as { type: string; version: number; event_id: string; data: { booking_id: string } },
+        };
       });
     expect(records).toHaveLength(10);
     const history = records.filter((record) => record.key === completed.id).map((record) => record.value);

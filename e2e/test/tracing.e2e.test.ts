@@ -102,7 +102,9 @@ describe('one booking, traced across the services', () => {
     // The accept is a request of its own, traced to the rider's socket.
     const accept = await receiver.waitFor('the accept request', () => spanOf(receiver.spans, 'booking-service', 'server', /^POST \S*\/bookings\/:id\/accept$/));
     expect(accept.traceId).not.toBe(create.traceId);
-    await receiver.waitFor('the accept reaching the rider', () => spanOf(receiver.trace(accept.traceId), 'realtime-gateway', 'producer', /^socket send booking_status$/));
+    await receiver.waitFor('the accept reaching the rider', () =>
+      spanOf(receiver.trace(accept.traceId), 'realtime-gateway', 'producer', /^socket send booking_status$/),
+    );
 
     // The booking-service's log line for the request names its trace.
     const logged = system.processes

@@ -58,11 +58,11 @@ export function largestSteadyRate(tried: readonly { readonly rate: number; reado
  * Busy CPU time per unit of work, in ms: `percentOfCore` (a process's or a group's CPU in % of
  * one core; for the machine, its % of all cores times the cores) over `windowS`, per `units`.
  */
-export const cpuMsPer = (percentOfCore: number, windowS: number, units: number): number => (percentOfCore / 100) * windowS * 1000 / units;
+export const cpuMsPer = (percentOfCore: number, windowS: number, units: number): number => ((percentOfCore / 100) * windowS * 1000) / units;
 
 /**
  * CPU per ride at a rate: what the phase used beyond what the same drivers cost without rides
  * (the locations-only phase at the same N, as a rate per second), per ride completed.
  */
 export const rideCpuMs = (percentOfCore: number, locationsOnlyPercent: number, windowS: number, rides: number): number =>
-  ((percentOfCore - locationsOnlyPercent) / 100) * windowS * 1000 / rides;
+  (((percentOfCore - locationsOnlyPercent) / 100) * windowS * 1000) / rides;

@@ -25,23 +25,51 @@ describe('missedGoals', () => {
 
 describe('nextRateToTry', () => {
   it('bisects between the highest held rate and the lowest failed one', () => {
-    expect(nextRateToTry([{ rate: 5, held: true }, { rate: 20, held: true }, { rate: 50, held: false }])).toBe(35);
+    expect(
+      nextRateToTry([
+        { rate: 5, held: true },
+        { rate: 20, held: true },
+        { rate: 50, held: false },
+      ]),
+    ).toBe(35);
   });
   it('bisects from zero when the lowest rate failed', () => {
-    expect(nextRateToTry([{ rate: 5, held: false }, { rate: 20, held: false }])).toBe(2.5);
+    expect(
+      nextRateToTry([
+        { rate: 5, held: false },
+        { rate: 20, held: false },
+      ]),
+    ).toBe(2.5);
   });
   it('ignores held rates above a failure', () => {
-    expect(nextRateToTry([{ rate: 5, held: true }, { rate: 20, held: false }, { rate: 50, held: true }])).toBe(12.5);
+    expect(
+      nextRateToTry([
+        { rate: 5, held: true },
+        { rate: 20, held: false },
+        { rate: 50, held: true },
+      ]),
+    ).toBe(12.5);
   });
   it('stops when all held or the interval is under 1/s', () => {
     expect(nextRateToTry([{ rate: 5, held: true }])).toBeUndefined();
-    expect(nextRateToTry([{ rate: 5, held: true }, { rate: 5.8, held: false }])).toBeUndefined();
+    expect(
+      nextRateToTry([
+        { rate: 5, held: true },
+        { rate: 5.8, held: false },
+      ]),
+    ).toBeUndefined();
   });
 });
 
 describe('largestSteadyRate', () => {
   it('is the largest held rate with every lower one held', () => {
-    expect(largestSteadyRate([{ rate: 50, held: true }, { rate: 5, held: true }, { rate: 20, held: false }])).toBe(5);
+    expect(
+      largestSteadyRate([
+        { rate: 50, held: true },
+        { rate: 5, held: true },
+        { rate: 20, held: false },
+      ]),
+    ).toBe(5);
     expect(largestSteadyRate([{ rate: 5, held: false }])).toBeUndefined();
   });
 });

@@ -78,7 +78,9 @@ export function readOptions(argv: readonly string[]): CityOptions | 'help' {
     return (given[name] ?? process.env[`CITY_BENCH_${env}`] ?? fallback).trim();
   };
   const numbers = (name: Name, valid: (n: number) => boolean, what: string): number[] => {
-    const list = text(name).split(',').map((item) => Number(item.trim()));
+    const list = text(name)
+      .split(',')
+      .map((item) => Number(item.trim()));
     if (list.length === 0 || text(name) === '' || !list.every(valid)) throw new OptionsError(`--${name} must be ${what} (got "${text(name)}")`);
     return list;
   };

@@ -64,7 +64,13 @@ export class NearbyProbe {
 
   constructor(
     readonly urls: SystemUrls,
-    readonly options: { readonly center: Point; readonly intervalMs: number; readonly pollGapMs: number; readonly timeoutMs: number; readonly periodMs: number },
+    readonly options: {
+      readonly center: Point;
+      readonly intervalMs: number;
+      readonly pollGapMs: number;
+      readonly timeoutMs: number;
+      readonly periodMs: number;
+    },
   ) {}
 
   async open(mint: AccountMint, drivers: number, askers: number): Promise<void> {

@@ -34,7 +34,10 @@ interface Costs {
 /** ms per location update (locations-only phase) and per ride (beyond the same N's locations-only phase): machine, system. */
 function costs(phase: PlayedPhase, session: Session): Costs {
   if (phase.rate === 0) {
-    return { perLocation: [cpuMsPer(machineCores(phase), phase.windowS, phase.locationUpdates), cpuMsPer(systemCores(phase), phase.windowS, phase.locationUpdates)], perRide: undefined };
+    return {
+      perLocation: [cpuMsPer(machineCores(phase), phase.windowS, phase.locationUpdates), cpuMsPer(systemCores(phase), phase.windowS, phase.locationUpdates)],
+      perRide: undefined,
+    };
   }
   const alone = session.phases.find((p) => p.drivers === phase.drivers && p.rate === 0);
   if (!alone || phase.rides.completed === 0) return { perLocation: undefined, perRide: undefined };
@@ -62,7 +65,13 @@ function ordered(sessions: readonly Session[]): { session: Session; phase: Playe
 
 function summary(sessions: readonly Session[], options: CityOptions): string[] {
   return table(
-    ['checkout', 'drivers N', 'largest steady R, rides/s', 'ms CPU per location update: machine (system)', `ms CPU per ride at the largest steady R: machine (system)`],
+    [
+      'checkout',
+      'drivers N',
+      'largest steady R, rides/s',
+      'ms CPU per location update: machine (system)',
+      `ms CPU per ride at the largest steady R: machine (system)`,
+    ],
     sessions.flatMap((session) =>
       options.drivers.map((drivers) => {
         const steady = session.steady.get(drivers);
@@ -82,7 +91,22 @@ function summary(sessions: readonly Session[], options: CityOptions): string[] {
 
 function latencyTable(sessions: readonly Session[]): string[] {
   return table(
-    ['N', 'R rides/s', 'checkout', 'rides done', 'lost', 'refused accepts', 'offer p50 / p99 ms', 'accept → rider p50 / p99 ms', 'location → nearby p50 / p99 ms (n)', 'location updates /s', 'machine busy', 'ms CPU / location update: machine (system)', 'ms CPU / ride: machine (system)', 'goals'],
+    [
+      'N',
+      'R rides/s',
+      'checkout',
+      'rides done',
+      'lost',
+      'refused accepts',
+      'offer p50 / p99 ms',
+      'accept → rider p50 / p99 ms',
+      'location → nearby p50 / p99 ms (n)',
+      'location updates /s',
+      'machine busy',
+      'ms CPU / location update: machine (system)',
+      'ms CPU / ride: machine (system)',
+      'goals',
+    ],
     ordered(sessions).map(({ session, phase }) => {
       const cost = costs(phase, session);
       const rides = phase.rate === 0;
@@ -154,7 +178,17 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
 
 function generatorTable(sessions: readonly Session[]): string[] {
   return table(
-    ['N', 'R rides/s', 'checkout', 'rides started /s', 'ride sent late ≤ ms', 'frames sent late p50 / p99 / max ms', 'no free rider', 'nearby 429', 'moves not seen in nearby'],
+    [
+      'N',
+      'R rides/s',
+      'checkout',
+      'rides started /s',
+      'ride sent late ≤ ms',
+      'frames sent late p50 / p99 / max ms',
+      'no free rider',
+      'nearby 429',
+      'moves not seen in nearby',
+    ],
     ordered(sessions).map(({ session, phase }) => [
       phase.drivers,
       rateLabel(phase),
@@ -204,7 +238,9 @@ export function renderReport(input: ReportInput): string {
     `- Date: ${input.date.toISOString().replace(/\.\d+Z$/, 'Z')} (${input.minutes.toFixed(0)} minutes)`,
     `- Machine: ${input.machine}`,
     `- Load average (1 / 5 / 15 min): ${input.loadBefore} before, ${input.loadAfter} after; the machine was ${input.machineBusyBefore.toFixed(0)}% busy before the bench started`,
-    `- Versions: ${Object.entries(input.versions).map(([name, version]) => `${name} ${version}`).join('; ')}`,
+    `- Versions: ${Object.entries(input.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join('; ')}`,
     `- Code: ${checkouts.map((c) => `${c.label} ${c.revision}${c.label === 'current' ? '' : ` (${c.root})`}`).join('; ')}`,
     `- Command: \`${input.command}\``,
     `- Settings: N ${options.drivers.join(', ')} drivers (plus ${options.probes} probe drivers); R ${options.rates.join(', ')} rides/s, ${options.refine} refinement step(s);`,
@@ -212,7 +248,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '**Everything shares one machine** (the services, the broker, PostgreSQL and the load generators,',
     'with whatever else runs on it): read the machine and CPU columns with the latencies. "machine"',
-    'costs are the whole machine\'s busy time (the issue\'s measure, load generators and neighbours',
+    "costs are the whole machine's busy time (the issue's measure, load generators and neighbours",
     'included); "(system)" counts only the three services, the broker and PostgreSQL.',
     '',
     '## The largest steady load',
@@ -220,7 +256,7 @@ export function renderReport(input: ReportInput): string {
     'Per N, every rate is played, then up to `--refine` bisection steps between the highest rate that',
     'held the goals and the lowest that did not. A rate holds when both p99s are under 50 ms, no ride',
     'is lost, and at least 95 % of the asked rate was started. Per location update: the',
-    'locations-only phase\'s busy time over its frames. Per ride: what a phase used beyond the',
+    "locations-only phase's busy time over its frames. Per ride: what a phase used beyond the",
     'locations-only phase at the same N, over the rides completed; when the machine is near 100 %',
     'busy in both phases the difference measures nothing (it can even be negative): read the',
     '(system) figure then.',

@@ -45,7 +45,6 @@ export interface RideContext {
   readonly timeoutMs: number;
 }
 
-
 /**
  * One whole ride, as the apps play it: the rider books; the first offered driver that is free
  * accepts; the rider gets `accepted` and the OTP on its socket; the driver starts the trip with

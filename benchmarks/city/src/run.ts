@@ -23,15 +23,22 @@ const { options, infrastructure } = await startBench(readOptions, HELP, log);
 const phasesPerSession = options.drivers.length * (1 + options.rates.length + options.refine);
 const checkouts: Checkout[] = [currentCheckout(), ...(options.baseline ? [baselineCheckout(options.baseline)] : [])];
 const boundMinutes = (checkouts.length * options.runs * (phasesPerSession * (options.durationS + 4) + options.warmupS)) / 60;
-log(`${checkouts.length * options.runs} session(s) of at most ${phasesPerSession} phases: at most ${boundMinutes.toFixed(0)} minutes of phases, plus start-up and connecting drivers`);
+log(
+  `${checkouts.length * options.runs} session(s) of at most ${phasesPerSession} phases: at most ${boundMinutes.toFixed(0)} minutes of phases, plus start-up and connecting drivers`,
+);
 
 const date = new Date();
 const loadBefore = loadAverage();
 const machineBusyBefore = await machineBusyOver(2_000);
-log(`the machine is ${machineBusyBefore.toFixed(0)}% busy (load ${loadBefore}) before the bench starts${machineBusyBefore > 25 ? ': something else is running, the figures will show it' : ''}`);
+log(
+  `the machine is ${machineBusyBefore.toFixed(0)}% busy (load ${loadBefore}) before the bench starts${machineBusyBefore > 25 ? ': something else is running, the figures will show it' : ''}`,
+);
 
 let stopCurrent: (() => Promise<void>) | undefined;
-for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, exitCode] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping the system and the driver workers`);
     void (stopCurrent?.() ?? Promise.resolve()).finally(() => process.exit(exitCode));

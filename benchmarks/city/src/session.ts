@@ -41,7 +41,13 @@ export interface Session {
  * only added) a locations-only phase, every rate, and the refinement steps. Stops everything it
  * started, also when it fails; `onStop` hands the stopping to a signal handler too.
  */
-export async function playSession(checkout: Checkout, run: number, options: CityOptions, log: (message: string) => void, onStop: (stop: () => Promise<void>) => void): Promise<Session> {
+export async function playSession(
+  checkout: Checkout,
+  run: number,
+  options: CityOptions,
+  log: (message: string) => void,
+  onStop: (stop: () => Promise<void>) => void,
+): Promise<Session> {
   const session: Session = { checkout, run, phases: [], steady: new Map(), incidents: [] };
   const mint = new AccountMint();
   log(`${checkout.label} (${checkout.revision}), run ${run}: starting its services`);
@@ -91,7 +97,17 @@ export async function playSession(checkout: Checkout, run: number, options: City
     const play = async (kind: PlayedPhase['kind'], rate: number) => {
       await sleep(SETTLE_MS);
       const phase = await playPhase(context, rate, options.durationS);
-      const missed = rate === 0 ? [] : missedGoals({ rate, achievedRate: phase.achievedRate, offerP99Ms: phase.offer.p99, acceptToRiderP99Ms: phase.acceptToRider.p99, lost: lostRides(phase), noFreeRider: phase.rides.noFreeRider });
+      const missed =
+        rate === 0
+          ? []
+          : missedGoals({
+              rate,
+              achievedRate: phase.achievedRate,
+              offerP99Ms: phase.offer.p99,
+              acceptToRiderP99Ms: phase.acceptToRider.p99,
+              lost: lostRides(phase),
+              noFreeRider: phase.rides.noFreeRider,
+            });
       const played: PlayedPhase = { ...phase, kind, missed };
       session.phases.push(played);
       log(phaseLine(checkout.label, played));
@@ -134,7 +150,12 @@ async function waitUntilDispatchSees(fleet: DriverFleet, urls: SystemUrls, mint:
   while (unseen.size > 0) {
     if (Date.now() > deadline) throw new Error(`dispatch-service does not list ${unseen.size} of ${sample.length} sampled drivers after 60 s`);
     for (const [i, driver] of [...unseen].entries()) {
-      const { status, body } = await http(`${urls.dispatch}/drivers/nearby?lat=${driver.home.lat}&lng=${driver.home.lng}&radius_m=500`, 'GET', undefined, askers[i]!.token);
+      const { status, body } = await http(
+        `${urls.dispatch}/drivers/nearby?lat=${driver.home.lat}&lng=${driver.home.lng}&radius_m=500`,
+        'GET',
+        undefined,
+        askers[i]!.token,
+      );
       if (status === 200 && (body['drivers'] as { driver_id: string }[]).some((d) => d.driver_id === driver.id)) unseen.delete(driver);
     }
     await sleep(500);

@@ -26,10 +26,13 @@ export class FirstArrivals<T> {
     const arrived = this.#arrived.get(bookingId);
     if (arrived) return Promise.resolve(arrived);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(bookingId);
-        resolve(undefined);
-      }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          this.#waiting.delete(bookingId);
+          resolve(undefined);
+        },
+        Math.max(0, timeoutMs),
+      );
       this.#waiting.set(bookingId, (arrival) => {
         clearTimeout(timer);
         this.#waiting.delete(bookingId);

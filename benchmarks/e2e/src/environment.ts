@@ -17,7 +17,9 @@ export interface Infrastructure {
 export async function checkInfrastructure(): Promise<Infrastructure> {
   const kafkaBrokers = testKafkaBrokers();
   if (!(await isKafkaReachable(kafkaBrokers))) {
-    throw new Error(`Kafka does not answer at KAFKA_BROKERS=${kafkaBrokers} (run through \`pnpm bench\`, which provides one, or start one: \`pnpm kafka broker start\`)`);
+    throw new Error(
+      `Kafka does not answer at KAFKA_BROKERS=${kafkaBrokers} (run through \`pnpm bench\`, which provides one, or start one: \`pnpm kafka broker start\`)`,
+    );
   }
   const postgresUrl = redactUrl(testServerUrl());
   const client = new pg.Client({ connectionString: testServerUrl(), connectionTimeoutMillis: 5_000 });
@@ -50,7 +52,10 @@ export const describeMachine = () => {
   return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`;
 };
 
-export const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+export const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 
 const run = (command: string, args: string[], cwd?: string) => {
   try {
@@ -88,5 +93,10 @@ export function gitRevision(cwd?: string): string {
       .filter((line) => !/(^|\/)(RESULTS|BENCHMARKS)\.md$/.test(line.slice(3)))
       .map((line) => line.slice(3).split('/').slice(0, 2).join('/')), // "XY path", from the repository root
   );
-  return dirty.size ? `${commit}, with uncommitted changes in ${[...dirty].sort().map((path) => `\`${path}\``).join(', ')}` : commit;
+  return dirty.size
+    ? `${commit}, with uncommitted changes in ${[...dirty]
+        .sort()
+        .map((path) => `\`${path}\``)
+        .join(', ')}`
+    : commit;
 }

@@ -37,7 +37,6 @@ the environment variable named after it.
 Infrastructure: KAFKA_BROKERS (default 127.0.0.1:9092) and RIDELINE_TEST_PG_URL (a server URL
 whose user may create databases; default postgresql://postgres@127.0.0.1:5432/postgres).`;
 
-
 export function readOptions(argv: readonly string[]): BenchOptions | 'help' {
   // `pnpm bench -- --rates 5` may hand the `--` through.
   const args = argv.filter((arg) => arg !== '--');
@@ -56,7 +55,9 @@ export function readOptions(argv: readonly string[]): BenchOptions | 'help' {
   };
   const positiveInteger = (n: number) => Number.isInteger(n) && n > 0;
 
-  const rates = setting('rates', '5,20,50').split(',').map((rate) => Number(rate.trim()));
+  const rates = setting('rates', '5,20,50')
+    .split(',')
+    .map((rate) => Number(rate.trim()));
   if (rates.length === 0 || rates.some((rate) => !(rate > 0))) throw new OptionsError(`--rates must be positive numbers, e.g. 5,20,50`);
   const [lat, lng] = setting('center', '12.9716,77.5946').split(',').map(Number);
   if (lat === undefined || lng === undefined || !(Math.abs(lat) <= 80) || !(Math.abs(lng) <= 180)) {

@@ -49,14 +49,14 @@ function phaseTables(phasesByRate: readonly (readonly PhaseResult[])[], showAim:
   const aim = (pick: (p: PhaseResult) => Distribution, phases: readonly PhaseResult[]) => (showAim ? [aimVerdict(phases.map((p) => pick(p).p99))] : []);
   const aimHead = showAim ? [`p99 < ${AIM_P99_MS} ms?`] : [];
   return [
-    '**A. Booking created → offer on a driver\'s socket**',
+    "**A. Booking created → offer on a driver's socket**",
     '',
     ...table(
       ['rate /s', 'achieved /s', 'bookings', 'sent late ≤ ms', ...LATENCY_HEAD, 'no offer', ...aimHead],
       merged.map((m) => [m.rate, m.achieved.toFixed(1), m.created, ms(m.sendLag), ...cells(m.offer), m.noOffer, ...aim((p) => p.offer, m.phases)]),
     ),
     '',
-    '**B. Accept → `accepted` on the rider\'s socket**',
+    "**B. Accept → `accepted` on the rider's socket**",
     '',
     ...table(
       ['rate /s', 'accepts', ...LATENCY_HEAD, 'no status', ...aimHead],
@@ -135,7 +135,9 @@ export function renderReport(input: ReportInput): string {
     `- Date: ${input.date.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- Machine: ${input.machine}`,
     `- Load average (1 / 5 / 15 min): ${input.loadBefore} before the system started, ${input.loadAfter} after the last phase; the machine was ${input.machineBusyBefore.toFixed(0)}% busy before the system started`,
-    `- Versions: ${Object.entries(input.versions).map(([name, version]) => `${name} ${version}`).join('; ')}`,
+    `- Versions: ${Object.entries(input.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join('; ')}`,
     `- Code: ${input.revision}`,
     `- Command: \`${input.command}\``,
     `- Settings: rates ${options.rates.join(', ')} bookings/s, ${options.durationS} s per phase, ${plural(options.runs, 'run')}, ${options.warmupS} s warm-up, timeout ${options.timeoutMs} ms`,
@@ -159,13 +161,22 @@ export function renderReport(input: ReportInput): string {
     '',
     '<details><summary>Each run</summary>',
     '',
-    ...runs.flatMap((phases, r) => [`### Run ${r + 1}`, '', ...phaseTables(phases.map((phase) => [phase]), false), '']),
+    ...runs.flatMap((phases, r) => [
+      `### Run ${r + 1}`,
+      '',
+      ...phaseTables(
+        phases.map((phase) => [phase]),
+        false,
+      ),
+      '',
+    ]),
     '</details>',
     '',
     '## Errors and incidents',
     '',
-    ...(errors.length || input.incidents.length ? [...errors, ...input.incidents.map((line) => `- ${line}`)] : ['None: every request answered as expected and no socket was lost.']),
+    ...(errors.length || input.incidents.length
+      ? [...errors, ...input.incidents.map((line) => `- ${line}`)]
+      : ['None: every request answered as expected and no socket was lost.']),
     '',
   ].join('\n');
 }
-

@@ -42,7 +42,9 @@ const { options, infrastructure } = await startBench(readOptions, HELP, log);
 const date = new Date();
 const loadBefore = loadAverage();
 const machineBusyBefore = await machineBusyOver(2_000);
-log(`the machine is ${machineBusyBefore.toFixed(0)}% busy before the system starts${machineBusyBefore > 25 ? ': something else is running, the figures will show it' : ''}`);
+log(
+  `the machine is ${machineBusyBefore.toFixed(0)}% busy before the system starts${machineBusyBefore > 25 ? ': something else is running, the figures will show it' : ''}`,
+);
 let system: RunningSystem | undefined;
 let fleet: Fleet | undefined;
 let stopping: Promise<void> | undefined;
@@ -52,7 +54,10 @@ const stopEverything = () =>
     fleet?.close();
     await system?.stop();
   })());
-for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, exitCode] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping the system`);
     void stopEverything().finally(() => process.exit(exitCode));
@@ -65,7 +70,9 @@ const phaseLine = (run: number, phase: PhaseResult) =>
   `accepted p50 ${phase.acceptedStatus.p50.toFixed(1)} p99 ${phase.acceptedStatus.p99.toFixed(1)} ms; ` +
   `POST p50 ${phase.postBooking.p50.toFixed(1)} ms; no offer ${phase.noOffer}, no status ${phase.noStatus}, ` +
   `errors ${[...phase.errors.values()].reduce((sum, count) => sum + count, 0)}; CPU % of a core: ` +
-  `${Object.entries(phase.cpu.byProcess).map(([name, percent]) => `${name.split(' ')[0]} ${percent.toFixed(0)}`).join(', ')}; ` +
+  `${Object.entries(phase.cpu.byProcess)
+    .map(([name, percent]) => `${name.split(' ')[0]} ${percent.toFixed(0)}`)
+    .join(', ')}; ` +
   `machine ${phase.cpu.machine.toFixed(0)}% busy`;
 
 let exitCode = 0;

@@ -162,9 +162,7 @@ function openIo(spec: SocketSpec, timeoutMs: number): Promise<string | undefined
   });
 }
 
-async function connectAll(
-  command: Extract<WorkerCommand, { type: 'connect' }>,
-): Promise<WorkerReply> {
+async function connectAll(command: Extract<WorkerCommand, { type: 'connect' }>): Promise<WorkerReply> {
   const open = command.protocol === 'ws' ? openWs : openIo;
   const errors: string[] = [];
   let ok = 0;
@@ -214,10 +212,9 @@ port.on('message', (command: WorkerCommand) => {
       break;
     case 'collect': {
       const out = latencies.slice(0, count);
-      reply(
-        { type: 'collected', latencies: out, stale, other, closed, firstError, frameBytes, firstPublishCount, firstPublishDone },
-        [out.buffer as ArrayBuffer],
-      );
+      reply({ type: 'collected', latencies: out, stale, other, closed, firstError, frameBytes, firstPublishCount, firstPublishDone }, [
+        out.buffer as ArrayBuffer,
+      ]);
       break;
     }
     case 'close':

@@ -189,10 +189,7 @@ export class LoadGenerator {
   }
 
   /** Publishes `rate` messages a second for `durationS` seconds, then collects what arrived. */
-  async phase(
-    target: RunningTarget,
-    options: { rate: number; durationS: number; fanout: number; quietMs: number; drainMaxMs: number },
-  ): Promise<PhaseResult> {
+  async phase(target: RunningTarget, options: { rate: number; durationS: number; fanout: number; quietMs: number; drainMaxMs: number }): Promise<PhaseResult> {
     const { rate, durationS, fanout } = options;
     await this.#startPhase();
     const count = Math.max(1, Math.round(rate * durationS));
@@ -324,4 +321,3 @@ export function saturated(p: PhaseResult): boolean {
   const offered = (p.expected / p.published) * p.rate;
   return p.delivered < 0.999 * p.expected || p.deliveriesPerSecond < 0.75 * offered;
 }
-

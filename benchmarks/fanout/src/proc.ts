@@ -37,11 +37,7 @@ export interface ServerProcess {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function startProcess(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): ServerProcess {
+export function startProcess(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ServerProcess {
   const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The first lines (where an error usually says what it is) and the latest ones.
   const first: string[] = [];

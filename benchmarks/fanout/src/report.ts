@@ -128,8 +128,7 @@ function summarise(outcome: TargetOutcome, params: Parameters): TargetSummary {
     // It sustained its best rate: its ceiling is at least that (the rates above were not offered,
     // or the load generator could not publish them).
     peakIsLowerBound: peak?.keptUp === true,
-    ceilingBelow:
-      rates.find((r) => peak !== undefined && r.rate > peak.rate && r.runs > 0 && !r.driverBound && !r.keptUp)?.offered ?? Number.POSITIVE_INFINITY,
+    ceilingBelow: rates.find((r) => peak !== undefined && r.rate > peak.rate && r.runs > 0 && !r.driverBound && !r.keptUp)?.offered ?? Number.POSITIVE_INFINITY,
   };
 }
 
@@ -157,13 +156,19 @@ export function renderResults(input: {
 
   line('# Fan-out: Rideline realtime-gateway against its peers');
   line();
-  line(`Written by \`pnpm --filter @rideline/fanout-bench bench\` (\`benchmarks/fanout/src/run.ts\`); see [README.md](README.md) for what is measured and the caveats. Every figure is the median of the runs that completed; all targets ran in the same invocation, interleaved (run 1 of each, then run 2, ...), with the same load generator.`);
+  line(
+    `Written by \`pnpm --filter @rideline/fanout-bench bench\` (\`benchmarks/fanout/src/run.ts\`); see [README.md](README.md) for what is measured and the caveats. Every figure is the median of the runs that completed; all targets ran in the same invocation, interleaved (run 1 of each, then run 2, ...), with the same load generator.`,
+  );
   line();
   line(`- **Date**: ${input.date.toISOString()} (took ${input.elapsedS.toFixed(0)} s)`);
   line(
     `- **Machine**: ${input.environment.machine}; server, load generator${gateway ? ', Kafka broker' : ''} and Redis all on this one machine; 1-minute load average ${input.load[0].toFixed(2)} before the run, ${input.load[1].toFixed(2)} after`,
   );
-  line(`- **Versions**: ${Object.entries(input.environment.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  line(
+    `- **Versions**: ${Object.entries(input.environment.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   line(
     `- **Parameters**: ${int(p.connections)} sockets per target, every publish reaching ${int(p.fanout)} of them; publish rates ${p.rates.join(', ')} per second (offered ${p.rates.map((r) => int(r * p.fanout)).join(', ')} deliveries/s), ${p.durationS} s each; ${p.runs} runs; ${p.workers} client worker threads; ${p.payloadBytes}-byte \`available_booking\` message; drain wait up to ${p.drainMaxMs} ms after a phase; Django channel layer: ${p.channelLayer === 'redis' ? 'channels_redis (RedisChannelLayer)' : 'InMemoryChannelLayer'}${gateway ? `; Kafka at ${p.brokers.join(',')}` : ''}`,
   );
@@ -188,13 +193,11 @@ export function renderResults(input: {
     line(
       `| ${s.outcome.label} | ${s.okRuns} | ${peak} | ${s.rates
         .map((r) =>
-          r.runs === 0
-            ? 'not run (saturated below)'
-            : r.driverBound
-              ? 'load generator bound'
-              : `${ms(r.p50Ms)} / ${ms(r.p99Ms)} ms${r.keptUp ? '' : ' ⚠'}`,
+          r.runs === 0 ? 'not run (saturated below)' : r.driverBound ? 'load generator bound' : `${ms(r.p50Ms)} / ${ms(r.p99Ms)} ms${r.keptUp ? '' : ' ⚠'}`,
         )
-        .join(' | ')} | ${kib(s.memPerConnBytes)} | ${s.peak ? `${us(s.peak.cpuUs)}${Number.isFinite(s.peak.helperCpuUs) ? ` + ${us(s.peak.helperCpuUs)} ${s.outcome.id === 'gateway' ? 'broker' : 'Redis'}` : ''}` : '–'} |`,
+        .join(
+          ' | ',
+        )} | ${kib(s.memPerConnBytes)} | ${s.peak ? `${us(s.peak.cpuUs)}${Number.isFinite(s.peak.helperCpuUs) ? ` + ${us(s.peak.helperCpuUs)} ${s.outcome.id === 'gateway' ? 'broker' : 'Redis'}` : ''}` : '–'} |`,
     );
   }
   line();
@@ -208,12 +211,21 @@ export function renderResults(input: {
   if (!gatewayRan) {
     line(`Not measured: the gateway did not run (${gateway ? (gateway.outcome.runs.find((r) => !r.ok)?.skip?.split('\n')[0] ?? 'skipped') : 'not selected'}).`);
   } else {
-    line(`| peer | deliveries/s (gateway ÷ peer, higher is better) | ${p.rates.map((r) => `p99 @ ${r}/s (gateway ÷ peer, lower is better)`).join(' | ')} | memory per connection (gateway ÷ peer, lower is better) | server CPU per delivery at the lowest rate (gateway ÷ peer, lower is better) |`);
+    line(
+      `| peer | deliveries/s (gateway ÷ peer, higher is better) | ${p.rates.map((r) => `p99 @ ${r}/s (gateway ÷ peer, lower is better)`).join(' | ')} | memory per connection (gateway ÷ peer, lower is better) | server CPU per delivery at the lowest rate (gateway ÷ peer, lower is better) |`,
+    );
     line(`|---|---|${p.rates.map(() => '---|').join('')}---|---|`);
     for (const s of summaries) {
       if (s === gateway || s.okRuns === 0) continue;
       const dps = gateway.peak && s.peak ? gateway.peak.deliveriesPerSecond / s.peak.deliveriesPerSecond : Number.NaN;
-      const bound = gateway.peakIsLowerBound !== s.peakIsLowerBound ? (gateway.peakIsLowerBound ? ' (or more)' : ' (or less)') : gateway.peakIsLowerBound ? ' (both lower bounds)' : '';
+      const bound =
+        gateway.peakIsLowerBound !== s.peakIsLowerBound
+          ? gateway.peakIsLowerBound
+            ? ' (or more)'
+            : ' (or less)'
+          : gateway.peakIsLowerBound
+            ? ' (both lower bounds)'
+            : '';
       line(
         `| ${s.outcome.label} | ${ratio(dps)}${bound} | ${p.rates
           .map((_, i) => {
@@ -243,9 +255,7 @@ export function renderResults(input: {
       const point = gLow / pLow;
       const worst = gLow / pHigh;
       const best = gHigh / pLow;
-      const whose = [gateway.peakIsLowerBound ? "the gateway's" : '', peer.peakIsLowerBound ? `${peer.outcome.label}'s` : '']
-        .filter(Boolean)
-        .join(' and ');
+      const whose = [gateway.peakIsLowerBound ? "the gateway's" : '', peer.peakIsLowerBound ? `${peer.outcome.label}'s` : ''].filter(Boolean).join(' and ');
       const range =
         worst === best
           ? ''
@@ -272,7 +282,9 @@ export function renderResults(input: {
 
   line('## Per publish rate');
   line();
-  line('| target | publishes/s | offered deliveries/s | delivered/s | arrived | p50 | p99 | max | server CPU use | CPU per delivery: server | Redis / broker | load generator |');
+  line(
+    '| target | publishes/s | offered deliveries/s | delivered/s | arrived | p50 | p99 | max | server CPU use | CPU per delivery: server | Redis / broker | load generator |',
+  );
   line('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of summaries) {
     if (s.okRuns === 0) continue;
@@ -288,7 +300,7 @@ export function renderResults(input: {
   }
   line();
   line(
-    'Memory per connection is (server RSS with all sockets open and idle − RSS before they connected) ÷ sockets, from `/proc/<pid>/status` VmRSS. Server CPU use is the server process\'s CPU time ÷ the phase\'s wall time (100 % = one core busy throughout; every server here is one process, and Node\'s and Daphne\'s event loops are single-threaded). CPU per delivery is user + system time during a phase (from `/proc/<pid>/stat`) ÷ the deliveries: of the server process; of the process its delivery path runs through besides (Redis for channels_redis, the Kafka broker for the gateway); and of this load generator (the driver publishing, or producing the Kafka records, plus the client workers receiving). All share the same 2 cores, so a target whose path costs more elsewhere leaves less CPU to its server.',
+    "Memory per connection is (server RSS with all sockets open and idle − RSS before they connected) ÷ sockets, from `/proc/<pid>/status` VmRSS. Server CPU use is the server process's CPU time ÷ the phase's wall time (100 % = one core busy throughout; every server here is one process, and Node's and Daphne's event loops are single-threaded). CPU per delivery is user + system time during a phase (from `/proc/<pid>/stat`) ÷ the deliveries: of the server process; of the process its delivery path runs through besides (Redis for channels_redis, the Kafka broker for the gateway); and of this load generator (the driver publishing, or producing the Kafka records, plus the client workers receiving). All share the same 2 cores, so a target whose path costs more elsewhere leaves less CPU to its server.",
   );
   line();
 
@@ -313,7 +325,15 @@ export function renderResults(input: {
     if (notes.size) noteLines.push(`- **${s.outcome.label}**:`, ...[...notes].map((n) => `  - ${n.replaceAll('|', '\\|')}`));
     const skipped = s.outcome.runs.find((r) => !r.ok && r.skip);
     if (s.okRuns === 0 && skipped?.skip?.includes('\n')) {
-      noteLines.push('', '  ```', ...skipped.skip.split('\n').slice(1, 16).map((l) => `  ${l}`), '  ```');
+      noteLines.push(
+        '',
+        '  ```',
+        ...skipped.skip
+          .split('\n')
+          .slice(1, 16)
+          .map((l) => `  ${l}`),
+        '  ```',
+      );
     }
   }
   if (noteLines.length) {
@@ -325,7 +345,9 @@ export function renderResults(input: {
 
   line('<details><summary>Every run</summary>');
   line();
-  line('| target | run | sockets open | connect time | RSS before → after | per connection | publishes/s | delivered/s | arrived | p50 | p99 | server CPU µs/delivery |');
+  line(
+    '| target | run | sockets open | connect time | RSS before → after | per connection | publishes/s | delivered/s | arrived | p50 | p99 | server CPU µs/delivery |',
+  );
   line('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of summaries) {
     for (const r of s.outcome.runs) {

@@ -91,7 +91,10 @@ if (channelLayer !== 'redis' && channelLayer !== 'memory') throw new Error('--ch
 const gatewayProducer = setting('gateway-producer', 'FANOUT_GATEWAY_PRODUCER', 'auto') as GatewayProducerKind | 'auto';
 if (!['java', 'kafkajs', 'auto'].includes(gatewayProducer)) throw new Error('--gateway-producer must be java or kafkajs');
 const outFile = resolve(PACKAGE_DIR, setting('out', 'FANOUT_OUT', 'RESULTS.md'));
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
 
 const allTargets: Record<string, () => Target> = {
   ws: () => wsTarget,
@@ -99,7 +102,9 @@ const allTargets: Record<string, () => Target> = {
   django: () => djangoTarget(channelLayer, redisUrl),
   gateway: () => gatewayTarget(brokers, gatewayProducer),
 };
-const targetIds = setting('targets', 'FANOUT_TARGETS', 'ws,socketio,django,gateway').split(',').map((t) => t.trim());
+const targetIds = setting('targets', 'FANOUT_TARGETS', 'ws,socketio,django,gateway')
+  .split(',')
+  .map((t) => t.trim());
 for (const id of targetIds) if (!allTargets[id]) throw new Error(`unknown target ${id}; known: ${Object.keys(allTargets).join(', ')}`);
 
 const log = (line: string) => console.log(line);
@@ -228,7 +233,11 @@ const loadBefore = loadavg()[0] ?? Number.NaN;
 const startedAt = new Date();
 log(`fan-out benchmark: ${connections} sockets, fan-out ${fanout}, rates ${rates.join(',')}/s for ${durationS} s, ${runs} runs, ${workers} client workers`);
 log(`machine: ${env.machine}`);
-log(`versions: ${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+log(
+  `versions: ${Object.entries(env.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 
 const states: TargetState[] = targetIds.map((id) => {
   const target = allTargets[id]!();

@@ -36,7 +36,8 @@ export function exportedMetrics(): MetricDefinition[] {
   for (const root of SOURCE_ROOTS) {
     for (const file of sourceFiles(path.join(REPO_ROOT, root))) {
       const text = readFileSync(file, 'utf8');
-      const definitions = /new (Counter|Gauge|Histogram|Summary)\(\{\s*name: (?:'([^']+)'|([A-Z][A-Z0-9_]*))|\.(counter|gauge|histogram|summary)\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*))/g;
+      const definitions =
+        /new (Counter|Gauge|Histogram|Summary)\(\{\s*name: (?:'([^']+)'|([A-Z][A-Z0-9_]*))|\.(counter|gauge|histogram|summary)\(\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*))/g;
       for (const match of text.matchAll(definitions)) {
         const [, type = match[4]!, literal = match[5], constant = match[6]] = match;
         // A name may be a constant of the same file (one another package reads the metric by).

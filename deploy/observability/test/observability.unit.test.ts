@@ -109,7 +109,11 @@ describe('the Grafana dashboard', () => {
 
   it('queries the provisioned Prometheus', () => {
     expect(queryPanels.length).toBeGreaterThan(10);
-    for (const panel of queryPanels) expect(datasources.map((d) => d.uid), panel.title).toContain(panel.datasource?.uid);
+    for (const panel of queryPanels)
+      expect(
+        datasources.map((d) => d.uid),
+        panel.title,
+      ).toContain(panel.datasource?.uid);
   });
 
   it.each(queryPanels.map((p) => [p.title, p] as const))('panel "%s" parses and names only exported metrics', (_title, panel) => {

@@ -94,7 +94,9 @@ describe('access tokens', () => {
   describe('are refused when', () => {
     const valid = signAccessToken(key, rider, { ttlSeconds: 900, now: NOW });
     const { header, payload, signature } = parts(valid);
-    const publicPem = createPublicKey({ key: { ...key.publicJwk }, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
+    const publicPem = createPublicKey({ key: { ...key.publicJwk }, format: 'jwk' })
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
     const hs256 = (secret: string) => {
       const input = `${b64url({ alg: 'HS256', typ: 'JWT', kid: key.kid })}.${b64url(payload)}`;
       return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;

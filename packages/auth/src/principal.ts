@@ -13,8 +13,7 @@ export interface Principal {
   readonly id: string;
 }
 
-export const isPrincipalKind = (value: unknown): value is PrincipalKind =>
-  (PRINCIPAL_KINDS as readonly unknown[]).includes(value);
+export const isPrincipalKind = (value: unknown): value is PrincipalKind => (PRINCIPAL_KINDS as readonly unknown[]).includes(value);
 
 /**
  * The kinds the rider and driver API admits: never an operator, whose token opens the operator

@@ -21,9 +21,7 @@ beforeAll(async () => {
 it('emits JavaScript and declarations for the entry point', async () => {
   const files = await readdir(DIST, { recursive: true });
   // One JavaScript bundle (the contract's socket schemas compiled in), declarations per module.
-  expect(files).toEqual(
-    expect.arrayContaining(['index.js', 'index.d.ts', join('http', 'client.d.ts'), join('socket', 'socket-client.d.ts')]),
-  );
+  expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', join('http', 'client.d.ts'), join('socket', 'socket-client.d.ts')]));
 });
 
 it('imports from plain Node by package name, and the client answers a value', async () => {
@@ -36,7 +34,10 @@ it('imports from plain Node by package name, and the client answers a value', as
     'console.log(JSON.stringify({ token: client.getToken(), result }));',
   ].join('\n');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_DIR, env: { PATH: process.env['PATH'] ?? '' } });
-  expect(JSON.parse(stdout)).toEqual({ token: null, result: { ok: false, error: { kind: 'http', status: 401, code: 'NO_SESSION', message: 'Not signed in.' } } });
+  expect(JSON.parse(stdout)).toEqual({
+    token: null,
+    result: { ok: false, error: { kind: 'http', status: 401, code: 'NO_SESSION', message: 'Not signed in.' } },
+  });
 });
 
 it('holds no Node-only import: it must run in browsers and React Native', async () => {

@@ -32,7 +32,12 @@ async function rider(): Promise<RidelineClient> {
 async function availableDriver(): Promise<{ client: RidelineClient; id: string }> {
   const client = newClient();
   const registered = expectOk(
-    await client.auth.registerDriver({ name: 'Driver', email: email('driver'), password: 'correct horse battery', vehicle: { plate: 'KA-01-0001', model: 'Swift' } }),
+    await client.auth.registerDriver({
+      name: 'Driver',
+      email: email('driver'),
+      password: 'correct horse battery',
+      vehicle: { plate: 'KA-01-0001', model: 'Swift' },
+    }),
   );
   expectOk(await client.drivers.setAvailability(true));
   expectOk(await client.drivers.setLocation(NEAR_PICKUP));

@@ -169,10 +169,14 @@ describe('refreshing ahead of expiry', () => {
     const first = tokenFor(120_000, 'first');
     const second = tokenFor(300_000, 'second');
     let asked = 0;
-    start({ getToken: () => first, refreshToken: () => {
+    start({
+      getToken: () => first,
+      refreshToken: () => {
         asked++;
         return second;
-      }, refreshAheadMs: 30_000 });
+      },
+      refreshAheadMs: 30_000,
+    });
     await settle();
     ScriptedWebSocket.last().open();
     await clock.advance(89_000);

@@ -109,7 +109,13 @@ describe('slow readers', () => {
 describe('driver locations', () => {
   it('throttled to one frame per interval, the latest position, and never closed for its rate', async () => {
     const driver: Principal = { kind: 'driver', id: newId() };
-    const client = availableBookingsSocket({ ...base, url: h.gateway.wsBase, auth: 'header', getToken: () => h.issuer.token(driver, 300), locationIntervalMs: 500 });
+    const client = availableBookingsSocket({
+      ...base,
+      url: h.gateway.wsBase,
+      auth: 'header',
+      getToken: () => h.issuer.token(driver, 300),
+      locationIntervalMs: 500,
+    });
     const app = record(client, ['available_booking', 'booking_unavailable', 'error']);
     const frames = () => metric(/rideline_gateway_inbound_frames_total\{[^}]*kind="location"[^}]*\} (\d+)/);
     const before = await frames();

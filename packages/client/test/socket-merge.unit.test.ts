@@ -25,9 +25,15 @@ const gone = (booking_id: string): ServerMessage => ({ type: 'booking_unavailabl
 describe('MessageMerge', () => {
   it('booking_status once per (booking, status), whatever the order of re-sends', () => {
     const merge = new MessageMerge();
-    const admitted = [status(A, 'pending'), status(A, 'accepted'), status(B, 'pending'), status(A, 'accepted'), status(A, 'pending'), status(B, 'pending'), status(A, 'on_trip')].map(
-      (m) => merge.admit(m),
-    );
+    const admitted = [
+      status(A, 'pending'),
+      status(A, 'accepted'),
+      status(B, 'pending'),
+      status(A, 'accepted'),
+      status(A, 'pending'),
+      status(B, 'pending'),
+      status(A, 'on_trip'),
+    ].map((m) => merge.admit(m));
     expect(admitted).toEqual([true, true, true, false, false, false, true]);
   });
 

@@ -30,7 +30,11 @@ it('reconnects to a restarted gateway: the app misses no status (published while
   const app = record(client, ['booking_status', 'otp', 'error']);
   await until(() => client.state === 'open', 10_000, 'open');
 
-  await within(20_000, 'publishing the first statuses', publish.booking(h.kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed)));
+  await within(
+    20_000,
+    'publishing the first statuses',
+    publish.booking(h.kafka, events.requested(unchanged), events.accepted(unchanged, driverId, 2), events.requested(changed)),
+  );
   await until(() => app.messages.length === 3, 10_000, 'the live statuses');
   // The OTP travels on another topic: published after the statuses arrived, for a fixed order.
   await within(20_000, 'publishing the first OTP', publish.notice(h.kafka, events.otp(unchanged, '111222')));

@@ -5,15 +5,10 @@ export interface SettingsSchema {
   readonly [key: string]: Setting<unknown> | SettingsSchema;
 }
 export type ConfigOf<S extends SettingsSchema> = {
-  readonly [K in keyof S]: S[K] extends Setting<infer T>
-    ? T
-    : S[K] extends SettingsSchema
-      ? ConfigOf<S[K]>
-      : never;
+  readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : S[K] extends SettingsSchema ? ConfigOf<S[K]> : never;
 };
 
-const isSetting = (entry: Setting<unknown> | SettingsSchema): entry is Setting<unknown> =>
-  typeof entry['read'] === 'function';
+const isSetting = (entry: Setting<unknown> | SettingsSchema): entry is Setting<unknown> => typeof entry['read'] === 'function';
 
 function* walk(schema: SettingsSchema): Generator<Setting<unknown>> {
   for (const entry of Object.values(schema)) {
@@ -26,18 +21,13 @@ function* walk(schema: SettingsSchema): Generator<Setting<unknown>> {
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
-      problems.length === 1
-        ? `Invalid configuration: ${problems[0]}`
-        : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }
 }
 
-export function loadConfig<S extends SettingsSchema>(
-  schema: S,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ConfigOf<S> {
+export function loadConfig<S extends SettingsSchema>(schema: S, env: Readonly<Record<string, string | undefined>> = process.env): ConfigOf<S> {
   const problems: string[] = [];
   const production = env['NODE_ENV'] === 'production';
   const missingInProduction: string[] = [];
@@ -73,8 +63,7 @@ export function loadConfig<S extends SettingsSchema>(
 /** A Markdown table of a schema's settings, for the README's configuration section. */
 export function describeSettings(schema: SettingsSchema): string {
   const rows = [...walk(schema)].map(
-    (setting) =>
-      `| \`${setting.envVar}\` | ${setting.defaultText === undefined ? '(required)' : `\`${setting.defaultText}\``} | ${setting.description} |`,
+    (setting) => `| \`${setting.envVar}\` | ${setting.defaultText === undefined ? '(required)' : `\`${setting.defaultText}\``} | ${setting.description} |`,
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -28,12 +28,7 @@ interface SettingOptions<T> {
   readonly default?: T;
 }
 
-function setting<T>(
-  envVar: string,
-  options: SettingOptions<T>,
-  parse: (raw: string) => T,
-  show: (value: T) => string = String,
-): Setting<T> {
+function setting<T>(envVar: string, options: SettingOptions<T>, parse: (raw: string) => T, show: (value: T) => string = String): Setting<T> {
   return {
     envVar,
     description: options.description,
@@ -51,10 +46,7 @@ function setting<T>(
 
 const describeGot = (raw: string) => `(got ${JSON.stringify(raw)})`;
 
-export function integer(
-  envVar: string,
-  options: SettingOptions<number> & { min?: number; max?: number },
-): Setting<number> {
+export function integer(envVar: string, options: SettingOptions<number> & { min?: number; max?: number }): Setting<number> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
   return setting(envVar, options, (raw) => {
     const value = Number(raw);
@@ -65,10 +57,7 @@ export function integer(
   });
 }
 
-export function number(
-  envVar: string,
-  options: SettingOptions<number> & { min?: number; max?: number },
-): Setting<number> {
+export function number(envVar: string, options: SettingOptions<number> & { min?: number; max?: number }): Setting<number> {
   const { min = -Infinity, max = Infinity } = options;
   return setting(envVar, options, (raw) => {
     const value = Number(raw);
@@ -79,13 +68,9 @@ export function number(
   });
 }
 
-export const port = (envVar: string, options: SettingOptions<number>) =>
-  integer(envVar, { ...options, min: 0, max: 65_535 });
+export const port = (envVar: string, options: SettingOptions<number>) => integer(envVar, { ...options, min: 0, max: 65_535 });
 
-export function string(
-  envVar: string,
-  options: SettingOptions<string> & { pattern?: RegExp },
-): Setting<string> {
+export function string(envVar: string, options: SettingOptions<string> & { pattern?: RegExp }): Setting<string> {
   return setting(envVar, options, (raw) => {
     if (options.pattern && !options.pattern.test(raw)) {
       throw new InvalidSettingError(`must match ${options.pattern} ${describeGot(raw)}`);
@@ -94,11 +79,7 @@ export function string(
   });
 }
 
-export function oneOf<const T extends string>(
-  envVar: string,
-  choices: readonly T[],
-  options: SettingOptions<T>,
-): Setting<T> {
+export function oneOf<const T extends string>(envVar: string, choices: readonly T[], options: SettingOptions<T>): Setting<T> {
   return setting(envVar, options, (raw) => {
     if (!(choices as readonly string[]).includes(raw)) {
       throw new InvalidSettingError(`must be one of ${choices.join(', ')} ${describeGot(raw)}`);
@@ -116,11 +97,7 @@ export function boolean(envVar: string, options: SettingOptions<boolean>): Setti
 }
 
 /** A URL whose protocol is one of `protocols`; error messages never echo its password. */
-export function url(
-  envVar: string,
-  protocols: readonly string[],
-  options: SettingOptions<string>,
-): Setting<string> {
+export function url(envVar: string, protocols: readonly string[], options: SettingOptions<string>): Setting<string> {
   return setting(
     envVar,
     options,
@@ -150,9 +127,7 @@ export function hostPortList(envVar: string, options: SettingOptions<string[]>):
       for (const entry of entries) {
         const match = /^([A-Za-z0-9.\-_]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry);
         if (!match || Number(match[2]) > 65_535) {
-          throw new InvalidSettingError(
-            `must be a comma-separated list of host:port ${describeGot(raw)}`,
-          );
+          throw new InvalidSettingError(`must be a comma-separated list of host:port ${describeGot(raw)}`);
         }
       }
       return entries;

@@ -87,9 +87,7 @@ describe('loadConfig', () => {
   });
 
   it('lets operators rename topics and refuses invalid names', () => {
-    expect(loadConfig(topicSettings, { TOPIC_BOOKING_EVENTS: 'prod.booking.events' }).bookingEvents).toBe(
-      'prod.booking.events',
-    );
+    expect(loadConfig(topicSettings, { TOPIC_BOOKING_EVENTS: 'prod.booking.events' }).bookingEvents).toBe('prod.booking.events');
     expect(() => loadConfig(topicSettings, { TOPIC_DISPATCH_OFFERS: 'has space' })).toThrow(/TOPIC_DISPATCH_OFFERS/);
   });
 
@@ -115,12 +113,17 @@ describe('originList (CORS_ALLOWED_ORIGINS)', () => {
     expect(loadConfig(origins, { CORS_ALLOWED_ORIGINS: '  ' }).cors).toBeNull();
   });
 
-  it.each(['https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'ftp://x.test', '*', 'https://u:p@x.test', 'https://a.test,,https://b.test'])(
-    'refuses %s, naming the setting',
-    (value) => {
-      expect(() => loadConfig(origins, { CORS_ALLOWED_ORIGINS: value })).toThrow(/CORS_ALLOWED_ORIGINS must be comma-separated origins/);
-    },
-  );
+  it.each([
+    'https://app.example.com/',
+    'https://app.example.com/path',
+    'app.example.com',
+    'ftp://x.test',
+    '*',
+    'https://u:p@x.test',
+    'https://a.test,,https://b.test',
+  ])('refuses %s, naming the setting', (value) => {
+    expect(() => loadConfig(origins, { CORS_ALLOWED_ORIGINS: value })).toThrow(/CORS_ALLOWED_ORIGINS must be comma-separated origins/);
+  });
 
   it('is required with NODE_ENV=production', () => {
     expect(() => loadConfig(origins, { NODE_ENV: 'production' })).toThrow('NODE_ENV=production requires CORS_ALLOWED_ORIGINS (not set)');

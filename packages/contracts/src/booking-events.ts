@@ -19,20 +19,11 @@ export const BookingRequested = envelopeSchema(
   }),
 );
 
-export const BookingAccepted = envelopeSchema(
-  'BookingAccepted',
-  Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }),
-);
+export const BookingAccepted = envelopeSchema('BookingAccepted', Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }));
 
-export const TripStarted = envelopeSchema(
-  'TripStarted',
-  Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }),
-);
+export const TripStarted = envelopeSchema('TripStarted', Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }));
 
-export const TripCompleted = envelopeSchema(
-  'TripCompleted',
-  Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }),
-);
+export const TripCompleted = envelopeSchema('TripCompleted', Type.Object({ booking_id: Id, user_id: Id, driver_id: Id }));
 
 export const BookingCancelled = envelopeSchema(
   'BookingCancelled',
@@ -45,19 +36,9 @@ export const BookingCancelled = envelopeSchema(
   }),
 );
 
-export const BookingExpired = envelopeSchema(
-  'BookingExpired',
-  Type.Object({ booking_id: Id, user_id: Id }),
-);
+export const BookingExpired = envelopeSchema('BookingExpired', Type.Object({ booking_id: Id, user_id: Id }));
 
-export const BookingEvent = Type.Union([
-  BookingRequested,
-  BookingAccepted,
-  TripStarted,
-  TripCompleted,
-  BookingCancelled,
-  BookingExpired,
-]);
+export const BookingEvent = Type.Union([BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired]);
 export type BookingEvent = Static<typeof BookingEvent>;
 export type BookingEventType = BookingEvent['type'];
 export type BookingEventOf<T extends BookingEventType> = Extract<BookingEvent, { type: T }>;

@@ -22,11 +22,7 @@ export const Canceller = Type.Union([Type.Literal('user'), Type.Literal('driver'
 export type Canceller = Static<typeof Canceller>;
 
 /** Why an offer was withdrawn from a driver (`OfferRevoked.reason`): what became of its booking. */
-export const OfferRevocationReason = Type.Union([
-  Type.Literal('accepted'),
-  Type.Literal('cancelled'),
-  Type.Literal('expired'),
-]);
+export const OfferRevocationReason = Type.Union([Type.Literal('accepted'), Type.Literal('cancelled'), Type.Literal('expired')]);
 export type OfferRevocationReason = Static<typeof OfferRevocationReason>;
 
 /** The `message` of a `booking_status`: one text, or (for a cancellation) one per canceller. */
@@ -106,8 +102,7 @@ export const BOOKING_STATUS_LIST = Object.keys(BOOKING_STATUSES) as BookingStatu
 export const isActiveStatus = (status: BookingStatus): boolean => BOOKING_STATUSES[status].phase === 'active';
 export const isEndedStatus = (status: BookingStatus): boolean => BOOKING_STATUSES[status].phase === 'ended';
 export const holdsDriver = (status: BookingStatus): boolean => BOOKING_STATUSES[status].holdsDriver;
-export const isCancellableBy = (status: BookingStatus, who: Canceller): boolean =>
-  BOOKING_STATUSES[status].cancellableBy.includes(who);
+export const isCancellableBy = (status: BookingStatus, who: Canceller): boolean => BOOKING_STATUSES[status].cancellableBy.includes(who);
 
 /** The statuses with a given trait, in the order of `BOOKING_STATUS_LIST` (e.g. for an SQL `IN` list). */
 export const statusesWhere = (test: (traits: BookingStatusTraits) => boolean): BookingStatus[] =>

@@ -64,13 +64,7 @@ export const SocketErrorMessage = Type.Object({
 export type SocketErrorMessage = Static<typeof SocketErrorMessage>;
 
 /** Every message the gateway sends, told apart by `type`. */
-export const ServerMessage = Type.Union([
-  BookingStatusMessage,
-  OtpMessage,
-  AvailableBookingMessage,
-  BookingUnavailableMessage,
-  SocketErrorMessage,
-]);
+export const ServerMessage = Type.Union([BookingStatusMessage, OtpMessage, AvailableBookingMessage, BookingUnavailableMessage, SocketErrorMessage]);
 export type ServerMessage = Static<typeof ServerMessage>;
 export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { readonly type: T }>;

@@ -31,15 +31,10 @@ const validators = {
   identityRevocations: Compile(IdentityRevocation),
 };
 
-export type DecodeResult<T extends MessageTopicId> =
-  | { readonly ok: true; readonly message: TopicMessage<T> }
-  | { readonly ok: false; readonly reason: string };
+export type DecodeResult<T extends MessageTopicId> = { readonly ok: true; readonly message: TopicMessage<T> } | { readonly ok: false; readonly reason: string };
 
 /** Parses and validates one record value; never throws, so a poison record cannot crash a consumer. */
-export function decodeMessage<T extends MessageTopicId>(
-  topic: T,
-  value: Buffer | string | null,
-): DecodeResult<T> {
+export function decodeMessage<T extends MessageTopicId>(topic: T, value: Buffer | string | null): DecodeResult<T> {
   if (value === null) return { ok: false, reason: 'record has no value' };
   let parsed: unknown;
   try {
@@ -54,9 +49,6 @@ export function decodeMessage<T extends MessageTopicId>(
   return { ok: false, reason: `record does not match ${topic} schema (${where})` };
 }
 
-export function isValidMessage<T extends MessageTopicId>(
-  topic: T,
-  message: unknown,
-): message is TopicMessage<T> {
+export function isValidMessage<T extends MessageTopicId>(topic: T, message: unknown): message is TopicMessage<T> {
   return validators[topic].Check(message);
 }

@@ -66,9 +66,7 @@ export const TOPIC_IDS = Object.keys(TOPICS) as TopicId[];
 /** The concrete topic names a running process uses, after env overrides. */
 export type TopicNames = Readonly<Record<TopicId, string>>;
 
-export const DEFAULT_TOPIC_NAMES: TopicNames = Object.fromEntries(
-  TOPIC_IDS.map((id) => [id, TOPICS[id].defaultName]),
-) as Record<TopicId, string>;
+export const DEFAULT_TOPIC_NAMES: TopicNames = Object.fromEntries(TOPIC_IDS.map((id) => [id, TOPICS[id].defaultName])) as Record<TopicId, string>;
 
 /**
  * The headers of a record parked on the dead-letter topic: its value and key are the original

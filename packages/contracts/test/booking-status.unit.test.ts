@@ -1,13 +1,6 @@
 import { Check } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import {
-  BOOKING_STATUS_LIST,
-  BookingEvent,
-  BookingStatus,
-  STATUS_AFTER_EVENT,
-  statusesWhere,
-  statusText,
-} from '../src/index.ts';
+import { BOOKING_STATUS_LIST, BookingEvent, BookingStatus, STATUS_AFTER_EVENT, statusesWhere, statusText } from '../src/index.ts';
 
 describe('booking statuses', () => {
   it('lists exactly the statuses the schema accepts', () => {

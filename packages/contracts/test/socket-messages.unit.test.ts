@@ -83,7 +83,10 @@ describe('the contracts package', () => {
     for (const file of await readdir(folder)) {
       const source = await readFile(new URL(file, folder), 'utf8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
-      expect(imports.filter((name) => !name?.startsWith('./') && !name?.startsWith('typebox')), file).toEqual([]);
+      expect(
+        imports.filter((name) => !name?.startsWith('./') && !name?.startsWith('typebox')),
+        file,
+      ).toEqual([]);
     }
   });
 });

@@ -37,7 +37,8 @@ export async function register(urls: HttpUrls, kind: 'user' | 'driver'): Promise
   return { id: result.data.driver.id, client };
 }
 
-export const describe = (error: ClientError): string => (error.kind === 'network' ? `network: ${error.message}` : `HTTP ${error.status} ${error.code}: ${error.message}`);
+export const describe = (error: ClientError): string =>
+  error.kind === 'network' ? `network: ${error.message}` : `HTTP ${error.status} ${error.code}: ${error.message}`;
 
 /**
  * What every socket client of an account is given: its tokens come from the account's HTTP

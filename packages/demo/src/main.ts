@@ -32,10 +32,13 @@ log(`playing for ${options.durationS} s (Ctrl-C to stop early)`);
 log(`watch it live on the ops console: ${process.env['CONSOLE_URL'] ?? 'http://127.0.0.1:3003'} (the operator pnpm start printed)`);
 const started = Date.now();
 const tty = process.stdout.isTTY;
-const progress = setInterval(() => {
-  const line = simulation.stats.line((Date.now() - started) / 1000);
-  process.stdout.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-}, tty ? 500 : 5_000);
+const progress = setInterval(
+  () => {
+    const line = simulation.stats.line((Date.now() - started) / 1000);
+    process.stdout.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  },
+  tty ? 500 : 5_000,
+);
 
 let interrupted = false;
 process.once('SIGINT', () => {

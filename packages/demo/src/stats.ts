@@ -37,7 +37,10 @@ export class Stats {
       ...Object.entries(this.counts).map(([name, value]) => `  ${name.padEnd(10)} ${value}`),
       '',
       'Latency (ms):          p50      p99      n',
-      ...rows.map(([name, values]) => `  ${name.padEnd(44)} ${fmt(percentileOf(values, 50)).padStart(7)}  ${fmt(percentileOf(values, 99)).padStart(7)}  ${String(values.length).padStart(5)}`),
+      ...rows.map(
+        ([name, values]) =>
+          `  ${name.padEnd(44)} ${fmt(percentileOf(values, 50)).padStart(7)}  ${fmt(percentileOf(values, 99)).padStart(7)}  ${String(values.length).padStart(5)}`,
+      ),
       ...(this.errors.length ? ['', 'First errors:', ...this.errors.map((e) => `  ${e}`)] : []),
       '',
     ].join('\n');

@@ -84,9 +84,9 @@ describe('startKafkaBroker', () => {
   it('fails with the storage tool output when the config is invalid', async () => {
     const dataDir = await tempDir();
     const [port, controllerPort] = await freePorts();
-    await expect(
-      startKafkaBroker({ port, controllerPort, dataDir, properties: { 'num.io.threads': 'not-a-number' } }),
-    ).rejects.toThrow(/kafka-storage format failed[\s\S]*num\.io\.threads/);
+    await expect(startKafkaBroker({ port, controllerPort, dataDir, properties: { 'num.io.threads': 'not-a-number' } })).rejects.toThrow(
+      /kafka-storage format failed[\s\S]*num\.io\.threads/,
+    );
   }, 60_000);
 
   it('refuses a port that is already taken', async () => {

@@ -67,9 +67,7 @@ describe('startEmbeddedPostgres', () => {
     const port = await freePort();
     const server = await startEmbeddedPostgres({ dataDir, port });
     handles.push(server);
-    await expect(startEmbeddedPostgres({ dataDir: path.join(root, 'other'), port })).rejects.toThrow(
-      /already listens/,
-    );
+    await expect(startEmbeddedPostgres({ dataDir: path.join(root, 'other'), port })).rejects.toThrow(/already listens/);
     await server.stop();
   }, 120_000);
 });

@@ -117,19 +117,35 @@ describe('pnpm kafka', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout.split('\n')).toContain(topic);
 
-    const produced = await runCli(
-      ['console-producer', '--topic', topic, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=:'],
-      { env, input: 'ride-1:requested\nride-2:requested\nride-1:accepted\n' },
-    );
+    const produced = await runCli(['console-producer', '--topic', topic, '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=:'], {
+      env,
+      input: 'ride-1:requested\nride-2:requested\nride-1:accepted\n',
+    });
     expect(produced.code).toBe(0);
 
     const consumed = await runCli(
-      ['console-consumer', '--topic', topic, '--from-beginning', '--property', 'print.key=true', '--group', group, '--max-messages', '3', '--timeout-ms', '30000'],
+      [
+        'console-consumer',
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--property',
+        'print.key=true',
+        '--group',
+        group,
+        '--max-messages',
+        '3',
+        '--timeout-ms',
+        '30000',
+      ],
       { env },
     );
     expect(consumed.code).toBe(0);
     // (Kafka 4.x also prints a deprecation note for --property on stdout: keep the records only.)
-    const lines = consumed.stdout.split('\n').filter((line) => line.includes('\t')).sort();
+    const lines = consumed.stdout
+      .split('\n')
+      .filter((line) => line.includes('\t'))
+      .sort();
     expect(lines).toEqual(['ride-1\taccepted', 'ride-1\trequested', 'ride-2\trequested'].sort());
 
     const reset = await runCli(['consumer-groups', '--group', group, '--reset-offsets', '--to-earliest', '--all-topics', '--execute'], { env });
@@ -139,7 +155,10 @@ describe('pnpm kafka', () => {
 
     const offsets = await runCli(['get-offsets', '--topic', topic], { env });
     expect(offsets.code).toBe(0);
-    const total = offsets.stdout.trim().split('\n').reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
+    const total = offsets.stdout
+      .trim()
+      .split('\n')
+      .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
     expect(total).toBe(3);
 
     const configs = await runCli(['configs', '--entity-type', 'topics', '--entity-name', topic, '--alter', '--add-config', 'cleanup.policy=compact'], { env });

@@ -14,7 +14,6 @@ export interface KafkaSecurityOptions {
   readonly ssl?: boolean;
 }
 
-
 export interface KafkaClientOptions extends KafkaSecurityOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;

@@ -270,7 +270,11 @@ export class TopicConsumer<T extends MessageTopicId> {
   }
 
   /** Handles the batch record by record; returns the offset of the last one handled. */
-  async #handleOneByOne(id: T, handle: RecordHandler<T>, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<string | undefined> {
+  async #handleOneByOne(
+    id: T,
+    handle: RecordHandler<T>,
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+  ): Promise<string | undefined> {
     let last: string | undefined;
     for (const message of batch.messages) {
       // Stale: the partition was sought or moved to another member; what follows is not ours.

@@ -38,7 +38,11 @@ const TRANSIENT_BROKER_ERRORS: ReadonlySet<string> = new Set([
  * Warnings: worth seeing when they repeat, not failures. Our consumers log their own crash
  * warning, and readiness says when a feed is down.
  */
-const SELF_HEALING = [/^Restarting the consumer in \d+ms$/, /^(Crash: KafkaJSConnectionError: )?Connection error: write after end$/, /^Crash: KafkaJSConnectionClosedError: Closed connection$/];
+const SELF_HEALING = [
+  /^Restarting the consumer in \d+ms$/,
+  /^(Crash: KafkaJSConnectionError: )?Connection error: write after end$/,
+  /^Crash: KafkaJSConnectionClosedError: Closed connection$/,
+];
 
 /**
  * The level of a line kafkajs logs at error level: debug for a broker answer that resolves

@@ -80,7 +80,12 @@ export class TopicPublisher {
   publish<T extends MessageTopicId = MessageTopicId>(records: readonly OutgoingRecord<T>[]): Promise<void> {
     if (!tracingActive()) return this.sendRaw(records.map((record) => this.#raw(record, undefined)));
     const topics = [...new Set(records.map((record) => this.#names[record.topic]))].join(',');
-    const attributes = { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topics, 'messaging.batch.message_count': records.length };
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topics,
+      'messaging.batch.message_count': records.length,
+    };
     return inSpan(`send ${topics}`, { kind: SpanKind.PRODUCER, requireParent: true, attributes }, () => {
       const carrier = traceCarrier();
       return this.sendRaw(records.map((record) => this.#raw(record, carrier)));

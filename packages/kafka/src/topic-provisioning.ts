@@ -68,7 +68,10 @@ async function provisionOnce(
     ids.filter((id) => existing.has(names[id])),
   );
   for (const name of fixed) report.reconfigured.add(name);
-  await untilServed(admin, ids.map((id) => names[id]));
+  await untilServed(
+    admin,
+    ids.map((id) => names[id]),
+  );
 }
 
 /** How long provisioning keeps retrying what clears up by itself (see `isTransientKafkaError`). */
@@ -110,11 +113,7 @@ function topicConfig(id: TopicId): { name: string; value: string }[] {
   ];
 }
 
-async function fixCleanupPolicies(
-  admin: Admin,
-  names: TopicNames,
-  ids: readonly TopicId[],
-): Promise<string[]> {
+async function fixCleanupPolicies(admin: Admin, names: TopicNames, ids: readonly TopicId[]): Promise<string[]> {
   if (ids.length === 0) return [];
   // Every setting of each topic, to keep the overrides an operator set (retention, segments).
   const { resources } = await admin.describeConfigs({

@@ -20,7 +20,9 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-it('after a SIGKILL of the broker, a group of one and a shared group deliver again within 5 s of it answering; liveness is down from the crash until they rejoin', { timeout: 180_000 }, async () => {
+it('after a SIGKILL of the broker, a group of one and a shared group deliver again within 5 s of it answering; liveness is down from the crash until they rejoin', {
+  timeout: 180_000,
+}, async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rideline-kafka-crash-'));
   await chmod(dataDir, 0o755);
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -33,7 +35,10 @@ it('after a SIGKILL of the broker, a group of one and a shared group deliver aga
   cleanups.push(() => runtime.close());
 
   // Delivery times per reader; the shared group's two members count as one reader.
-  const deliveries = new Map<string, number[]>([['solo', []], ['shared', []]]);
+  const deliveries = new Map<string, number[]>([
+    ['solo', []],
+    ['shared', []],
+  ]);
   const readers: Array<{ name: string; consumer: TopicConsumer<'dispatchOffers'> }> = [];
   const start = async (name: string, groupId: string, mode: ReadMode) => {
     const consumer = new TopicConsumer({
@@ -63,7 +68,13 @@ it('after a SIGKILL of the broker, a group of one and a shared group deliver aga
   let producing = true;
   const produce = (async () => {
     for (let i = 0; producing; i++) {
-      const message = { event_id: randomUUID(), type: 'OfferRevoked', version: 2, occurred_at: new Date().toISOString(), data: { booking_id: `b-${i}`, driver_id: `d-${i % 7}`, reason: 'accepted' } };
+      const message = {
+        event_id: randomUUID(),
+        type: 'OfferRevoked',
+        version: 2,
+        occurred_at: new Date().toISOString(),
+        data: { booking_id: `b-${i}`, driver_id: `d-${i % 7}`, reason: 'accepted' },
+      };
       await producer.send({ topic: names.dispatchOffers, messages: [{ key: `d-${i % 7}`, value: JSON.stringify(message) }] }).catch(() => undefined);
       await sleep(100);
     }

@@ -25,45 +25,49 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 it.each([
   ['a group that commits', true],
   ['a group of one that does not', false],
-])('%s: lag per partition; readiness fails naming the partition above the limit, and passes again once caught up', { timeout: 60_000 }, async (_name, commits) => {
-  await admin.connect();
-  cleanups.push(() => admin.disconnect());
-  await admin.createTopics({ topics: [{ topic: `${topic}-${commits}`, numPartitions: 2 }] });
-  cleanups.push(() => admin.deleteTopics({ topics: [`${topic}-${commits}`] }));
-  const name = `${topic}-${commits}`;
-  const groupId = `lag-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-  const lag = new ConsumerLag({ consumer, admin, group: groupId, topics: [name], commits });
-  const ready = lagReadinessCheck(() => [lag], 5);
-  await consumer.connect();
-  cleanups.push(() => consumer.disconnect());
-  await consumer.subscribe({ topic: name, fromBeginning: true });
-  let processed = 0;
-  await consumer.run({ eachMessage: async () => void processed++ });
-  await until('joined', async () => {
-    await lag.refresh();
-    return lag.partitions.length === 2 ? true : undefined;
-  });
+])(
+  '%s: lag per partition; readiness fails naming the partition above the limit, and passes again once caught up',
+  { timeout: 60_000 },
+  async (_name, commits) => {
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    await admin.createTopics({ topics: [{ topic: `${topic}-${commits}`, numPartitions: 2 }] });
+    cleanups.push(() => admin.deleteTopics({ topics: [`${topic}-${commits}`] }));
+    const name = `${topic}-${commits}`;
+    const groupId = `lag-${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+    const lag = new ConsumerLag({ consumer, admin, group: groupId, topics: [name], commits });
+    const ready = lagReadinessCheck(() => [lag], 5);
+    await consumer.connect();
+    cleanups.push(() => consumer.disconnect());
+    await consumer.subscribe({ topic: name, fromBeginning: true });
+    let processed = 0;
+    await consumer.run({ eachMessage: async () => void processed++ });
+    await until('joined', async () => {
+      await lag.refresh();
+      return lag.partitions.length === 2 ? true : undefined;
+    });
 
-  // Partition 0 falls 20 records behind while its reading is paused; partition 1 gets 3.
-  consumer.pause([{ topic: name, partitions: [0] }]);
-  const producer = kafka.producer();
-  await producer.connect();
-  cleanups.push(() => producer.disconnect());
-  await producer.send({ topic: name, messages: Array.from({ length: 20 }, (_, i) => ({ value: String(i), partition: 0 })) });
-  await producer.send({ topic: name, messages: Array.from({ length: 3 }, (_, i) => ({ value: String(i), partition: 1 })) });
-  await until('partition 1 read', async () => (processed >= 3 ? true : undefined));
-  await lag.refresh();
-  expect(lag.partitions.map((p) => [p.partition, p.lag]).sort()).toEqual([
-    [0, 20],
-    [1, 0],
-  ]);
-  await expect(ready()).rejects.toThrow(`20 records behind on ${name}[0] (${groupId}); more than 5`);
-
-  consumer.resume([{ topic: name, partitions: [0] }]);
-  await until('caught up', async () => {
+    // Partition 0 falls 20 records behind while its reading is paused; partition 1 gets 3.
+    consumer.pause([{ topic: name, partitions: [0] }]);
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    await producer.send({ topic: name, messages: Array.from({ length: 20 }, (_, i) => ({ value: String(i), partition: 0 })) });
+    await producer.send({ topic: name, messages: Array.from({ length: 3 }, (_, i) => ({ value: String(i), partition: 1 })) });
+    await until('partition 1 read', async () => (processed >= 3 ? true : undefined));
     await lag.refresh();
-    return lag.partitions.every((p) => p.lag === 0) ? true : undefined;
-  });
-  await expect(ready()).resolves.toBeUndefined();
-});
+    expect(lag.partitions.map((p) => [p.partition, p.lag]).sort()).toEqual([
+      [0, 20],
+      [1, 0],
+    ]);
+    await expect(ready()).rejects.toThrow(`20 records behind on ${name}[0] (${groupId}); more than 5`);
+
+    consumer.resume([{ topic: name, partitions: [0] }]);
+    await until('caught up', async () => {
+      await lag.refresh();
+      return lag.partitions.every((p) => p.lag === 0) ? true : undefined;
+    });
+    await expect(ready()).resolves.toBeUndefined();
+  },
+);

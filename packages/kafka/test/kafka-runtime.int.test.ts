@@ -56,8 +56,7 @@ describe('topic provisioning', () => {
         configNames: ['cleanup.policy', 'min.compaction.lag.ms'],
       })),
     });
-    const setting = (name: string, key: string) =>
-      resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === key)?.configValue;
+    const setting = (name: string, key: string) => resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === key)?.configValue;
     expect(setting(names.driverLocations, 'cleanup.policy')).toBe('compact');
     expect(setting(names.driverLocations, 'min.compaction.lag.ms')).toBe(String(TOPICS.driverLocations.minCompactionLagMs));
     expect(setting(names.bookingEvents, 'cleanup.policy')).toBe('delete');

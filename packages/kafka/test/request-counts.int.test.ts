@@ -23,7 +23,14 @@ const count = (samples: readonly KafkaRequestSample[], client: string, api: stri
   samples.find((s) => s.client === client && s.api === api) ?? { requests: 0, bytes: 0 };
 
 beforeAll(async () => {
-  runtime = await startKafkaRuntime({ brokers: testKafkaBrokers().split(','), clientId: `test-rq-${runId}`, topics: names, topicPartitions: 1, replicationFactor: 1, logger });
+  runtime = await startKafkaRuntime({
+    brokers: testKafkaBrokers().split(','),
+    clientId: `test-rq-${runId}`,
+    topics: names,
+    topicPartitions: 1,
+    replicationFactor: 1,
+    logger,
+  });
 });
 
 afterAll(async () => {

@@ -35,8 +35,7 @@ beforeAll(async () => {
       'advertised.listeners': listeners,
       'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT',
       'listener.name.sasl.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
-      'listener.name.sasl.scram-sha-512.sasl.jaas.config':
-        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
     },
   });
   saslBrokers = [`127.0.0.1:${saslPort}`];
@@ -94,9 +93,7 @@ describe('Kafka with SASL/SCRAM', () => {
   }, 60_000);
 
   it('is refused with a wrong password, and without credentials', async () => {
-    const wrong = await runtimeWith({ saslMechanism: 'scram-sha-512', saslUsername: user.name, saslPassword: 'wrong' }).catch(
-      (error: unknown) => error,
-    );
+    const wrong = await runtimeWith({ saslMechanism: 'scram-sha-512', saslUsername: user.name, saslPassword: 'wrong' }).catch((error: unknown) => error);
     expect(String((wrong as Error).cause ?? wrong)).toMatch(/SASL SCRAM SHA512 authentication failed/i);
     const anonymous = await runtimeWith({ saslMechanism: 'none' }).catch((error: unknown) => error);
     expect(anonymous).toBeInstanceOf(Error);

@@ -58,7 +58,9 @@ describe('the Kafka seam', () => {
 
   it('no production source outside packages/kafka (and dev-infra) imports kafkajs', () => {
     const dirs = productionSourceDirs();
-    expect(dirs.map((d) => path.relative(root, d))).toEqual(expect.arrayContaining(['services/booking-service/src', 'services/dispatch-service/src', 'services/realtime-gateway/src']));
+    expect(dirs.map((d) => path.relative(root, d))).toEqual(
+      expect.arrayContaining(['services/booking-service/src', 'services/dispatch-service/src', 'services/realtime-gateway/src']),
+    );
     const files = dirs.flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(100);
     const offenders = files.filter((file) => KAFKAJS_IMPORT.test(readFileSync(file, 'utf8'))).map((file) => path.relative(root, file));

@@ -36,7 +36,14 @@ function consumer(options: Omit<TopicConsumerSettings<'dispatchOffers'>, 'runtim
 }
 
 beforeAll(async () => {
-  runtime = await startKafkaRuntime({ brokers: testKafkaBrokers().split(','), clientId: `test-tc-${runId}`, topics: names, topicPartitions: 3, replicationFactor: 1, logger });
+  runtime = await startKafkaRuntime({
+    brokers: testKafkaBrokers().split(','),
+    clientId: `test-tc-${runId}`,
+    topics: names,
+    topicPartitions: 3,
+    replicationFactor: 1,
+    logger,
+  });
 });
 
 afterAll(async () => {

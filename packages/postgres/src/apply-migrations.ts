@@ -230,16 +230,14 @@ async function applyOne(client: pg.Client, table: string, migration: MigrationFi
   const startedAt = new Date();
   try {
     await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO ${table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 0)`,
-      [id, migration.checksum, migration.name],
-    );
+    await client.query(`INSERT INTO ${table} (id, checksum, started_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 0)`, [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     // No parameters: the simple query protocol, so the script may hold many statements.
     await client.query(migration.script);
-    await client.query(
-      `UPDATE ${table} SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1`,
-      [id],
-    );
+    await client.query(`UPDATE ${table} SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1`, [id]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -247,10 +245,13 @@ async function applyOne(client: pg.Client, table: string, migration: MigrationFi
     const logs = failureLogs(migration, error);
     let recorded = true;
     try {
-      await client.query(
-        `INSERT INTO ${table} (id, checksum, started_at, migration_name, logs, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`,
-        [id, migration.checksum, startedAt, migration.name, logs],
-      );
+      await client.query(`INSERT INTO ${table} (id, checksum, started_at, migration_name, logs, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`, [
+        id,
+        migration.checksum,
+        startedAt,
+        migration.name,
+        logs,
+      ]);
     } catch {
       recorded = false;
     }

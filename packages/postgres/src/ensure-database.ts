@@ -68,11 +68,9 @@ export async function ensureDatabase(databaseUrl: string, options: EnsureDatabas
           { cause: error },
         );
       }
-      throw new DatabaseSetupError(
-        `Could not create database "${target.database}" on PostgreSQL at ${target.address}: ${messageOf(error)}`,
-        sqlState,
-        { cause: error },
-      );
+      throw new DatabaseSetupError(`Could not create database "${target.database}" on PostgreSQL at ${target.address}: ${messageOf(error)}`, sqlState, {
+        cause: error,
+      });
     } finally {
       await closeQuietly(client);
     }

@@ -5,13 +5,7 @@ import { redactUrl, type ParsedDatabaseUrl } from './url.ts';
  * the setting to fix and never contains a password or a stack trace.
  */
 
-export type UnreachableReason =
-  | 'refused'
-  | 'host-not-found'
-  | 'timeout'
-  | 'authentication'
-  | 'starting-up'
-  | 'network';
+export type UnreachableReason = 'refused' | 'host-not-found' | 'timeout' | 'authentication' | 'starting-up' | 'network';
 
 /** The server could not be reached, or refused us (bad credentials, unknown role). */
 export class DatabaseUnreachableError extends Error {
@@ -80,11 +74,7 @@ function systemCodesOf(error: unknown): string[] {
  * Turns a connection-time failure into a {@link DatabaseUnreachableError}, or returns
  * undefined when the error is something else (an SQL error from a live connection).
  */
-export function classifyConnectionError(
-  error: unknown,
-  target: ParsedDatabaseUrl,
-  urlName: string,
-): DatabaseUnreachableError | undefined {
+export function classifyConnectionError(error: unknown, target: ParsedDatabaseUrl, urlName: string): DatabaseUnreachableError | undefined {
   const where = `PostgreSQL at ${target.address}`;
   const setting = `${urlName}=${redactUrl(target.url)}`;
   const make = (reason: UnreachableReason, text: string): DatabaseUnreachableError =>
@@ -96,10 +86,7 @@ export function classifyConnectionError(
     return make('authentication', `${where} rejected the password of user "${user}": check the credentials in ${urlName}`);
   }
   if (sqlState === '28000') {
-    return make(
-      'authentication',
-      `${where} refused user "${user}" (${messageOf(error)}): check the user in ${urlName} and the server's pg_hba.conf`,
-    );
+    return make('authentication', `${where} refused user "${user}" (${messageOf(error)}): check the user in ${urlName} and the server's pg_hba.conf`);
   }
   if (sqlState === '57P03') {
     return make('starting-up', `${where} is not accepting connections yet (${messageOf(error)}); try again shortly`);
@@ -125,9 +112,7 @@ export function classifyConnectionError(
   if (codes.includes('ENOENT') && target.host.startsWith('/')) {
     return make('refused', `Cannot connect to ${where}: no socket there. Is PostgreSQL running?`);
   }
-  const network = codes.find((code) =>
-    ['ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL', 'EACCES'].includes(code),
-  );
+  const network = codes.find((code) => ['ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL', 'EACCES'].includes(code));
   if (network !== undefined || /Connection terminated unexpectedly/i.test(message)) {
     return make('network', `Cannot connect to ${where}: ${network ?? message}`);
   }

@@ -43,19 +43,16 @@ export async function readMigrationsDirectory(migrationsDir: string): Promise<Mi
   try {
     entries = await readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {
-    throw new MigrationsDirectoryError(
-      `Cannot read the migrations folder ${migrationsDir}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new MigrationsDirectoryError(`Cannot read the migrations folder ${migrationsDir}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 
   const lockfile = await readFile(join(migrationsDir, LOCKFILE), 'utf-8').catch(() => undefined);
   if (lockfile !== undefined) {
     const provider = lockfileProvider(lockfile);
     if (provider !== undefined && provider !== 'postgresql') {
-      throw new MigrationsDirectoryError(
-        `The migrations in ${migrationsDir} were written for provider "${provider}" (${LOCKFILE}), not "postgresql".`,
-      );
+      throw new MigrationsDirectoryError(`The migrations in ${migrationsDir} were written for provider "${provider}" (${LOCKFILE}), not "postgresql".`);
     }
   }
 

@@ -24,10 +24,7 @@ export function scratchDatabaseName(prefix = 'rideline_test'): string {
  * Creates a fresh, randomly named database on the server of `serverUrl` (any database URL
  * on that server; default {@link testServerUrl}), for one test file.
  */
-export async function createScratchDatabase(
-  serverUrl: string = testServerUrl(),
-  prefix?: string,
-): Promise<ScratchDatabase> {
+export async function createScratchDatabase(serverUrl: string = testServerUrl(), prefix?: string): Promise<ScratchDatabase> {
   const name = scratchDatabaseName(prefix);
   const target = parseDatabaseUrl(serverUrl, 'RIDELINE_TEST_PG_URL');
   const admin = await connectClient(serverUrl, target, 'RIDELINE_TEST_PG_URL');

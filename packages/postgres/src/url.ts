@@ -34,20 +34,14 @@ export function parseDatabaseUrl(databaseUrl: string, urlName = 'DATABASE_URL'):
   try {
     url = new URL(databaseUrl);
   } catch {
-    throw new InvalidDatabaseUrlError(
-      `${urlName} is not a valid URL (expected postgresql://user:password@host:port/database).`,
-    );
+    throw new InvalidDatabaseUrlError(`${urlName} is not a valid URL (expected postgresql://user:password@host:port/database).`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new InvalidDatabaseUrlError(
-      `${urlName} must start with postgresql:// or postgres://, not ${url.protocol}// (${redactUrl(databaseUrl)}).`,
-    );
+    throw new InvalidDatabaseUrlError(`${urlName} must start with postgresql:// or postgres://, not ${url.protocol}// (${redactUrl(databaseUrl)}).`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) {
-    throw new InvalidDatabaseUrlError(
-      `${urlName} must name a database in its path, as in postgresql://host:5432/mydb (got ${redactUrl(databaseUrl)}).`,
-    );
+    throw new InvalidDatabaseUrlError(`${urlName} must name a database in its path, as in postgresql://host:5432/mydb (got ${redactUrl(databaseUrl)}).`);
   }
   // libpq's `?host=` overrides the URL's host (used for Unix sockets: ?host=/var/run/postgresql).
   const hostParam = url.searchParams.get('host');
@@ -92,7 +86,10 @@ export function redactUrl(databaseUrl: string): string {
     if (url.searchParams.has(key)) url.searchParams.set(key, '***');
   }
   // URL escapes the asterisks in the userinfo part; put them back for readability.
-  return url.toString().replace(/:%2A%2A%2A@/i, ':***@').replace(/=%2A%2A%2A/gi, '=***');
+  return url
+    .toString()
+    .replace(/:%2A%2A%2A@/i, ':***@')
+    .replace(/=%2A%2A%2A/gi, '=***');
 }
 
 /**

@@ -60,14 +60,14 @@ async function writeMigration(dir: string, name: string, sql: string): Promise<v
 }
 
 async function history(schema: string) {
-  const result = await admin.query<MigrationRow & { applied_steps_count: number }>(`SELECT * FROM "${schema}"._prisma_migrations ORDER BY started_at, migration_name`);
+  const result = await admin.query<MigrationRow & { applied_steps_count: number }>(
+    `SELECT * FROM "${schema}"._prisma_migrations ORDER BY started_at, migration_name`,
+  );
   return result.rows;
 }
 
 async function tableExists(schema: string, table: string): Promise<boolean> {
-  const result = await admin.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
-    `"${schema}"."${table}"`,
-  ]);
+  const result = await admin.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`"${schema}"."${table}"`]);
   return result.rows[0]?.found != null;
 }
 
@@ -199,10 +199,7 @@ describe('applyMigrations', () => {
 
     // ...until it is fixed and marked rolled back (what `prisma migrate resolve --rolled-back` does).
     await writeMigration(dir, SECOND, 'CREATE TABLE "half" ("id" INTEGER);\n');
-    await admin.query(
-      `UPDATE "${schema}"._prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`,
-      [SECOND],
-    );
+    await admin.query(`UPDATE "${schema}"._prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL`, [SECOND]);
     expect(await applyMigrations({ databaseUrl: url, migrationsDir: dir })).toEqual([SECOND, THIRD]);
     expect(await tableExists(schema, 'half')).toBe(true);
   });
@@ -213,9 +210,7 @@ describe('applyMigrations', () => {
       [FIRST]: `${firstSql}SELECT pg_sleep(0.3);\n`,
       [SECOND]: secondSql,
     });
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => applyMigrations({ databaseUrl: url, migrationsDir: dir })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => applyMigrations({ databaseUrl: url, migrationsDir: dir })));
     expect(results.flat().sort()).toEqual([FIRST, SECOND]);
     expect(results.filter((r) => r.length > 0)).toHaveLength(1);
     expect((await history(schema)).length).toBe(2);
@@ -228,9 +223,7 @@ describe('applyMigrations', () => {
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
-      const error = await applyMigrations({ databaseUrl: url, migrationsDir: dir, lockTimeoutMs: 300 }).catch(
-        (e: unknown) => e,
-      );
+      const error = await applyMigrations({ databaseUrl: url, migrationsDir: dir, lockTimeoutMs: 300 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MigrationLockTimeoutError);
 
       const waiting = applyMigrations({ databaseUrl: url, migrationsDir: dir, lockTimeoutMs: 10_000 });
@@ -245,9 +238,7 @@ describe('applyMigrations', () => {
   it('refuses a schema that has tables but no migration history', async () => {
     const { url, schema } = freshSchemaUrl();
     await admin.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".legacy (id int)`);
-    const error = await applyMigrations({ databaseUrl: url, migrationsDir: await migrationsDir({ [FIRST]: firstSql }) }).catch(
-      (e: unknown) => e,
-    );
+    const error = await applyMigrations({ databaseUrl: url, migrationsDir: await migrationsDir({ [FIRST]: firstSql }) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabaseNotEmptyError);
     expect((error as Error).message).toContain('legacy');
   });
@@ -261,9 +252,7 @@ describe('applyMigrations', () => {
     expect((missingDb as Error).message).toContain('does not exist');
 
     const { url } = freshSchemaUrl();
-    const noFolder = await applyMigrations({ databaseUrl: url, migrationsDir: '/nonexistent/migrations' }).catch(
-      (e: unknown) => e,
-    );
+    const noFolder = await applyMigrations({ databaseUrl: url, migrationsDir: '/nonexistent/migrations' }).catch((e: unknown) => e);
     expect(noFolder).toBeInstanceOf(MigrationsDirectoryError);
 
     const dir = await migrationsDir({ [FIRST]: firstSql });

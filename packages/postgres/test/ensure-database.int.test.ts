@@ -63,9 +63,7 @@ describe('ensureDatabase', () => {
 
   it('names the setting it was given', async () => {
     const port = await freePort();
-    const error = await ensureDatabase(`postgresql://127.0.0.1:${port}/x`, { urlName: 'BOOKING_DATABASE_URL' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await ensureDatabase(`postgresql://127.0.0.1:${port}/x`, { urlName: 'BOOKING_DATABASE_URL' }).catch((e: unknown) => e);
     expect((error as Error).message).toContain('BOOKING_DATABASE_URL=');
   });
 

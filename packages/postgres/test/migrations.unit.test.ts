@@ -72,11 +72,7 @@ describe('planMigrations', () => {
 
   it('returns what is not applied yet, and re-applies rolled-back migrations', () => {
     expect(planMigrations([a, b], [row(a.name, a.script)]).map((m) => m.name)).toEqual([b.name]);
-    expect(
-      planMigrations([a, b], [row(a.name, a.script), row(b.name, b.script, { finished: false, rolledBack: true })]).map(
-        (m) => m.name,
-      ),
-    ).toEqual([b.name]);
+    expect(planMigrations([a, b], [row(a.name, a.script), row(b.name, b.script, { finished: false, rolledBack: true })]).map((m) => m.name)).toEqual([b.name]);
   });
 
   it('fails loudly on an edited migration', () => {

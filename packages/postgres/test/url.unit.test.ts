@@ -59,15 +59,11 @@ describe('parseDatabaseUrl', () => {
 
 describe('redactUrl', () => {
   it('replaces the password, keeping everything else', () => {
-    expect(redactUrl('postgresql://app:s3cret@db:5432/bookings?schema=x')).toBe(
-      'postgresql://app:***@db:5432/bookings?schema=x',
-    );
+    expect(redactUrl('postgresql://app:s3cret@db:5432/bookings?schema=x')).toBe('postgresql://app:***@db:5432/bookings?schema=x');
   });
 
   it('leaves a URL without a password as it is', () => {
-    expect(redactUrl('postgresql://postgres@127.0.0.1:5432/postgres')).toBe(
-      'postgresql://postgres@127.0.0.1:5432/postgres',
-    );
+    expect(redactUrl('postgresql://postgres@127.0.0.1:5432/postgres')).toBe('postgresql://postgres@127.0.0.1:5432/postgres');
   });
 
   it('also hides a password query parameter, and never echoes an unparseable string', () => {
@@ -78,9 +74,7 @@ describe('redactUrl', () => {
 
 describe('withDatabase / driverUrl / quoteIdentifier', () => {
   it('swaps the database and drops Prisma’s schema parameter', () => {
-    expect(withDatabase('postgresql://u:p@h:1/a?schema=s&sslmode=require', 'postgres')).toBe(
-      'postgresql://u:p@h:1/postgres?sslmode=require',
-    );
+    expect(withDatabase('postgresql://u:p@h:1/a?schema=s&sslmode=require', 'postgres')).toBe('postgresql://u:p@h:1/postgres?sslmode=require');
     expect(driverUrl('postgresql://h/a?schema=s')).toBe('postgresql://h/a');
     expect(driverUrl('postgresql://h/a')).toBe('postgresql://h/a');
   });

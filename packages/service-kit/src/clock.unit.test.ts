@@ -13,7 +13,10 @@ describe('ManualClock', () => {
     expect(seen).toEqual([['a', 1_100]]);
     expect(clock.now()).toBe(1_150);
     clock.advance(1_000);
-    expect(seen).toEqual([['a', 1_100], ['b', 1_200]]);
+    expect(seen).toEqual([
+      ['a', 1_100],
+      ['b', 1_200],
+    ]);
     expect(clock.pending).toBe(0);
   });
 

@@ -35,13 +35,7 @@ export interface ServiceAppOptions {
   readonly tags?: readonly { readonly name: string; readonly description: string }[];
 }
 
-export type ServiceApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type ServiceApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /**
  * The Fastify instance every service starts from: typed routes (TypeBox), the API.md error

@@ -16,9 +16,7 @@ export class ServiceError extends Error {
 export type ErrorFactory = (message?: string) => ServiceError;
 
 /** `defineErrors({ TAKEN: [409, 'Booking already taken'] })` gives `errors.TAKEN()`. */
-export function defineErrors<const C extends Record<string, readonly [number, string]>>(
-  catalogue: C,
-): { readonly [K in keyof C]: ErrorFactory } {
+export function defineErrors<const C extends Record<string, readonly [number, string]>>(catalogue: C): { readonly [K in keyof C]: ErrorFactory } {
   return Object.fromEntries(
     Object.entries(catalogue).map(([code, [status, defaultMessage]]) => [
       code,

@@ -14,14 +14,7 @@ export function createLogger(service: string, level: string, format: LogFormat =
     level,
     base: { service },
     redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers["sec-websocket-protocol"]',
-        '*.password',
-        '*.otp',
-        '*.refresh_token',
-        '*.access_token',
-      ],
+      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', '*.password', '*.otp', '*.refresh_token', '*.access_token'],
       censor: '[redacted]',
     },
     // With tracing on, a line logged under a span says which (trace_id, span_id).

@@ -63,12 +63,11 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
         operationId: 'getMetrics',
         tags: ['health'],
         summary: 'Prometheus metrics',
-        description: 'Request durations by route and status, process metrics and the service\'s own, in Prometheus text format.',
+        description: "Request durations by route and status, process metrics and the service's own, in Prometheus text format.",
         response: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
       },
     },
-    async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;
 }

@@ -62,9 +62,7 @@ export function errorReplies<const S extends number>(refusals: Readonly<Record<S
       content: {
         'application/json': {
           schema: { $ref: 'ErrorBody' },
-          examples: Object.fromEntries(
-            list.map((refusal) => [refusal.code, { value: { success: false, message: refusal.message, code: refusal.code } }]),
-          ),
+          examples: Object.fromEntries(list.map((refusal) => [refusal.code, { value: { success: false, message: refusal.message, code: refusal.code } }])),
         },
       },
     },
@@ -105,7 +103,12 @@ export async function installOpenApi(app: FastifyInstance, options: OpenApiOptio
       tags: [...options.tags, { name: 'health', description: 'Liveness, readiness, metrics and this document.' }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from booking-service (`/auth/.../login`, `/auth/refresh`).' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'An access token from booking-service (`/auth/.../login`, `/auth/refresh`).',
+          },
         },
       },
     },

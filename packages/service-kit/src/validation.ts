@@ -26,8 +26,7 @@ export const validationController: SchemaController = {
       };
       const strict = build(false);
       const coercing = build(true);
-      return ({ schema, httpPart }) =>
-        (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers' ? coercing : strict).compile(schema);
+      return ({ schema, httpPart }) => (httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers' ? coercing : strict).compile(schema);
     },
   },
 };

@@ -33,7 +33,11 @@ describe('CORS', () => {
   });
 
   it('gives an actual request from an allowed origin its origin and the exposed headers', async () => {
-    const response = await (await build(['https://app.example.com'])).inject({ method: 'GET', url: '/health/live', headers: { origin: 'https://app.example.com' } });
+    const response = await (await build(['https://app.example.com'])).inject({
+      method: 'GET',
+      url: '/health/live',
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(response.headers['access-control-expose-headers']).toContain('Retry-After');

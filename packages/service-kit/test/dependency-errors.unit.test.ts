@@ -14,7 +14,9 @@ describe('isDependencyDown', () => {
   });
 
   it('leaves other failures to be 500s: a transaction past its own timeout, a constraint, a bug', () => {
-    expect(isDependencyDown({ code: 'P2028', message: 'Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction.' })).toBe(false);
+    expect(
+      isDependencyDown({ code: 'P2028', message: 'Transaction API error: Transaction already closed: A query cannot be executed on an expired transaction.' }),
+    ).toBe(false);
     expect(isDependencyDown({ code: '23505', message: 'duplicate key value violates unique constraint' })).toBe(false);
     expect(isDependencyDown(new TypeError('x is undefined'))).toBe(false);
   });

@@ -18,7 +18,12 @@ let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  ({ app } = await createServiceApp({ service: 'docs-test', logger: pino({ level: 'silent' }), readiness: {}, tags: [{ name: 'things', description: 'Things.' }] }));
+  ({ app } = await createServiceApp({
+    service: 'docs-test',
+    logger: pino({ level: 'silent' }),
+    readiness: {},
+    tags: [{ name: 'things', description: 'Things.' }],
+  }));
   const Thing = Type.Object({ name: Type.String() }, { $id: 'Thing', examples: [{ name: 'a thing' }] });
   app.addSchema(Thing);
   app.post(

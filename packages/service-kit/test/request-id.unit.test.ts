@@ -39,7 +39,11 @@ describe('x-request-id', () => {
 
   it("keeps the caller's well-formed id, on errors and unknown routes too", async () => {
     await build();
-    for (const [url, status] of [['/thing', 200], ['/boom', 500], ['/nowhere', 404]] as const) {
+    for (const [url, status] of [
+      ['/thing', 200],
+      ['/boom', 500],
+      ['/nowhere', 404],
+    ] as const) {
       const response = await app.inject({ url, headers: { 'x-request-id': 'trip-42:abc_DEF.1' } });
       expect(response.statusCode).toBe(status);
       expect(response.headers['x-request-id']).toBe('trip-42:abc_DEF.1');

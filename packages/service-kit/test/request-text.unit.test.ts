@@ -41,7 +41,11 @@ const json = (method: 'POST' | 'PUT', url: string, payload: string) => app.injec
 describe('ill-formed text', () => {
   it.each([
     ['a lone surrogate in a nested body string', '{"pickup":{"lat":1,"address":"A\\ud800"}}', 'body.pickup.address must not hold a lone surrogate'],
-    ['a lone low surrogate in an optional object', '{"pickup":{"lat":1,"address":"A"},"vehicle":{"plate":"\\udc00KA"}}', 'body.vehicle.plate must not hold a lone surrogate'],
+    [
+      'a lone low surrogate in an optional object',
+      '{"pickup":{"lat":1,"address":"A"},"vehicle":{"plate":"\\udc00KA"}}',
+      'body.vehicle.plate must not hold a lone surrogate',
+    ],
     ['NUL in a body string', '{"pickup":{"lat":1,"address":"A\\u0000"}}', 'body.pickup.address must not hold a NUL character'],
     ['a lone surrogate in an unknown field', '{"pickup":{"lat":1,"address":"A"},"note":"\\ud800"}', 'body.note must not hold a lone surrogate'],
     ['a lone surrogate in a field name', '{"pickup":{"lat":1,"address":"A","\\ud800":1}}', 'body.pickup has a field name holding a lone surrogate'],

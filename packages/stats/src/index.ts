@@ -16,7 +16,10 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 
 /** `percentile` of samples in any order (sorts a copy). */
 export function percentileOf(samples: readonly number[], p: number): number {
-  return percentile([...samples].sort((a, b) => a - b), p);
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** Percentiles of one phase's samples. */

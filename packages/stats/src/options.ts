@@ -16,11 +16,7 @@ export type StringFlags<N extends string> = { [K in N]: { type: 'string' } } & {
  * The command that repeats this run of the package's `bench` script: the infrastructure it ran
  * against, the `envPrefix` variables that were set, and the arguments (pnpm's `--` left out).
  */
-export function benchCommand(
-  packageName: string,
-  envPrefix: string,
-  infrastructure: { readonly kafkaBrokers: string; readonly postgresUrl: string },
-): string {
+export function benchCommand(packageName: string, envPrefix: string, infrastructure: { readonly kafkaBrokers: string; readonly postgresUrl: string }): string {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   const optionEnv = Object.entries(process.env)
     .filter(([name]) => name.startsWith(envPrefix))

@@ -79,11 +79,19 @@ export interface OutboundSpan {
  * context of the request that wrote it): its parent is the context `parent` carries. Undefined
  * when tracing is off or `parent` carries none.
  */
-export function startOutboundSpan(name: string, parent: TraceCarrier | null | undefined, options: Omit<SpanOptions, 'parent' | 'requireParent'>): OutboundSpan | undefined {
+export function startOutboundSpan(
+  name: string,
+  parent: TraceCarrier | null | undefined,
+  options: Omit<SpanOptions, 'parent' | 'requireParent'>,
+): OutboundSpan | undefined {
   if (!tracingState.active || !parent) return undefined;
   const parentContext = contextFrom(parent);
   if (trace.getSpan(parentContext) === undefined) return undefined;
-  const span = tracer().startSpan(name, { kind: options.kind ?? SpanKind.PRODUCER, ...(options.attributes ? { attributes: options.attributes } : {}) }, parentContext);
+  const span = tracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.PRODUCER, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    parentContext,
+  );
   return {
     headers: traceCarrier(trace.setSpan(parentContext, span)) ?? {},
     end(error?: unknown) {

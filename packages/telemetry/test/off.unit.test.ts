@@ -19,6 +19,10 @@ describe('with tracing off', () => {
   it('passes the work through, its result and its failure', async () => {
     expect(inSpan('work', {}, () => 42)).toBe(42);
     await expect(inSpan('work', {}, async () => 'done')).resolves.toBe('done');
-    expect(() => inSpan('work', {}, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      inSpan('work', {}, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
   });
 });

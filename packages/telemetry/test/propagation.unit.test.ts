@@ -65,11 +65,25 @@ describe('trace context across a record', () => {
   });
 
   it('marks a span whose work failed, sync or async, and passes the error on', async () => {
-    expect(() => inSpan('sync', {}, () => { throw new Error('boom'); })).toThrow('boom');
-    await expect(inSpan('async', {}, async () => { throw new Error('later'); })).rejects.toThrow('later');
-    const outbound = startOutboundSpan('send', inSpan('request', {}, () => traceCarrier()), {})!;
+    expect(() =>
+      inSpan('sync', {}, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    await expect(
+      inSpan('async', {}, async () => {
+        throw new Error('later');
+      }),
+    ).rejects.toThrow('later');
+    const outbound = startOutboundSpan(
+      'send',
+      inSpan('request', {}, () => traceCarrier()),
+      {},
+    )!;
     outbound.end(new Error('broker down'));
-    const failed = spans().filter((span) => span.status.code === SpanStatusCode.ERROR).map((span) => span.name);
+    const failed = spans()
+      .filter((span) => span.status.code === SpanStatusCode.ERROR)
+      .map((span) => span.name);
     expect(failed).toEqual(['sync', 'async', 'send']);
   });
 });

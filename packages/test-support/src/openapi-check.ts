@@ -46,7 +46,11 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
     expect(operation.description, `${name} description`).toBeTruthy();
     const statuses = Object.keys(operation.responses ?? {});
     const takesInput = (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined || (operation.security?.length ?? 0) > 0;
-    if (takesInput) expect(statuses.filter((status) => status.startsWith('4')), `${name} documents a 4xx`).not.toEqual([]);
+    if (takesInput)
+      expect(
+        statuses.filter((status) => status.startsWith('4')),
+        `${name} documents a 4xx`,
+      ).not.toEqual([]);
     for (const status of statuses.filter((s) => /^[45]/.test(s) && operation.operationId !== 'getReadiness')) {
       expect(operation.responses?.[status]?.content?.['application/json']?.schema?.$ref, `${name} ${status} body`).toBe(ERROR_BODY);
     }

@@ -95,7 +95,10 @@ try {
 
   await load({ connections: 16, duration: 3 }); // warm-up: JIT, pools, the relay's first batches
   const throughput: number[] = [];
-  const fixed = new Map<number, { achieved: number[]; p50: number[]; p99: number[]; errors: number[]; broker99: number[]; consumer99: number[]; broker50: number[] }>();
+  const fixed = new Map<
+    number,
+    { achieved: number[]; p50: number[]; p99: number[]; errors: number[]; broker99: number[]; consumer99: number[]; broker50: number[] }
+  >();
   for (let r = 0; r < RUNS; r++) {
     const result = await load({ connections: 64, duration: SECONDS });
     throughput.push(result['2xx'] / SECONDS);
@@ -116,7 +119,9 @@ try {
       entry.broker99.push(percentile(brokerSorted, 99));
       entry.consumer99.push(percentile(consumerSorted, 99));
       fixed.set(rate, entry);
-      process.stderr.write(`run ${r + 1} rate ${rate}/s: p50 ${measured.latency.p50} ms p99 ${measured.latency.p99} ms, to broker p99 ${percentile(brokerSorted, 99)} ms\n`);
+      process.stderr.write(
+        `run ${r + 1} rate ${rate}/s: p50 ${measured.latency.p50} ms p99 ${measured.latency.p99} ms, to broker p99 ${percentile(brokerSorted, 99)} ms\n`,
+      );
     }
     process.stderr.write(`run ${r + 1}: ${throughput.at(-1)?.toFixed(0)} bookings/s at full speed\n`);
   }
@@ -135,7 +140,9 @@ try {
     '| load | bookings/s achieved | p50 ms | p99 ms | errors |',
     '|---|---|---|---|---|',
     `| as fast as possible | ${median(throughput).toFixed(0)} | | | |`,
-    ...[...fixed].map(([rate, e]) => `| fixed ${rate}/s | ${median(e.achieved).toFixed(0)} | ${ms(median(e.p50))} | ${ms(median(e.p99))} | ${median(e.errors)} |`),
+    ...[...fixed].map(
+      ([rate, e]) => `| fixed ${rate}/s | ${median(e.achieved).toFixed(0)} | ${ms(median(e.p50))} | ${ms(median(e.p99))} | ${median(e.errors)} |`,
+    ),
     '',
     '## Commit to Kafka',
     '',

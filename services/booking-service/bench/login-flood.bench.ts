@@ -213,7 +213,7 @@ const lines = [
   '|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
-  'Reading: the issue\'s aim (a real user\'s login p99 under 1 s during a 24-worker wrong-password flood) holds for the guessing',
+  "Reading: the issue's aim (a real user's login p99 under 1 s during a 24-worker wrong-password flood) holds for the guessing",
   'flood from home and from new addresses, and for the stuffing flood from home. It does not hold in the last row, a limit of',
   'the design rather than of the figures: a first login from a never-seen address for an account with no failures looks exactly',
   'like a stuffing attempt (both wait in the `normal` lane), so it queues behind the flood. Nothing in one attempt tells the two apart; more hashing',

@@ -29,9 +29,7 @@ function installedSchemaEngineExists() {
   try {
     const requireFromPrisma = createRequire(prismaCli);
     const enginesDir = dirname(dirname(requireFromPrisma.resolve('@prisma/engines')));
-    return readdirSync(enginesDir).some(
-      (name) => name.startsWith('schema-engine') && !/\.(sha256|gz|sig|tmp)$/.test(name),
-    );
+    return readdirSync(enginesDir).some((name) => name.startsWith('schema-engine') && !/\.(sha256|gz|sig|tmp)$/.test(name));
   } catch {
     return false;
   }

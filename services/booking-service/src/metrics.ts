@@ -44,9 +44,21 @@ export interface BookingMetricsSources {
  */
 export function bookingMetrics(registry: Registry, sources: BookingMetricsSources) {
   const define = defineMetrics(registry);
-  const transitions = define.counter('rideline_booking_transitions_total', 'Booking events committed to the event store, by type (BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired)', { labelNames: ['type'] });
-  const outboxWait = define.histogram('rideline_outbox_wait_seconds', 'Time from the oldest row of a published batch being written to the broker acknowledging it', { buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30] });
-  const offerChecks = define.counter('rideline_booking_offer_checks_total', 'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)', { labelNames: ['outcome'] });
+  const transitions = define.counter(
+    'rideline_booking_transitions_total',
+    'Booking events committed to the event store, by type (BookingRequested, BookingAccepted, TripStarted, TripCompleted, BookingCancelled, BookingExpired)',
+    { labelNames: ['type'] },
+  );
+  const outboxWait = define.histogram(
+    'rideline_outbox_wait_seconds',
+    'Time from the oldest row of a published batch being written to the broker acknowledging it',
+    { buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30] },
+  );
+  const offerChecks = define.counter(
+    'rideline_booking_offer_checks_total',
+    'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
+    { labelNames: ['outcome'] },
+  );
 
   // Both gauges below come from one query per scrape: prom-client collects them concurrently, so
   // the second finds the first one's reading in flight.
@@ -58,16 +70,24 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
       // rather than failing the whole scrape: every other metric still counts.
       .catch(() => null)
       .finally(() => (reading = null)));
-  define.gauge('rideline_outbox_backlog_rows', 'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)', {
-    async collect() {
-      this.set((await readBacklog())?.rows ?? Number.NaN);
+  define.gauge(
+    'rideline_outbox_backlog_rows',
+    'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)',
+    {
+      async collect() {
+        this.set((await readBacklog())?.rows ?? Number.NaN);
+      },
     },
-  });
-  define.gauge('rideline_outbox_oldest_row_age_seconds', 'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)', {
-    async collect() {
-      this.set((await readBacklog())?.oldestAgeSeconds ?? Number.NaN);
+  );
+  define.gauge(
+    'rideline_outbox_oldest_row_age_seconds',
+    'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)',
+    {
+      async collect() {
+        this.set((await readBacklog())?.oldestAgeSeconds ?? Number.NaN);
+      },
     },
-  });
+  );
 
   return {
     /** Events the store committed: only the public ones are transitions (OTP records are not). */

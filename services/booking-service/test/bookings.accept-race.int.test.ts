@@ -32,9 +32,7 @@ it('lets exactly one of 25 concurrent drivers accept, for each of 10 bookings', 
     const winners = answers.filter((answer) => answer.statusCode === 200);
     expect(winners).toHaveLength(1);
     const losers = answers.filter((answer) => answer.statusCode !== 200);
-    expect(losers.map((answer) => [answer.statusCode, answer.json().code])).toEqual(
-      losers.map(() => [409, 'BOOKING_TAKEN']),
-    );
+    expect(losers.map((answer) => [answer.statusCode, answer.json().code])).toEqual(losers.map(() => [409, 'BOOKING_TAKEN']));
     const winner = winners[0]!.json().driver_id;
     const view = await client.request({ method: 'GET', url: `/bookings/${id}`, token: rider.token });
     expect(view.json()).toMatchObject({ status: 'accepted', driver_id: winner });

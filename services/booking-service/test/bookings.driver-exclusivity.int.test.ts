@@ -57,7 +57,13 @@ it('lets exactly one of two simultaneous accepts by one driver win, round after 
     await expect.poll(() => h.running.system.prisma.driverOffer.count({ where: { bookingId: { in: [a, b] } } })).toBe(2);
     const answers = await Promise.all([h.client.act(driver, a, 'accept'), h.client.act(driver, b, 'accept')]);
     const outcome = answers.map((answer) => [answer.statusCode, answer.json().code ?? null]).sort();
-    expect([round, outcome]).toEqual([round, [[200, null], [409, 'DRIVER_BUSY']]]);
+    expect([round, outcome]).toEqual([
+      round,
+      [
+        [200, null],
+        [409, 'DRIVER_BUSY'],
+      ],
+    ]);
     expect(await activeBookingsOf(driver)).toBe(1);
     // The loser's booking is untouched: still pending, nobody assigned.
     const loser = answers[0]!.statusCode === 200 ? b : a;

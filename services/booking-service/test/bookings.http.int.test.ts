@@ -150,7 +150,9 @@ describe('refusals and their statuses', () => {
   });
 
   it('403 for the wrong kind of principal or someone else’s booking', async () => {
-    expect((await h.client.request({ method: 'POST', url: '/bookings', token: driver.token, payload: { pickup: PICKUP, dropoff: DROPOFF } })).statusCode).toBe(403);
+    expect((await h.client.request({ method: 'POST', url: '/bookings', token: driver.token, payload: { pickup: PICKUP, dropoff: DROPOFF } })).statusCode).toBe(
+      403,
+    );
     const { booking_id: id } = await h.client.book(rider);
     expect((await h.client.act(rider, id, 'accept')).statusCode).toBe(403);
     expect((await h.client.request({ method: 'GET', url: `/bookings/${id}`, token: otherRider.token })).statusCode).toBe(403);

@@ -129,9 +129,7 @@ describe('booking-service database', () => {
   });
 
   it('refuses an outbox row with both or neither payload', async () => {
-    await expect(
-      prisma.outboxMessage.create({ data: { topic: 't', messageKey: 'k', payload: {}, sealedPayload: 'x' } }),
-    ).rejects.toThrow();
+    await expect(prisma.outboxMessage.create({ data: { topic: 't', messageKey: 'k', payload: {}, sealedPayload: 'x' } })).rejects.toThrow();
     await expect(prisma.outboxMessage.create({ data: { topic: 't', messageKey: 'k' } })).rejects.toThrow();
   });
 });

@@ -88,13 +88,20 @@ describe('loading a stream', () => {
     const loaded = await store.load(bookingId);
 
     expect(loaded[3]!.event.data).toEqual(cancelled);
-    expect(loaded[2]!.event).toEqual({ type: 'OtpIssued', occurredAt: '2026-11-26T10:02:00.000Z', data: { booking_id: bookingId, otp_hash: 'hash-of-the-otp' } });
+    expect(loaded[2]!.event).toEqual({
+      type: 'OtpIssued',
+      occurredAt: '2026-11-26T10:02:00.000Z',
+      data: { booking_id: bookingId, otp_hash: 'hash-of-the-otp' },
+    });
   });
 
   it('refuses a row of no known shape, naming it, rather than fold it', async () => {
     const [bookingId, userId] = [randomUUID(), randomUUID()];
     // An acceptance without its driver: neither today's shape nor an older one.
-    await storeRows(bookingId, [...acceptedStream(bookingId, userId, randomUUID()).slice(0, 1), { type: 'BookingAccepted', payload: { booking_id: bookingId, user_id: userId } }]);
+    await storeRows(bookingId, [
+      ...acceptedStream(bookingId, userId, randomUUID()).slice(0, 1),
+      { type: 'BookingAccepted', payload: { booking_id: bookingId, user_id: userId } },
+    ]);
 
     const failure = await store.load(bookingId).catch((error: unknown) => error);
 

@@ -155,9 +155,16 @@ describe('drivers', () => {
     const rider = await registerUser(email);
     const driver = await registerDriver(email);
     expect(driver.driver.id).not.toBe(rider.user.id);
-    expect((await post('/auth/drivers/register', {
-      name: 'Again', email, password: 'driver-password', vehicle: { plate: 'X', model: 'Y' },
-    })).statusCode).toBe(409);
+    expect(
+      (
+        await post('/auth/drivers/register', {
+          name: 'Again',
+          email,
+          password: 'driver-password',
+          vehicle: { plate: 'X', model: 'Y' },
+        })
+      ).statusCode,
+    ).toBe(409);
 
     const riderOnDriverLogin = await post('/auth/drivers/login', { email: uniqueEmail('rider-only'), password: 'rider-password' });
     expect(riderOnDriverLogin.statusCode).toBe(401);
@@ -276,10 +283,14 @@ describe('refresh tokens', () => {
   it('refuse an unknown or expired token with 401', async () => {
     expect((await refresh('x'.repeat(43))).json()).toEqual(UNAUTHORIZED);
     const { user } = await registerUser();
-    const expired = await issueRefreshToken(prisma, { kind: 'user', id: user.id }, {
-      ttlSeconds: 60,
-      now: new Date(Date.now() - 61_000),
-    });
+    const expired = await issueRefreshToken(
+      prisma,
+      { kind: 'user', id: user.id },
+      {
+        ttlSeconds: 60,
+        now: new Date(Date.now() - 61_000),
+      },
+    );
     const response = await refresh(expired.token);
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual(UNAUTHORIZED);

@@ -15,7 +15,11 @@ const transitions = async (type: string) => metricSum(await scrape(), 'rideline_
 
 it('counts booking transitions by type once committed, and a refused command not at all', async () => {
   const [rider, driver] = await Promise.all([h.client.registerUser(), h.client.registerDriver()]);
-  const before = { requested: await transitions('BookingRequested'), accepted: await transitions('BookingAccepted'), cancelled: await transitions('BookingCancelled') };
+  const before = {
+    requested: await transitions('BookingRequested'),
+    accepted: await transitions('BookingAccepted'),
+    cancelled: await transitions('BookingCancelled'),
+  };
   const { booking_id: id } = await h.client.book(rider);
   expect((await h.client.act(driver, id, 'accept')).statusCode).toBe(403);
   await h.offers.offer(id, driver.id);
@@ -43,7 +47,7 @@ it('reports the consumer lag of the offers reader per partition', async () => {
   await expect.poll(async () => sample.test(await scrape()), { timeout: 10_000 }).toBe(true);
 });
 
-it('counts the Kafka requests of each client by API: the relay\'s Produce requests grow when a booking is relayed', async () => {
+it("counts the Kafka requests of each client by API: the relay's Produce requests grow when a booking is relayed", async () => {
   const produced = async () => metricSum(await scrape(), 'rideline_kafka_requests_total', { client: 'producer', api: 'Produce' });
   const before = await produced();
   const rider = await h.client.registerUser();

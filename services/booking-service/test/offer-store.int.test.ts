@@ -75,10 +75,11 @@ describe('OfferStore.recordRun', () => {
 
   it('ignores a revocation that comes before its offer in the run, as storing one by one would', async () => {
     const [booking, driver] = [randomUUID(), randomUUID()];
-    await store.recordRun(
-      [revoked(booking, driver, '2026-11-29T10:00:01.000Z'), offered(booking, driver, '2026-11-29T10:00:02.000Z')],
-      { topic, partition: 1, offset: '41' },
-    );
+    await store.recordRun([revoked(booking, driver, '2026-11-29T10:00:01.000Z'), offered(booking, driver, '2026-11-29T10:00:02.000Z')], {
+      topic,
+      partition: 1,
+      offset: '41',
+    });
     const row = await offerRow(booking, driver);
     expect(row?.revoked_at).toBeNull();
     expect(await nextOffset(1)).toBe(42n);
@@ -87,10 +88,11 @@ describe('OfferStore.recordRun', () => {
   it('revokes an offer stored by an earlier run, keeps it revoked when it is delivered again, and never moves a position back', async () => {
     const [booking, driver, other] = [randomUUID(), randomUUID(), randomUUID()];
     await store.recordRun([offered(booking, driver, '2026-11-29T11:00:00.000Z')], { topic, partition: 2, offset: '10' });
-    await store.recordRun(
-      [offered(booking, other, '2026-11-29T11:00:00.000Z'), revoked(booking, driver, '2026-11-29T11:00:03.000Z', 'cancelled')],
-      { topic, partition: 2, offset: '12' },
-    );
+    await store.recordRun([offered(booking, other, '2026-11-29T11:00:00.000Z'), revoked(booking, driver, '2026-11-29T11:00:03.000Z', 'cancelled')], {
+      topic,
+      partition: 2,
+      offset: '12',
+    });
     // At-least-once: the first run is delivered again after the revocation.
     await store.recordRun([offered(booking, driver, '2026-11-29T11:00:00.000Z'), offered(booking, driver, '2026-11-29T11:00:00.000Z')], {
       topic,

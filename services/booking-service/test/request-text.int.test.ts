@@ -64,7 +64,11 @@ describe('a lone surrogate in a text field: 400 naming the field, never 500, nev
   ])('body.%s', async (field, url, session, body) => {
     const response = await postJson(url, session(), body);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ success: false, code: 'VALIDATION_FAILED', message: expect.stringContaining(`body.${field} must not hold a lone surrogate`) });
+    expect(response.json()).toEqual({
+      success: false,
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining(`body.${field} must not hold a lone surrogate`),
+    });
   });
 
   it('body.reason of a cancel, and the booking stays pending', async () => {

@@ -82,7 +82,10 @@ function runOnce(area: Area, seed: number): RunResult {
   const halfLng = halfLat / Math.cos(area.centre.lat * DEG);
   const randomLat = () => area.centre.lat + (random() * 2 - 1) * halfLat;
   const randomLng = () => area.centre.lng + (random() * 2 - 1) * halfLng;
-  const hex = () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
+  const hex = () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   const ids = Array.from({ length: DRIVERS }, () => `${hex()}-${hex().slice(0, 4)}-4${hex().slice(0, 3)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`);
   const lats = new Float64Array(DRIVERS).map(randomLat);
   const lngs = new Float64Array(DRIVERS).map(randomLng);
@@ -183,7 +186,9 @@ for (const area of AREAS) {
     runs.push(runOnce(area, 100 + r));
     const last = runs[runs.length - 1] as RunResult;
     totalMismatches += last.mismatches;
-    console.log(`${area.name} run ${r + 1}/${RUNS}: ${fmtRate(last.jumpUpdatesPerS)} jumps, ${fmtRate(last.stepUpdatesPerS)} steps, index p50 ${fmtUs(last.index.p50Us)} p99 ${fmtUs(last.index.p99Us)}, linear p50 ${fmtUs(last.linear.p50Us)} p99 ${fmtUs(last.linear.p99Us)}, mismatches ${last.mismatches}`);
+    console.log(
+      `${area.name} run ${r + 1}/${RUNS}: ${fmtRate(last.jumpUpdatesPerS)} jumps, ${fmtRate(last.stepUpdatesPerS)} steps, index p50 ${fmtUs(last.index.p50Us)} p99 ${fmtUs(last.index.p99Us)}, linear p50 ${fmtUs(last.linear.p50Us)} p99 ${fmtUs(last.linear.p99Us)}, mismatches ${last.mismatches}`,
+    );
   }
   const m = (pick: (run: RunResult) => number) => median(runs.map(pick));
   rows.push(

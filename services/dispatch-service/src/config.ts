@@ -1,14 +1,4 @@
-import {
-  commonSettings,
-  integer,
-  InvalidSettingError,
-  loadConfig,
-  port,
-  string,
-  url,
-  type ConfigOf,
-  type Setting,
-} from '@rideline/config';
+import { commonSettings, integer, InvalidSettingError, loadConfig, port, string, url, type ConfigOf, type Setting } from '@rideline/config';
 import { TOPICS } from '@rideline/contracts';
 
 /** Comma-separated positive integers, e.g. the radii a search widens to. */
@@ -49,7 +39,12 @@ const dispatchSettings = {
       max: 200_000,
       description: 'Wider radii (metres) tried in turn when nobody is found within DISPATCH_RADIUS_M',
     }),
-    maxDriversPerRound: integer('DISPATCH_MAX_DRIVERS_PER_ROUND', { default: 5, min: 1, max: 100, description: 'At most this many drivers are offered a booking per round' }),
+    maxDriversPerRound: integer('DISPATCH_MAX_DRIVERS_PER_ROUND', {
+      default: 5,
+      min: 1,
+      max: 100,
+      description: 'At most this many drivers are offered a booking per round',
+    }),
     offerWindowMs: integer('DISPATCH_OFFER_WINDOW_MS', {
       default: 15_000,
       min: 100,
@@ -73,7 +68,7 @@ const dispatchSettings = {
     default: 10_000,
     min: 100,
     max: 600_000,
-    description: 'How often dispatch checks which drivers\' availability must be re-published on driver.locations (see DISPATCH_AVAILABILITY_REFRESH_MS)',
+    description: "How often dispatch checks which drivers' availability must be re-published on driver.locations (see DISPATCH_AVAILABILITY_REFRESH_MS)",
   }),
   availabilityRefreshMs: integer('DISPATCH_AVAILABILITY_REFRESH_MS', {
     default: 1_800_000,
@@ -87,5 +82,4 @@ const dispatchSettings = {
 
 export type DispatchConfig = ConfigOf<typeof dispatchSettings>;
 
-export const readDispatchConfig = (env: NodeJS.ProcessEnv = process.env): DispatchConfig =>
-  loadConfig(dispatchSettings, env);
+export const readDispatchConfig = (env: NodeJS.ProcessEnv = process.env): DispatchConfig => loadConfig(dispatchSettings, env);

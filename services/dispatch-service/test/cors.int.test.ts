@@ -88,9 +88,7 @@ describe('CORS of the real dispatch-service', () => {
   it('with NODE_ENV=production and no setting: refuses to start, one line naming it, exit 1', async () => {
     const running = await start({ NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: '' });
     expect(await running.exited).toBe(1);
-    expect(running.output()).toBe(
-      'dispatch-service failed to start: Invalid configuration: NODE_ENV=production requires CORS_ALLOWED_ORIGINS (not set)\n',
-    );
+    expect(running.output()).toBe('dispatch-service failed to start: Invalid configuration: NODE_ENV=production requires CORS_ALLOWED_ORIGINS (not set)\n');
   });
 
   it('refuses a malformed origin list, naming the setting', async () => {

@@ -15,7 +15,11 @@ const NEARBY_PER_MINUTE = 5;
 const UNAUTHORIZED = { success: false, message: 'Invalid or expired token.', code: 'UNAUTHORIZED' };
 
 beforeAll(async () => {
-  h = await startHarness({ DISPATCH_STATE_CHECKPOINT_MS: '300', DISPATCH_AVAILABILITY_REFRESH_MS: '1500', DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE) });
+  h = await startHarness({
+    DISPATCH_STATE_CHECKPOINT_MS: '300',
+    DISPATCH_AVAILABILITY_REFRESH_MS: '1500',
+    DISPATCH_NEARBY_PER_MINUTE: String(NEARBY_PER_MINUTE),
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -119,7 +123,10 @@ describe('PUT /drivers/me/location and /availability', () => {
   });
 
   it('answer 403 to a user token', async () => {
-    for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
+    for (const [url, payload] of [
+      ['/drivers/me/location', { lat: 1, lng: 2 }],
+      ['/drivers/me/availability', { available: true }],
+    ] as const) {
       const response = await put(url, h.jwks.tokenFor('user'), payload);
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ success: false, code: 'FORBIDDEN' });
@@ -127,7 +134,10 @@ describe('PUT /drivers/me/location and /availability', () => {
   });
 
   it('answer 403 to an operator token, on the driver routes and on /drivers/nearby', async () => {
-    for (const [url, payload] of [['/drivers/me/location', { lat: 1, lng: 2 }], ['/drivers/me/availability', { available: true }]] as const) {
+    for (const [url, payload] of [
+      ['/drivers/me/location', { lat: 1, lng: 2 }],
+      ['/drivers/me/availability', { available: true }],
+    ] as const) {
       const response = await put(url, h.jwks.tokenFor('operator'), payload);
       expect(response.statusCode).toBe(403);
     }
@@ -219,7 +229,7 @@ describe('the OpenAPI document', () => {
 });
 
 describe('readiness and the signing keys', () => {
-  it('exports each consumer\'s lag per partition it reads (state and group member)', async () => {
+  it("exports each consumer's lag per partition it reads (state and group member)", async () => {
     const deadline = Date.now() + 15_000;
     let groups = new Set<string>();
     while (groups.size < 2 && Date.now() < deadline) {
@@ -253,7 +263,12 @@ describe('readiness and the signing keys', () => {
       expect(notReady.statusCode).toBe(503);
       expect(notReady.json().checks).toEqual({ kafka: 'up', feed: 'up', auth: 'down', lag: 'up', state: 'up' });
       const token = jwks.tokenFor('driver');
-      const refused = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
+      const refused = await system.app.inject({
+        method: 'PUT',
+        url: '/drivers/me/availability',
+        payload: { available: true },
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(refused.statusCode).toBe(503);
 
       await jwks.start(port);
@@ -262,7 +277,12 @@ describe('readiness and the signing keys', () => {
         if (Date.now() > deadline) throw new Error('never ready');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const admitted = await system.app.inject({ method: 'PUT', url: '/drivers/me/availability', payload: { available: true }, headers: { authorization: `Bearer ${token}` } });
+      const admitted = await system.app.inject({
+        method: 'PUT',
+        url: '/drivers/me/availability',
+        payload: { available: true },
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(admitted.statusCode).toBe(204);
     } finally {
       await system.close();

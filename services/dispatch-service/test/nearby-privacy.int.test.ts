@@ -34,7 +34,10 @@ const cellCentreOf = (at: LatLng) => coarsePosition(at.lat, at.lng);
 async function placeDriver(at: LatLng): Promise<string> {
   const driverId = randomUUID();
   const headers = { authorization: `Bearer ${h.jwks.tokenFor('driver', driverId)}`, 'content-type': 'application/json' };
-  for (const [path, body] of [['/drivers/me/location', at], ['/drivers/me/availability', { available: true }]] as const) {
+  for (const [path, body] of [
+    ['/drivers/me/location', at],
+    ['/drivers/me/availability', { available: true }],
+  ] as const) {
     const response = await fetch(`${baseUrl}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
     expect(response.status).toBe(204);
   }
@@ -54,7 +57,11 @@ function nearbyOracle(driverId: string): DistanceOracle {
 
 describe('the attacker', () => {
   it('works: against distances rounded from the exact position (the old answer) it finds the driver to the metre', async () => {
-    for (const [northM, eastM] of [[85, 85], [-90, 10], [3, -4]] as const) {
+    for (const [northM, eastM] of [
+      [85, 85],
+      [-90, 10],
+      [3, -4],
+    ] as const) {
       const driver = offset({ lat: 12.97, lng: 77.59 }, northM, eastM);
       const oldAnswer: DistanceOracle = async (at) => Math.round(distanceM(at, driver) / 100) * 100;
       const { estimate, queries } = await locateByRoundingEdges(oldAnswer, offset(driver, 700, 450));

@@ -19,7 +19,11 @@ afterAll(async () => {
 
 async function driver(at: { lat: number; lng: number }, options: { available?: boolean; reportedAt?: Date } = {}): Promise<string> {
   const driverId = randomUUID();
-  await h.publish('driverLocations', driverId, driverStatus(driverId, { location: at, available: options.available ?? true, ...(options.reportedAt ? { reportedAt: options.reportedAt } : {}) }));
+  await h.publish(
+    'driverLocations',
+    driverId,
+    driverStatus(driverId, { location: at, available: options.available ?? true, ...(options.reportedAt ? { reportedAt: options.reportedAt } : {}) }),
+  );
   return driverId;
 }
 
@@ -28,8 +32,16 @@ async function seen(...driverIds: string[]): Promise<void> {
   await h.reader.waitFor(() => driverIds.every((id) => h.system.state.drivers.get(id) !== undefined));
 }
 
-const offered = (bookingId: string) => h.offersOf(bookingId).filter((r) => r.type === 'BookingOffered').map((r) => r.data.driver_id);
-const revoked = (bookingId: string) => h.offersOf(bookingId).filter((r) => r.type === 'OfferRevoked').map((r) => `${r.data.driver_id}:${r.data.reason}`);
+const offered = (bookingId: string) =>
+  h
+    .offersOf(bookingId)
+    .filter((r) => r.type === 'BookingOffered')
+    .map((r) => r.data.driver_id);
+const revoked = (bookingId: string) =>
+  h
+    .offersOf(bookingId)
+    .filter((r) => r.type === 'OfferRevoked')
+    .map((r) => `${r.data.driver_id}:${r.data.reason}`);
 
 describe('a BookingRequested', () => {
   it('is offered to the near available drivers, and to nobody far, busy, unavailable or stale', async () => {

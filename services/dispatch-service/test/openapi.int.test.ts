@@ -28,9 +28,7 @@ describe('GET /openapi.json', () => {
     expect(nearby.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/NearbyDrivers');
     expect(nearby.responses['429'].headers['retry-after']).toBeDefined();
     expect(Object.keys(nearby.responses['429'].content['application/json'].examples)).toEqual(['TOO_MANY_REQUESTS']);
-    expect(document.paths['/drivers/me/location'].put.requestBody.content['application/json'].schema.$ref).toBe(
-      '#/components/schemas/DriverLocation',
-    );
+    expect(document.paths['/drivers/me/location'].put.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/DriverLocation');
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

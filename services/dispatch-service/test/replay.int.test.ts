@@ -51,11 +51,18 @@ describe('replay', () => {
   it('a first instance offers, revokes, and parks poison without blocking the partition', async () => {
     first = await start();
     const [p1, p2] = [nextArea(), nextArea()];
-    for (const [driverId, at] of [[d1, north(p1, 100)], [d2, north(p1, 200)], [d3, north(p2, 100)], [d4, north(p2, 200)]] as const) {
+    for (const [driverId, at] of [
+      [d1, north(p1, 100)],
+      [d2, north(p1, 200)],
+      [d3, north(p2, 100)],
+      [d4, north(p2, 200)],
+    ] as const) {
       await first.publish('driverLocations', driverId, driverStatus(driverId, { location: at, available: true }));
     }
     // Poison on each input topic, each followed by a good record with the same key (same partition).
-    await first.system.kafka.publisher.sendRaw([{ topic: scratch.names.driverLocations, key: d5, value: '{"type":"DriverStatusReported","data":{"lat":200}}' }]);
+    await first.system.kafka.publisher.sendRaw([
+      { topic: scratch.names.driverLocations, key: d5, value: '{"type":"DriverStatusReported","data":{"lat":200}}' },
+    ]);
     await first.publish('driverLocations', d5, driverStatus(d5, { location: north(p2, 300), available: false }));
     await first.system.kafka.publisher.sendRaw([{ topic: scratch.names.bookingEvents, key: ids.b2, value: 'not json at all' }]);
     await first.publish('bookingEvents', ids.b1, bookingRequested(ids.b1, p1));
@@ -85,7 +92,14 @@ describe('replay', () => {
     running.splice(running.indexOf(first), 1);
     // While dispatch is down: b1 is taken by d1 (so d2 must lose it), and b3 is requested near d6.
     const p3 = nextArea();
-    const producer = await startKafkaRuntime({ brokers: [testKafkaBrokers()], clientId: 'replay-test', topics: scratch.names, topicPartitions: 3, replicationFactor: 1, logger: silent });
+    const producer = await startKafkaRuntime({
+      brokers: [testKafkaBrokers()],
+      clientId: 'replay-test',
+      topics: scratch.names,
+      topicPartitions: 3,
+      replicationFactor: 1,
+      logger: silent,
+    });
     await producer.publisher.publish([
       { topic: 'driverLocations', key: d6, message: driverStatus(d6, { location: north(p3, 100), available: true }) },
       { topic: 'bookingEvents', key: ids.b1, message: bookingAccepted(ids.b1, d1) },

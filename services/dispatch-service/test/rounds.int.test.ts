@@ -36,14 +36,17 @@ describe('offer rounds', () => {
     await h.reader.waitFor(() => offers(bookingId).length === 3, 10_000);
     const offered = offers(bookingId);
     expect(offered.map((r) => r.data.driver_id)).toEqual([a, b, far]);
-    const times = offered.map((r) => Date.parse(r.data.offered_at ?? ""));
+    const times = offered.map((r) => Date.parse(r.data.offered_at ?? ''));
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(WINDOW_MS);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(WINDOW_MS);
 
     // Accepted by the second: the first and the third lose it.
     await h.publish('bookingEvents', bookingId, bookingAccepted(bookingId, b!));
     await h.reader.waitFor(() => h.offersOf(bookingId).filter((r) => r.type === 'OfferRevoked').length === 2);
-    const revoked = h.offersOf(bookingId).filter((r) => r.type === 'OfferRevoked').map((r) => r.data.driver_id);
+    const revoked = h
+      .offersOf(bookingId)
+      .filter((r) => r.type === 'OfferRevoked')
+      .map((r) => r.data.driver_id);
     expect(revoked.sort()).toEqual([a, far].sort());
   });
 

@@ -62,7 +62,12 @@ describe('several instances', () => {
     await a.reader.waitFor(() => bookings.every(({ bookingId }) => a.offersOf(bookingId).length === 2));
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const { bookingId, drivers } of bookings) {
-      expect(a.offersOf(bookingId).map((r) => r.data.driver_id).sort()).toEqual([...drivers].sort()); // once each, not twice
+      expect(
+        a
+          .offersOf(bookingId)
+          .map((r) => r.data.driver_id)
+          .sort(),
+      ).toEqual([...drivers].sort()); // once each, not twice
       // Both instances know of the offers (each reads the other's output), whoever made them.
       for (const h of [a, b]) expect(h.system.state.offers.snapshot(bookingId)?.offered).toHaveLength(2);
     }

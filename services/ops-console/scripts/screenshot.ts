@@ -23,7 +23,11 @@ try {
   const row = page.locator('#bookings-table tbody tr').first();
   if ((await row.count()) > 0) {
     await row.click();
-    await page.locator('#detail-history li[data-type]').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+    await page
+      .locator('#detail-history li[data-type]')
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .catch(() => undefined);
   }
   await page.screenshot({ path: out });
   process.stdout.write(`${out}\n`);

@@ -79,8 +79,7 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps): Promis
   app.get(
     '/api/bookings/:id/events',
     { schema: { ...doc('getBookingHistory', "A booking's event history (booking-service, operators only)"), params: BookingParams } },
-    async (request, reply) =>
-      forward(reply, `/ops/bookings/${request.params.id}/events`, { headers: { authorization: request.headers.authorization ?? '' } }),
+    async (request, reply) => forward(reply, `/ops/bookings/${request.params.id}/events`, { headers: { authorization: request.headers.authorization ?? '' } }),
   );
 
   app.get(

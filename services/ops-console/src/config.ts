@@ -38,5 +38,4 @@ export function readConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
 }
 
 /** Where the browser opens `/ws/ops/live`. */
-export const browserGatewayUrl = (config: ConsoleConfig): string =>
-  (config.gatewayWsUrl || config.gatewayUrl.replace(/^http/, 'ws')).replace(/\/+$/, '');
+export const browserGatewayUrl = (config: ConsoleConfig): string => (config.gatewayWsUrl || config.gatewayUrl.replace(/^http/, 'ws')).replace(/\/+$/, '');

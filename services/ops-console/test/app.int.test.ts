@@ -26,7 +26,11 @@ beforeAll(async () => {
     GATEWAY_URL: 'http://127.0.0.1:9',
     OPS_TILE_URL: 'https://tiles.example.com/{z}/{x}/{y}.png',
   });
-  ({ app } = await buildApp(config, { logger: createLogger('ops-console', 'silent'), bundle: { js: '/* js */', css: '/* css */' }, keys: staticKeys({ keys: [key.publicJwk] }) }));
+  ({ app } = await buildApp(config, {
+    logger: createLogger('ops-console', 'silent'),
+    bundle: { js: '/* js */', css: '/* css */' },
+    keys: staticKeys({ keys: [key.publicJwk] }),
+  }));
   await app.ready();
 });
 

@@ -68,7 +68,16 @@ beforeAll(async () => {
   ticker = setInterval(() => {
     if (sockets.size === 0) return;
     const now = Date.now();
-    const update: OpsUpdateMessage = { type: 'ops_update', at: now, drivers: drivers(now), drivers_gone: [], bookings: [], offers: [], offers_closed: [], stats };
+    const update: OpsUpdateMessage = {
+      type: 'ops_update',
+      at: now,
+      drivers: drivers(now),
+      drivers_gone: [],
+      bookings: [],
+      offers: [],
+      offers_closed: [],
+      stats,
+    };
     const json = JSON.stringify(update);
     bytesPerUpdate.push(json.length);
     for (const socket of sockets) socket.send(json);
@@ -97,12 +106,14 @@ describe('the console with 10,000 drivers', () => {
     await page.goto(console_.url);
     // A session as login leaves it; the stand-in gateway takes any token.
     const accessToken = signAccessToken(signingKey, { kind: 'operator', id: randomUUID() }, { ttlSeconds: 3_600 });
-    await page.evaluate((token) =>
-      sessionStorage.setItem(
-        'rideline.ops.session',
-        JSON.stringify({ email: 'bench@example.com', accessToken: token, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
-      ),
-    accessToken);
+    await page.evaluate(
+      (token) =>
+        sessionStorage.setItem(
+          'rideline.ops.session',
+          JSON.stringify({ email: 'bench@example.com', accessToken: token, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
+        ),
+      accessToken,
+    );
     await page.reload();
     await page.locator('#connection-state[data-state="live"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction((count) => window.ridelineConsole?.driverCount() === count, DRIVERS, { timeout: 20_000 });

@@ -66,19 +66,23 @@ const topics = uniqueTopics('bench');
 const kafka = await startTestKafka(topics);
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const gateway = spawn(process.execPath, [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--conditions=development', '--import', 'tsx', 'src/main.ts'], {
-  cwd: serviceDir,
-  env: {
-    ...process.env,
-    ...topicEnv(topics),
-    KAFKA_BROKERS: testKafkaBrokers(),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    AUTH_JWKS_URL: issuer.url,
+const gateway = spawn(
+  process.execPath,
+  [...(process.env['GATEWAY_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--conditions=development', '--import', 'tsx', 'src/main.ts'],
+  {
+    cwd: serviceDir,
+    env: {
+      ...process.env,
+      ...topicEnv(topics),
+      KAFKA_BROKERS: testKafkaBrokers(),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      AUTH_JWKS_URL: issuer.url,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
   },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+);
 const clients: WebSocket[] = [];
 // Never leave the gateway running if this process is interrupted.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -89,7 +93,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  for (let ready = false; !ready; await sleep(100)) ready = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+  for (let ready = false; !ready; await sleep(100))
+    ready = await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
   log(`gateway ready on ${base}; opening ${sockets} sockets (${fanout} per principal)`);
 
   const principals = Array.from({ length: Math.ceil(sockets / fanout) }, () => randomUUID());
@@ -148,7 +156,9 @@ try {
   const loaded = await metricsOf(base);
   const perSocketRss = (loaded.rss - baseline.rss) / sockets;
   const perSocketHeap = (loaded.heap - baseline.heap) / sockets;
-  log(`${sockets} sockets open in ${connectSeconds.toFixed(1)} s; RSS +${kib(loaded.rss - baseline.rss)} KiB = ${kib(perSocketRss)} KiB/socket (heap ${kib(perSocketHeap)} KiB/socket)`);
+  log(
+    `${sockets} sockets open in ${connectSeconds.toFixed(1)} s; RSS +${kib(loaded.rss - baseline.rss)} KiB = ${kib(perSocketRss)} KiB/socket (heap ${kib(perSocketHeap)} KiB/socket)`,
+  );
 
   const event = (userId: string): TopicMessage<'bookingEvents'> => ({
     event_id: randomUUID(),
@@ -195,7 +205,9 @@ try {
   const steadyCpuPerDelivery = (gatewayCpuMicros() - steadyCpuStart) / Math.max(1, received.size);
   const steadyLatencies = latencies.splice(0).sort((a, b) => a - b);
   const steadyReceived = received.size;
-  log(`  received ${steadyReceived}/${produced * fanout}; p50 ${percentile(steadyLatencies, 50).toFixed(1)} ms, p99 ${percentile(steadyLatencies, 99).toFixed(1)} ms; gateway CPU ${steadyCpuPerDelivery.toFixed(1)} µs/delivery`);
+  log(
+    `  received ${steadyReceived}/${produced * fanout}; p50 ${percentile(steadyLatencies, 50).toFixed(1)} ms, p99 ${percentile(steadyLatencies, 99).toFixed(1)} ms; gateway CPU ${steadyCpuPerDelivery.toFixed(1)} µs/delivery`,
+  );
 
   // Phase 2: the gateway's own delivery rate. With every process sharing two cores, producing
   // while the gateway delivers measures the producer as much as the gateway; so the gateway is
@@ -221,7 +233,9 @@ try {
   const deliverySeconds = (lastAt - firstAt) / 1000;
   const burstReceived = received.size;
   const deliveryRate = burstReceived / deliverySeconds;
-  log(`  produced in ${produceSeconds.toFixed(1)} s (${Math.round(burst / produceSeconds)}/s); delivered ${burstReceived} in ${deliverySeconds.toFixed(1)} s = ${Math.round(deliveryRate)}/s; gateway CPU ${drainCpuPerDelivery.toFixed(1)} µs/delivery`);
+  log(
+    `  produced in ${produceSeconds.toFixed(1)} s (${Math.round(burst / produceSeconds)}/s); delivered ${burstReceived} in ${deliverySeconds.toFixed(1)} s = ${Math.round(deliveryRate)}/s; gateway CPU ${drainCpuPerDelivery.toFixed(1)} µs/delivery`,
+  );
 
   const results = `# realtime-gateway benchmark
 

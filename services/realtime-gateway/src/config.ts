@@ -47,7 +47,7 @@ const gatewaySettings = {
       min: 30,
       max: 31_536_000,
       description:
-        "The longest access-token lifetime booking-service may issue (its ACCESS_TOKEN_TTL_SECONDS, at most 86400): at start, session revocations are read from this long ago",
+        'The longest access-token lifetime booking-service may issue (its ACCESS_TOKEN_TTL_SECONDS, at most 86400): at start, session revocations are read from this long ago',
     }),
   },
   notices: {

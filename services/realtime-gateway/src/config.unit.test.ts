@@ -26,7 +26,9 @@ describe('gateway config: OTP_NOTICE_KEY', () => {
   const ORIGINS = { CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
 
   it('in production, refuses to start without it, in one line', () => {
-    expect(() => readGatewayConfig({ NODE_ENV: 'production', ...ORIGINS })).toThrow(/^Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY \(not set\)$/);
+    expect(() => readGatewayConfig({ NODE_ENV: 'production', ...ORIGINS })).toThrow(
+      /^Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY \(not set\)$/,
+    );
   });
 
   it('in production, refuses the public development key set explicitly', () => {

@@ -28,7 +28,12 @@ async function expectOnly(before: Map<TestSocket, number>, expected: Map<TestSoc
   }
 }
 /** `user` to both of A's sockets, `driver` to X's bookings socket. */
-const toAAndX = (user: unknown[], driver: unknown[]) => new Map<TestSocket, unknown[]>([[s.a1, user], [s.a2, user], [s.xb, driver]]);
+const toAAndX = (user: unknown[], driver: unknown[]) =>
+  new Map<TestSocket, unknown[]>([
+    [s.a1, user],
+    [s.a2, user],
+    [s.xb, driver],
+  ]);
 const counts = () => new Map(all().map((socket) => [socket, socket.messages.length]));
 
 beforeAll(async () => {
@@ -57,7 +62,13 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     const before = counts();
     await publish.booking(h.kafka, events.requested(b1));
     const pending = status(b1.bookingId, 'pending', 'Your booking is pending. We are finding a driver for you.');
-    await expectOnly(before, new Map([[s.a1, [pending]], [s.a2, [pending]]]));
+    await expectOnly(
+      before,
+      new Map([
+        [s.a1, [pending]],
+        [s.a2, [pending]],
+      ]),
+    );
   });
 
   it('offers: available_booking to each offered driver’s available-bookings sockets only', async () => {
@@ -71,7 +82,14 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
       estimated_cost: 300,
       message: 'A new booking is available.',
     };
-    await expectOnly(before, new Map([[s.xa1, [available]], [s.xa2, [available]], [s.ya, [available]]]));
+    await expectOnly(
+      before,
+      new Map([
+        [s.xa1, [available]],
+        [s.xa2, [available]],
+        [s.ya, [available]],
+      ]),
+    );
   });
 
   it('acceptance: status to the user and the driver, OTP to the user only, revocation to the other driver', async () => {

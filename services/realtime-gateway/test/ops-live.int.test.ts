@@ -28,7 +28,10 @@ async function publishEarly(kafka: KafkaRuntime): Promise<void> {
   await publish.booking(kafka, events.requested(early.booking));
   await publish.offer(kafka, events.offered(early.booking.bookingId, early.driverId));
 }
-const h = useGatewayHarness('ops', { gateways: [{ OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) }], beforeGateways: publishEarly });
+const h = useGatewayHarness('ops', {
+  gateways: [{ OPS_STREAM_ENABLED: 'true', OPS_FRAME_INTERVAL_MS: String(FRAME_MS), OPS_MAX_BUFFERED_BYTES: String(OPS_BUFFER_BYTES) }],
+  beforeGateways: publishEarly,
+});
 
 const slowCloses = async (): Promise<number> => {
   const text = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();

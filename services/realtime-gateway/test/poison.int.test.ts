@@ -36,7 +36,9 @@ it('skips, logs and counts an undecodable booking event; the next record on its 
   expect(String(skipped[1]?.['reason'])).toContain('schema');
 
   const metrics = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
-  const undecodable = metrics.split('\n').find((line) => line.startsWith('rideline_gateway_records_total{') && line.includes('outcome="undecodable"') && line.includes('topic="bookingEvents"'));
+  const undecodable = metrics
+    .split('\n')
+    .find((line) => line.startsWith('rideline_gateway_records_total{') && line.includes('outcome="undecodable"') && line.includes('topic="bookingEvents"'));
   expect(undecodable).toMatch(/ 2$/);
 
   // Skipped, not parked.

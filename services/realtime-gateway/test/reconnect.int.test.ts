@@ -22,7 +22,8 @@ const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
 const offerOpen = newId();
 const offerRevoked = newId();
 
-const status = (booking: { bookingId: string }, value: string) => expect.objectContaining({ type: 'booking_status', booking_id: booking.bookingId, status: value });
+const status = (booking: { bookingId: string }, value: string) =>
+  expect.objectContaining({ type: 'booking_status', booking_id: booking.bookingId, status: value });
 const sleepBetween = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** The booking history, written before any socket opens; distinct event times order the snapshot. */
@@ -70,7 +71,9 @@ async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
   expect(userSocket.messages).toEqual(expectedUser());
   expect(driverSocket.messages).toEqual(expectedDriver());
   expect(driverSocket.messages.some((m) => m.type === 'otp' || 'otp' in m)).toBe(false);
-  expect(offersSocket.messages).toEqual([expect.objectContaining({ type: 'available_booking', booking_id: offerOpen, message: 'A new booking is available.' })]);
+  expect(offersSocket.messages).toEqual([
+    expect.objectContaining({ type: 'available_booking', booking_id: offerOpen, message: 'A new booking is available.' }),
+  ]);
   return [userSocket, driverSocket, offersSocket];
 }
 

@@ -141,7 +141,6 @@ describe('session revocation (logout)', () => {
     expect(h.gateway.gateway.revoked.isRevoked(session, Date.now())).toBe(false);
     await nextIsBooking(rider2, socket, withoutSession);
   });
-
 });
 
 describe('revocation history at start', () => {

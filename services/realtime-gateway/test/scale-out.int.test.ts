@@ -55,10 +55,14 @@ describe('two gateway instances side by side', () => {
     expect(gatewayGroups.length).toBeGreaterThanOrEqual(2);
     const before = new Set(gatewayGroups);
     await one.close();
-    await until(async () => {
-      const after = new Set((await h.kafka.admin.listGroups()).groups.map((g) => g.groupId));
-      return [...before].filter((id) => !after.has(id)).length >= 1;
-    }, 10_000, 'the stopped instance’s group deleted');
+    await until(
+      async () => {
+        const after = new Set((await h.kafka.admin.listGroups()).groups.map((g) => g.groupId));
+        return [...before].filter((id) => !after.has(id)).length >= 1;
+      },
+      10_000,
+      'the stopped instance’s group deleted',
+    );
     // The other instance goes on serving.
     const userOnTwo = await connect(`${two.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await userOnTwo.waitFor(24);

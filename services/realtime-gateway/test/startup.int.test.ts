@@ -43,9 +43,7 @@ describe('the OTP notice key of the real process', () => {
   it('with NODE_ENV=production, refuses to start without OTP_NOTICE_KEY: one line, exit 1', async () => {
     await start({ NODE_ENV: 'production' });
     expect(await service!.exited).toBe(1);
-    expect(service!.output()).toBe(
-      'realtime-gateway failed to start: Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY (not set)\n',
-    );
+    expect(service!.output()).toBe('realtime-gateway failed to start: Invalid configuration: NODE_ENV=production requires OTP_NOTICE_KEY (not set)\n');
   });
 
   it('with NODE_ENV=production and a key, starts without the development-key warning', async () => {

@@ -58,21 +58,30 @@ describe('upgrade authentication', () => {
       ['missing', () => undefined],
       ['not a JWT', () => 'not-a-token'],
       ['malformed base64', () => 'e30.e30.%%%'],
-      ['tampered (payload changed)', () => {
-        const { header, payload, signature } = tokenParts(valid());
-        return `${b64url(header)}.${b64url({ ...payload, sub: newId() })}.${signature}`;
-      }],
+      [
+        'tampered (payload changed)',
+        () => {
+          const { header, payload, signature } = tokenParts(valid());
+          return `${b64url(header)}.${b64url({ ...payload, sub: newId() })}.${signature}`;
+        },
+      ],
       ['tampered (signature changed)', () => `${valid().slice(0, -6)}AAAAAA`],
       ['expired', () => h.issuer.token(USER, 60, Date.now() - 120_000)],
-      ['alg none', () => {
-        const { header, payload } = tokenParts(valid());
-        return `${b64url({ ...header, alg: 'none' })}.${b64url(payload)}.`;
-      }],
-      ['HS256 keyed with the public key (key confusion)', () => {
-        const { header, payload } = tokenParts(valid());
-        const input = `${b64url({ ...header, alg: 'HS256' })}.${b64url(payload)}`;
-        return `${input}.${createHmac('sha256', JSON.stringify(h.issuer.key.publicJwk)).update(input).digest('base64url')}`;
-      }],
+      [
+        'alg none',
+        () => {
+          const { header, payload } = tokenParts(valid());
+          return `${b64url({ ...header, alg: 'none' })}.${b64url(payload)}.`;
+        },
+      ],
+      [
+        'HS256 keyed with the public key (key confusion)',
+        () => {
+          const { header, payload } = tokenParts(valid());
+          const input = `${b64url({ ...header, alg: 'HS256' })}.${b64url(payload)}`;
+          return `${input}.${createHmac('sha256', JSON.stringify(h.issuer.key.publicJwk)).update(input).digest('base64url')}`;
+        },
+      ],
     ])('%s', async (_case, token) => {
       for (const via of ['header', 'subprotocol'] as const) {
         const value = token();

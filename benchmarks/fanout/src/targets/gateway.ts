@@ -45,8 +45,7 @@ function offerParts(seq: number): { before: string; after: string } {
   const now = new Date().toISOString();
   const bookingId = bookingIdFor(seq);
   const before = `{"event_id":"`;
-  const after =
-    `","type":"BookingOffered","version":1,"occurred_at":"${now}","data":{"booking_id":"${bookingId}","driver_id":"`;
+  const after = `","type":"BookingOffered","version":1,"occurred_at":"${now}","data":{"booking_id":"${bookingId}","driver_id":"`;
   return { before, after };
 }
 
@@ -79,9 +78,7 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
     async start(params: TargetParams): Promise<StartResult> {
       if (!existsSync(GATEWAY_MAIN)) return { ok: false, skip: `${GATEWAY_MAIN} does not exist` };
 
-      const names = Object.fromEntries(
-        TOPIC_IDS.map((id) => [id, `fanout-bench.${params.startId}.${TOPICS[id].defaultName}`]),
-      ) as Record<TopicId, string>;
+      const names = Object.fromEntries(TOPIC_IDS.map((id) => [id, `fanout-bench.${params.startId}.${TOPICS[id].defaultName}`])) as Record<TopicId, string>;
       const kafka = new Kafka({
         brokers: [...brokers],
         clientId: `fanout-bench-${params.startId}`,
@@ -184,7 +181,10 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
           const res = await httpGet(`http://127.0.0.1:${port}/health/ready`);
           const out = running.output();
           await cleanUp();
-          return { ok: false, skip: `the gateway started but never became ready (/health/ready: ${res?.status ?? 'no answer'} ${res?.body.slice(0, 200) ?? ''}); its output:\n${out}` };
+          return {
+            ok: false,
+            skip: `the gateway started but never became ready (/health/ready: ${res?.status ?? 'no answer'} ${res?.body.slice(0, 200) ?? ''}); its output:\n${out}`,
+          };
         }
       } catch (error) {
         const out = server?.output() ?? '';

@@ -39,11 +39,9 @@ export class JavaOfferProducer {
     const dist = await findKafkaDistribution();
     const driversFile = join(tmpdir(), `fanout-drivers-${process.pid}-${Date.now()}.txt`);
     writeFileSync(driversFile, driverIds.join('\n'));
-    const child = spawn(
-      'java',
-      [`-Dlog4j2.configurationFile=${dist.toolsLog4jConfig}`, '-cp', dist.classpath, SOURCE, brokers.join(','), topic, driversFile],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    const child = spawn('java', [`-Dlog4j2.configurationFile=${dist.toolsLog4jConfig}`, '-cp', dist.classpath, SOURCE, brokers.join(','), topic, driversFile], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const producer = new JavaOfferProducer(child, driversFile);
     child.stderr.on('data', (chunk: Buffer) => (producer.#stderr = (producer.#stderr + chunk.toString()).slice(-4_000)));
     const ready = new Promise<void>((resolveReady, rejectReady) => {

@@ -35,7 +35,11 @@ export function httpFailure(response: Response, body: unknown): Result<never> {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const code = typeof fields['code'] === 'string' ? fields['code'] : `HTTP_${response.status}`;
   const message =
-    typeof fields['message'] === 'string' ? fields['message'] : typeof body === 'string' && body !== '' ? body : response.statusText || `HTTP ${response.status}`;
+    typeof fields['message'] === 'string'
+      ? fields['message']
+      : typeof body === 'string' && body !== ''
+        ? body
+        : response.statusText || `HTTP ${response.status}`;
   const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
   return {
     ok: false,

@@ -29,10 +29,7 @@ export type StopReason =
   /** The app called `close()`. */
   | 'closed';
 
-export type CloseRule =
-  | { readonly action: 'reconnect' }
-  | { readonly action: 'reauthenticate' }
-  | { readonly action: 'stop'; readonly reason: StopReason };
+export type CloseRule = { readonly action: 'reconnect' } | { readonly action: 'reauthenticate' } | { readonly action: 'stop'; readonly reason: StopReason };
 
 export const CLOSE_CODES = {
   goingAway: 1001,

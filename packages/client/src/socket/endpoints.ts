@@ -48,11 +48,7 @@ export class AvailableBookingsSocket extends SocketClient<AvailableBookingsMessa
   readonly #locations: LocationThrottle;
 
   constructor(options: AvailableBookingsOptions) {
-    super(
-      SOCKET_PATHS.availableBookings,
-      types<AvailableBookingsMessage>('available_booking', 'booking_unavailable', 'error'),
-      options,
-    );
+    super(SOCKET_PATHS.availableBookings, types<AvailableBookingsMessage>('available_booking', 'booking_unavailable', 'error'), options);
     this.#locations = new LocationThrottle((frame) => this.sendFrame(frame), options.clock ?? systemClock, options.locationIntervalMs);
   }
 

@@ -25,9 +25,7 @@ const log = (message: string): void => {
 
 function usage(): string {
   const width = Math.max(...KAFKA_TOOLS.map((t) => t.name.length)) + 2;
-  const tools = KAFKA_TOOLS.map(
-    (t) => `  ${t.name.padEnd(width)}${t.description}${t.since ? ` (Kafka ${t.since}+)` : ''}`,
-  ).join('\n');
+  const tools = KAFKA_TOOLS.map((t) => `  ${t.name.padEnd(width)}${t.description}${t.since ? ` (Kafka ${t.since}+)` : ''}`).join('\n');
   return `Usage: pnpm kafka <command> [args...]
 
 The local Kafka ${defaultKafkaVersion()} broker (single-node KRaft on ${KAFKA_HOST}) and Kafka's own

@@ -121,7 +121,13 @@ export function kafkaBrokerFiles(dataDir: string, logDir?: string) {
  * Never throws.
  */
 export async function isKafkaReachable(brokers: string[] | string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
-  const list = typeof brokers === 'string' ? brokers.split(',').map((b) => b.trim()).filter(Boolean) : brokers;
+  const list =
+    typeof brokers === 'string'
+      ? brokers
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean)
+      : brokers;
   if (list.length === 0) return false;
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const kafka = new Kafka({
@@ -289,8 +295,7 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
   const previous = await readState(files.stateFile);
   const port = opts.port ?? DEFAULT_KAFKA_PORT;
   // The controller's address is part of the formatted quorum state: keep using the one it got.
-  const controllerPort =
-    opts.controllerPort ?? (formatted && previous ? previous.controllerPort : DEFAULT_KAFKA_CONTROLLER_PORT);
+  const controllerPort = opts.controllerPort ?? (formatted && previous ? previous.controllerPort : DEFAULT_KAFKA_CONTROLLER_PORT);
   if (port === controllerPort) throw new Error(`Kafka port and controller port must differ (both ${port})`);
   const log = opts.log ?? (() => undefined);
   const brokers = [`${KAFKA_HOST}:${port}`];
@@ -307,15 +312,12 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
 
   const previousPid = await readPid(files.pidFile);
   if (previousPid !== undefined && (await isProcessRunning(previousPid, BROKER_MAIN_CLASS))) {
-    throw new Error(
-      `A Kafka broker (pid ${previousPid}) already runs from ${files.dataDir}; stop it first (pnpm kafka broker stop)`,
-    );
+    throw new Error(`A Kafka broker (pid ${previousPid}) already runs from ${files.dataDir}; stop it first (pnpm kafka broker stop)`);
   }
   for (const p of [port, controllerPort]) {
     if (!(await isPortFree(p))) {
       throw new Error(
-        `${KAFKA_HOST}:${p} is already in use (another Kafka broker? try \`pnpm kafka broker status\`), ` +
-          'so the Kafka broker cannot listen there',
+        `${KAFKA_HOST}:${p} is already in use (another Kafka broker? try \`pnpm kafka broker status\`), ` + 'so the Kafka broker cannot listen there',
       );
     }
   }
@@ -352,10 +354,7 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
         '--config',
         files.serverProperties,
         '--standalone',
-        ...(opts.scramUsers ?? []).flatMap((user) => [
-          '--add-scram',
-          `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`,
-        ]),
+        ...(opts.scramUsers ?? []).flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]),
       ],
       files.dataDir,
     );
@@ -398,9 +397,7 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
   const pid = child.pid;
   if (pid === undefined) {
     const error = await spawnError;
-    throw (error as NodeJS.ErrnoException).code === 'ENOENT'
-      ? new Error(`Java (${java}) not found: install Java 17+ or set JAVA_HOME`)
-      : error;
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(`Java (${java}) not found: install Java 17+ or set JAVA_HOME`) : error;
   }
   log(`Started Kafka ${dist.version} broker (pid ${pid}) on ${brokers.join(',')}; log: ${files.serverLog}`);
 
@@ -457,18 +454,12 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
   for (;;) {
     if (exit) {
       await stop();
-      throw new Error(
-        `The Kafka broker exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` +
-          (await brokerLogTail(files)),
-      );
+      throw new Error(`The Kafka broker exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (await brokerLogTail(files)));
     }
     if (await isKafkaReachable(brokers, { timeoutMs: 3_000 })) break;
     if (Date.now() - started > startTimeoutMs) {
       await stop();
-      throw new Error(
-        `The Kafka broker did not answer at ${brokers.join(',')} within ${Math.round(startTimeoutMs / 1000)} s` +
-          (await brokerLogTail(files)),
-      );
+      throw new Error(`The Kafka broker did not answer at ${brokers.join(',')} within ${Math.round(startTimeoutMs / 1000)} s` + (await brokerLogTail(files)));
     }
     await Promise.race([sleep(250), exited]);
   }
@@ -486,9 +477,7 @@ export interface DetachedKafkaBrokerResult extends Omit<RunningKafkaBroker, 'sto
  * `pnpm kafka broker start`: start a broker that outlives this process (pid file in the data dir),
  * or return the one already running from that data dir. Resolves once it answers.
  */
-export async function startDetachedKafkaBroker(
-  opts: Omit<StartKafkaBrokerOptions, 'detached'>,
-): Promise<DetachedKafkaBrokerResult> {
+export async function startDetachedKafkaBroker(opts: Omit<StartKafkaBrokerOptions, 'detached'>): Promise<DetachedKafkaBrokerResult> {
   const files = kafkaBrokerFiles(opts.dataDir, opts.logDir);
   const pid = await readPid(files.pidFile);
   if (pid !== undefined && (await isProcessRunning(pid, BROKER_MAIN_CLASS))) {

@@ -72,7 +72,7 @@ function describe(version: string, home: string): KafkaDistribution {
 /** Where a version lives in the cache, and whether it is complete, without fetching anything. */
 export async function findKafkaDistribution(
   opts: Pick<KafkaDistributionOptions, 'version' | 'cacheDir'> = {},
-): Promise<(KafkaDistribution & { fetched: boolean })> {
+): Promise<KafkaDistribution & { fetched: boolean }> {
   const version = opts.version ?? defaultKafkaVersion();
   const home = path.join(opts.cacheDir ?? defaultCacheDir(), `kafka-${version}`);
   return { ...describe(version, home), fetched: await isComplete(home, version) };
@@ -166,15 +166,7 @@ export async function ensureKafkaDistribution(opts: KafkaDistributionOptions = {
 }
 
 function runMaven(mvn: string, version: string, outputDir: string, timeoutMs: number): Promise<void> {
-  const args = [
-    '-q',
-    '-B',
-    '-f',
-    KAFKA_POM,
-    `-Dkafka.version=${version}`,
-    `-DoutputDirectory=${outputDir}`,
-    'dependency:copy-dependencies',
-  ];
+  const args = ['-q', '-B', '-f', KAFKA_POM, `-Dkafka.version=${version}`, `-DoutputDirectory=${outputDir}`, 'dependency:copy-dependencies'];
   return new Promise((resolve, reject) => {
     const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -186,11 +178,7 @@ function runMaven(mvn: string, version: string, outputDir: string, timeoutMs: nu
     const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(timeoutMs, 1_000));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(`Maven (${mvn}) is not installed or not on PATH; it fetches the Kafka jars (apt-get install maven)`)
-          : error,
-      );
+      reject(error.code === 'ENOENT' ? new Error(`Maven (${mvn}) is not installed or not on PATH; it fetches the Kafka jars (apt-get install maven)`) : error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -33,7 +33,12 @@ export function javaMajorVersion(java: string = resolveJava()): Promise<number |
 
 /** Split a JVM options string from the environment (KAFKA_HEAP_OPTS and friends) on whitespace. */
 export function splitJvmOptions(value: string | undefined): string[] {
-  return value ? value.trim().split(/\s+/).filter((s) => s.length > 0) : [];
+  return value
+    ? value
+        .trim()
+        .split(/\s+/)
+        .filter((s) => s.length > 0)
+    : [];
 }
 
 /** Whether a process with this pid exists (and may be signalled by us). */

@@ -39,9 +39,7 @@ describe('kafkaServerProperties', () => {
   });
 
   it('lets callers override entries', () => {
-    const props = parse(
-      kafkaServerProperties({ port: 1, controllerPort: 2, kraftDir: '/k', properties: { 'auto.create.topics.enable': true } }),
-    );
+    const props = parse(kafkaServerProperties({ port: 1, controllerPort: 2, kraftDir: '/k', properties: { 'auto.create.topics.enable': true } }));
     expect(props.get('auto.create.topics.enable')).toBe('true');
   });
 });
@@ -63,23 +61,12 @@ describe('withBootstrapServer', () => {
   };
 
   it('adds --bootstrap-server when none is given', () => {
-    expect(withBootstrapServer(tool('topics'), ['--list'], '127.0.0.1:9092')).toEqual([
-      '--bootstrap-server',
-      '127.0.0.1:9092',
-      '--list',
-    ]);
+    expect(withBootstrapServer(tool('topics'), ['--list'], '127.0.0.1:9092')).toEqual(['--bootstrap-server', '127.0.0.1:9092', '--list']);
   });
 
   it('keeps the one the user gave, in either form, and --bootstrap-controller', () => {
-    expect(withBootstrapServer(tool('topics'), ['--bootstrap-server', 'h:1', '--list'], 'x:2')).toEqual([
-      '--bootstrap-server',
-      'h:1',
-      '--list',
-    ]);
-    expect(withBootstrapServer(tool('topics'), ['--bootstrap-server=h:1', '--list'], 'x:2')).toEqual([
-      '--bootstrap-server=h:1',
-      '--list',
-    ]);
+    expect(withBootstrapServer(tool('topics'), ['--bootstrap-server', 'h:1', '--list'], 'x:2')).toEqual(['--bootstrap-server', 'h:1', '--list']);
+    expect(withBootstrapServer(tool('topics'), ['--bootstrap-server=h:1', '--list'], 'x:2')).toEqual(['--bootstrap-server=h:1', '--list']);
     expect(withBootstrapServer(tool('metadata-quorum'), ['--bootstrap-controller', 'h:3', 'describe'], 'x:2')).toEqual([
       '--bootstrap-controller',
       'h:3',

@@ -30,33 +30,140 @@ export interface KafkaTool {
  */
 export const KAFKA_TOOLS: readonly KafkaTool[] = [
   { name: 'topics', mainClass: 'org.apache.kafka.tools.TopicCommand', bootstrap: 'prepend', description: 'Create, list, describe, alter and delete topics' },
-  { name: 'consumer-groups', mainClass: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', bootstrap: 'prepend', description: 'List and describe consumer groups, reset and delete their offsets' },
-  { name: 'console-consumer', mainClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer', bootstrap: 'prepend', description: 'Print records of a topic to stdout' },
-  { name: 'console-producer', mainClass: 'org.apache.kafka.tools.ConsoleProducer', bootstrap: 'prepend', description: 'Send lines of stdin as records to a topic' },
-  { name: 'get-offsets', mainClass: 'org.apache.kafka.tools.GetOffsetShell', bootstrap: 'prepend', description: 'Earliest/latest/by-time offsets of topic partitions' },
-  { name: 'configs', mainClass: 'org.apache.kafka.tools.ConfigCommand', bootstrap: 'prepend', description: 'Describe and alter topic, broker, client and group configs' },
-  { name: 'dump-log', mainClass: 'org.apache.kafka.tools.DumpLogSegments', bootstrap: 'none', description: 'Print the records of log segment files (--files ...)' },
-  { name: 'delete-records', mainClass: 'org.apache.kafka.tools.DeleteRecordsCommand', bootstrap: 'prepend', description: 'Delete records up to an offset (--offset-json-file)' },
+  {
+    name: 'consumer-groups',
+    mainClass: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    bootstrap: 'prepend',
+    description: 'List and describe consumer groups, reset and delete their offsets',
+  },
+  {
+    name: 'console-consumer',
+    mainClass: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+    bootstrap: 'prepend',
+    description: 'Print records of a topic to stdout',
+  },
+  {
+    name: 'console-producer',
+    mainClass: 'org.apache.kafka.tools.ConsoleProducer',
+    bootstrap: 'prepend',
+    description: 'Send lines of stdin as records to a topic',
+  },
+  {
+    name: 'get-offsets',
+    mainClass: 'org.apache.kafka.tools.GetOffsetShell',
+    bootstrap: 'prepend',
+    description: 'Earliest/latest/by-time offsets of topic partitions',
+  },
+  {
+    name: 'configs',
+    mainClass: 'org.apache.kafka.tools.ConfigCommand',
+    bootstrap: 'prepend',
+    description: 'Describe and alter topic, broker, client and group configs',
+  },
+  {
+    name: 'dump-log',
+    mainClass: 'org.apache.kafka.tools.DumpLogSegments',
+    bootstrap: 'none',
+    description: 'Print the records of log segment files (--files ...)',
+  },
+  {
+    name: 'delete-records',
+    mainClass: 'org.apache.kafka.tools.DeleteRecordsCommand',
+    bootstrap: 'prepend',
+    description: 'Delete records up to an offset (--offset-json-file)',
+  },
   { name: 'log-dirs', mainClass: 'org.apache.kafka.tools.LogDirsCommand', bootstrap: 'prepend', description: 'Describe log dirs and partition sizes' },
-  { name: 'leader-election', mainClass: 'org.apache.kafka.tools.LeaderElectionCommand', bootstrap: 'prepend', description: 'Run preferred or unclean leader elections' },
-  { name: 'reassign-partitions', mainClass: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand', bootstrap: 'prepend', description: 'Move partition replicas' },
+  {
+    name: 'leader-election',
+    mainClass: 'org.apache.kafka.tools.LeaderElectionCommand',
+    bootstrap: 'prepend',
+    description: 'Run preferred or unclean leader elections',
+  },
+  {
+    name: 'reassign-partitions',
+    mainClass: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+    bootstrap: 'prepend',
+    description: 'Move partition replicas',
+  },
   { name: 'acls', mainClass: 'org.apache.kafka.tools.AclCommand', bootstrap: 'prepend', description: 'Manage ACLs' },
-  { name: 'broker-api-versions', mainClass: 'org.apache.kafka.tools.BrokerApiVersionsCommand', bootstrap: 'prepend', description: 'API versions each broker supports' },
-  { name: 'metadata-quorum', mainClass: 'org.apache.kafka.tools.MetadataQuorumCommand', bootstrap: 'prepend', description: 'Describe the KRaft quorum (describe --status|--replication)' },
-  { name: 'features', mainClass: 'org.apache.kafka.tools.FeatureCommand', bootstrap: 'prepend', description: 'Describe, upgrade and downgrade feature versions' },
+  {
+    name: 'broker-api-versions',
+    mainClass: 'org.apache.kafka.tools.BrokerApiVersionsCommand',
+    bootstrap: 'prepend',
+    description: 'API versions each broker supports',
+  },
+  {
+    name: 'metadata-quorum',
+    mainClass: 'org.apache.kafka.tools.MetadataQuorumCommand',
+    bootstrap: 'prepend',
+    description: 'Describe the KRaft quorum (describe --status|--replication)',
+  },
+  {
+    name: 'features',
+    mainClass: 'org.apache.kafka.tools.FeatureCommand',
+    bootstrap: 'prepend',
+    description: 'Describe, upgrade and downgrade feature versions',
+  },
   { name: 'transactions', mainClass: 'org.apache.kafka.tools.TransactionsCommand', bootstrap: 'prepend', description: 'List, describe and abort transactions' },
-  { name: 'cluster', mainClass: 'org.apache.kafka.tools.ClusterTool', bootstrap: 'append', description: 'Cluster id, endpoints, broker unregistration (cluster-id|list-endpoints|...)' },
+  {
+    name: 'cluster',
+    mainClass: 'org.apache.kafka.tools.ClusterTool',
+    bootstrap: 'append',
+    description: 'Cluster id, endpoints, broker unregistration (cluster-id|list-endpoints|...)',
+  },
   { name: 'delegation-tokens', mainClass: 'org.apache.kafka.tools.DelegationTokenCommand', bootstrap: 'prepend', description: 'Manage delegation tokens' },
-  { name: 'client-metrics', mainClass: 'org.apache.kafka.tools.ClientMetricsCommand', bootstrap: 'prepend', description: 'Manage client metrics subscriptions' },
-  { name: 'groups', mainClass: 'org.apache.kafka.tools.GroupsCommand', bootstrap: 'prepend', description: 'List groups of every type (consumer, share, streams)', since: '4.1.0' },
-  { name: 'share-groups', mainClass: 'org.apache.kafka.tools.consumer.group.ShareGroupCommand', bootstrap: 'prepend', description: 'List and describe share groups' },
-  { name: 'streams-groups', mainClass: 'org.apache.kafka.tools.streams.StreamsGroupCommand', bootstrap: 'prepend', description: 'List and describe streams groups', since: '4.1.0' },
-  { name: 'console-share-consumer', mainClass: 'org.apache.kafka.tools.consumer.ConsoleShareConsumer', bootstrap: 'prepend', description: 'Print records of a topic via a share group' },
+  {
+    name: 'client-metrics',
+    mainClass: 'org.apache.kafka.tools.ClientMetricsCommand',
+    bootstrap: 'prepend',
+    description: 'Manage client metrics subscriptions',
+  },
+  {
+    name: 'groups',
+    mainClass: 'org.apache.kafka.tools.GroupsCommand',
+    bootstrap: 'prepend',
+    description: 'List groups of every type (consumer, share, streams)',
+    since: '4.1.0',
+  },
+  {
+    name: 'share-groups',
+    mainClass: 'org.apache.kafka.tools.consumer.group.ShareGroupCommand',
+    bootstrap: 'prepend',
+    description: 'List and describe share groups',
+  },
+  {
+    name: 'streams-groups',
+    mainClass: 'org.apache.kafka.tools.streams.StreamsGroupCommand',
+    bootstrap: 'prepend',
+    description: 'List and describe streams groups',
+    since: '4.1.0',
+  },
+  {
+    name: 'console-share-consumer',
+    mainClass: 'org.apache.kafka.tools.consumer.ConsoleShareConsumer',
+    bootstrap: 'prepend',
+    description: 'Print records of a topic via a share group',
+  },
   { name: 'producer-perf-test', mainClass: 'org.apache.kafka.tools.ProducerPerformance', bootstrap: 'prepend', description: 'Producer throughput test' },
   { name: 'consumer-perf-test', mainClass: 'org.apache.kafka.tools.ConsumerPerformance', bootstrap: 'prepend', description: 'Consumer throughput test' },
-  { name: 'verifiable-producer', mainClass: 'org.apache.kafka.tools.VerifiableProducer', bootstrap: 'prepend', description: 'Produce a sequence of integers, reporting acks as JSON' },
-  { name: 'verifiable-consumer', mainClass: 'org.apache.kafka.tools.VerifiableConsumer', bootstrap: 'prepend', description: 'Consume in a group, reporting events as JSON' },
-  { name: 'e2e-latency', mainClass: 'org.apache.kafka.tools.EndToEndLatency', bootstrap: 'none', description: 'End-to-end latency (positional: broker_list topic num_messages acks size)' },
+  {
+    name: 'verifiable-producer',
+    mainClass: 'org.apache.kafka.tools.VerifiableProducer',
+    bootstrap: 'prepend',
+    description: 'Produce a sequence of integers, reporting acks as JSON',
+  },
+  {
+    name: 'verifiable-consumer',
+    mainClass: 'org.apache.kafka.tools.VerifiableConsumer',
+    bootstrap: 'prepend',
+    description: 'Consume in a group, reporting events as JSON',
+  },
+  {
+    name: 'e2e-latency',
+    mainClass: 'org.apache.kafka.tools.EndToEndLatency',
+    bootstrap: 'none',
+    description: 'End-to-end latency (positional: broker_list topic num_messages acks size)',
+  },
   { name: 'storage', mainClass: 'kafka.tools.StorageTool', bootstrap: 'none', description: 'Format and inspect KRaft storage (info|format|random-uuid|...)' },
 ];
 
@@ -94,12 +201,7 @@ export interface KafkaToolCommand {
 }
 
 /** The java command line that runs `tool` with `args` (bootstrap address added as above). */
-export function kafkaToolCommand(
-  dist: KafkaDistribution,
-  tool: KafkaTool,
-  args: readonly string[],
-  brokers: string = defaultKafkaBrokers(),
-): KafkaToolCommand {
+export function kafkaToolCommand(dist: KafkaDistribution, tool: KafkaTool, args: readonly string[], brokers: string = defaultKafkaBrokers()): KafkaToolCommand {
   const heapOpts = process.env['KAFKA_HEAP_OPTS'] ?? '-Xmx512m';
   // Short-lived tools: start fast rather than peak later.
   const performanceOpts = process.env['KAFKA_JVM_PERFORMANCE_OPTS'] ?? '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';

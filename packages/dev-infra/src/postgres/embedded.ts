@@ -93,10 +93,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     try {
       await server.initialise();
     } catch (error) {
-      throw new Error(
-        `Could not initialise an embedded PostgreSQL cluster in ${dataDir}: ${describe(error)}\n${recentLog()}`,
-        { cause: error },
-      );
+      throw new Error(`Could not initialise an embedded PostgreSQL cluster in ${dataDir}: ${describe(error)}\n${recentLog()}`, { cause: error });
     }
   }
 
@@ -105,18 +102,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await Promise.race([
       server.start(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out after ${startTimeoutMs} ms waiting for it to accept connections`)),
-          startTimeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`timed out after ${startTimeoutMs} ms waiting for it to accept connections`)), startTimeoutMs);
       }),
     ]);
   } catch (error) {
     await server.stop().catch(() => undefined);
-    throw new Error(
-      `Embedded PostgreSQL (data ${dataDir}, port ${options.port}) did not start: ${describe(error)}\n${recentLog()}`,
-      { cause: error },
-    );
+    throw new Error(`Embedded PostgreSQL (data ${dataDir}, port ${options.port}) did not start: ${describe(error)}\n${recentLog()}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -176,8 +167,7 @@ async function prepareDataDirForUnprivilegedUser(dataDir: string): Promise<void>
 
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
     const info = await stat(dir);
-    const canEnter =
-      info.uid === ids.uid ? (info.mode & 0o100) !== 0 : info.gid === ids.gid ? (info.mode & 0o010) !== 0 : (info.mode & 0o001) !== 0;
+    const canEnter = info.uid === ids.uid ? (info.mode & 0o100) !== 0 : info.gid === ids.gid ? (info.mode & 0o010) !== 0 : (info.mode & 0o001) !== 0;
     if (!canEnter) {
       throw new Error(
         `Embedded PostgreSQL runs as the "${UNPRIVILEGED_USER}" user when started as root, and that user cannot enter ${dir} ` +

@@ -18,7 +18,10 @@ export interface TestKafka {
 export async function useTestKafka(): Promise<TestKafka> {
   const fromEnv = process.env['KAFKA_BROKERS']?.trim();
   if (fromEnv) {
-    const brokers = fromEnv.split(',').map((b) => b.trim()).filter(Boolean);
+    const brokers = fromEnv
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     return { brokers, broker: undefined, close: async () => undefined };
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rideline-kafka-test-'));

@@ -6,13 +6,7 @@ import { decide, type Decision } from '../domain/decide.ts';
 import { isPublic, type BookingDomainEvent } from '../domain/events.ts';
 import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
-import {
-  DriverActiveConflict,
-  StreamVersionConflict,
-  type BookingEventStore,
-  type RecordedEvent,
-  type SqlClient,
-} from './event-store.ts';
+import { DriverActiveConflict, StreamVersionConflict, type BookingEventStore, type RecordedEvent, type SqlClient } from './event-store.ts';
 import { outboxEntriesFor } from './messages.ts';
 
 /** Whether dispatch offered a booking to a driver (src/offers/offer-gate.ts). */
@@ -97,11 +91,7 @@ export class BookingCommands {
     return booking;
   }
 
-  async #run(
-    bookingId: string,
-    commandFor: (state: BookingState) => Promise<BookingCommand>,
-    otpCode: string | null,
-  ): Promise<Booking> {
+  async #run(bookingId: string, commandFor: (state: BookingState) => Promise<BookingCommand>, otpCode: string | null): Promise<Booking> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const history = await this.deps.store.load(bookingId);
       const state = fold(history.map((recorded) => recorded.event));

@@ -3,10 +3,7 @@ import { schemaRef } from '@rideline/service-kit';
 import Type, { type Static } from 'typebox';
 import type { Booking } from '../domain/booking.ts';
 
-const PlaceBody = Type.Object(
-  { lat: Latitude, lng: Longitude, address: Type.String({ minLength: 1, maxLength: 500 }) },
-  { additionalProperties: false },
-);
+const PlaceBody = Type.Object({ lat: Latitude, lng: Longitude, address: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
 
 const examplePickup = { lat: 12.9716, lng: 77.5946, address: 'MG Road, Bengaluru' };
 const exampleDropoff = { lat: 12.9352, lng: 77.6245, address: 'Koramangala, Bengaluru' };
@@ -26,16 +23,16 @@ const exampleBooking = {
 /** A booking as API.md shows it (plus `expires_at`). */
 export const BookingView = Type.Object(
   {
-  booking_id: Type.String(),
-  user_id: Type.String(),
-  driver_id: Type.Union([Type.String(), Type.Null()]),
-  status: BookingStatus,
-  pickup: PlaceBody,
-  dropoff: PlaceBody,
-  estimated_cost: Type.Number(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  expires_at: Type.String({ description: 'While pending: when it expires if no driver accepts.' }),
+    booking_id: Type.String(),
+    user_id: Type.String(),
+    driver_id: Type.Union([Type.String(), Type.Null()]),
+    status: BookingStatus,
+    pickup: PlaceBody,
+    dropoff: PlaceBody,
+    estimated_cost: Type.Number(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+    expires_at: Type.String({ description: 'While pending: when it expires if no driver accepts.' }),
   },
   { $id: 'Booking', examples: [exampleBooking] },
 );
@@ -53,10 +50,7 @@ export const CancelBody = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 500 })) },
   { additionalProperties: false, $id: 'CancelBookingRequest', examples: [{ reason: 'Plans changed' }] },
 );
-export const BookingList = Type.Object(
-  { bookings: Type.Array(schemaRef(BookingView)) },
-  { $id: 'BookingList', examples: [{ bookings: [exampleBooking] }] },
-);
+export const BookingList = Type.Object({ bookings: Type.Array(schemaRef(BookingView)) }, { $id: 'BookingList', examples: [{ bookings: [exampleBooking] }] });
 
 /** The named components of the booking routes, added once to the app (`app.addSchema`). */
 export const bookingSchemas = [BookingView, PlaceBookingBody, StartTripBody, CancelBody, BookingList];

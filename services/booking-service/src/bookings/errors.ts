@@ -16,12 +16,10 @@ const STATUS: Readonly<Record<RejectionCode, number>> = {
   RIDER_HAS_ACTIVE_BOOKING: 409,
 };
 
-export const rejectionError = (rejection: Rejection): ServiceError =>
-  new ServiceError(STATUS[rejection.code], rejection.code, rejection.message);
+export const rejectionError = (rejection: Rejection): ServiceError => new ServiceError(STATUS[rejection.code], rejection.code, rejection.message);
 
 /** Too many writers on one booking at once, even after retries: the client may retry. */
-export const contentionError = () =>
-  new ServiceError(409, 'BOOKING_BUSY', 'The booking is being changed by someone else; retry.');
+export const contentionError = () => new ServiceError(409, 'BOOKING_BUSY', 'The booking is being changed by someone else; retry.');
 
 /**
  * The accept could not be checked against dispatch's offers: booking-service has not yet read
@@ -29,8 +27,4 @@ export const contentionError = () =>
  * would be a guess; the client may retry.
  */
 export const offersLaggingError = (waitedMs: number) =>
-  new ServiceError(
-    503,
-    'OFFERS_LAGGING',
-    `Dispatch offers are not read up to date yet (waited ${waitedMs} ms); retry shortly.`,
-  );
+  new ServiceError(503, 'OFFERS_LAGGING', `Dispatch offers are not read up to date yet (waited ${waitedMs} ms); retry shortly.`);

@@ -144,7 +144,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
       schema: {
         ...doc,
         operationId: 'startTrip',
-        summary: 'Start the trip with the rider\'s OTP (driver)',
+        summary: "Start the trip with the rider's OTP (driver)",
         description: 'Its driver only. 422 `WRONG_OTP`; after 5 wrong tries 429 `OTP_ATTEMPTS_EXHAUSTED`.',
         params: BookingParams,
         body: schemaRef(StartTripBody),
@@ -176,10 +176,7 @@ export const bookingRoutes: FastifyPluginAsync<BookingRoutesDeps> = async (insta
         response: { 200: booking('The booking, `completed`.'), ...bookingReplies.complete },
       },
     },
-    async (request) =>
-      bookingView(
-        await deps.commands.execute(request.params.id, { type: 'CompleteTrip', driverId: principalOf(request).id, now: now() }),
-      ),
+    async (request) => bookingView(await deps.commands.execute(request.params.id, { type: 'CompleteTrip', driverId: principalOf(request).id, now: now() })),
   );
 
   app.post(

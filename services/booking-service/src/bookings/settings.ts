@@ -39,17 +39,14 @@ export const bookingLifecycleSettings = {
     default: 3_000,
     min: 100,
     max: 60_000,
-    description:
-      'How long an accept with no known offer waits for dispatch.offers to be read up to date before answering 503 OFFERS_LAGGING',
+    description: 'How long an accept with no known offer waits for dispatch.offers to be read up to date before answering 503 OFFERS_LAGGING',
   }),
   offersConsumerGroup: string('BOOKING_OFFERS_CONSUMER_GROUP', {
     default: 'rideline.booking.offers',
     pattern: /^[A-Za-z0-9._-]{1,200}$/,
     description: 'Kafka consumer group of the booking-service instances reading dispatch.offers into their database',
   }),
-  otpSecret: requiredInProduction(
-    secret('OTP_SECRET', 'Key material for the stored keyed hash of the OTP; required in production'),
-  ),
+  otpSecret: requiredInProduction(secret('OTP_SECRET', 'Key material for the stored keyed hash of the OTP; required in production')),
   otpNoticeKey: requiredInProduction(
     secret(
       'OTP_NOTICE_KEY',

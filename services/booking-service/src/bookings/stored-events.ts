@@ -1,13 +1,4 @@
-import {
-  BookingAccepted,
-  BookingCancelled,
-  BookingExpired,
-  BookingRequested,
-  Canceller,
-  Id,
-  TripCompleted,
-  TripStarted,
-} from '@rideline/contracts';
+import { BookingAccepted, BookingCancelled, BookingExpired, BookingRequested, Canceller, Id, TripCompleted, TripStarted } from '@rideline/contracts';
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { evolve, type BookingState } from '../domain/booking.ts';
@@ -78,14 +69,11 @@ const OLDER_SHAPES: Readonly<Partial<Record<string, readonly OlderShape[]>>> = {
   BookingCancelled: [
     // Without the driver it took away (implied by the stream: the booking's assigned driver)
     // and the rider's free-text reason (not recorded then).
-    olderShape(
-      storedEvent('BookingCancelled', Type.Object({ booking_id: Id, user_id: Id, cancelled_by: Canceller })),
-      (old, before) => ({
-        type: 'BookingCancelled',
-        occurredAt: old.occurredAt,
-        data: { ...old.data, driver_id: before?.driverId ?? null, reason: null },
-      }),
-    ),
+    olderShape(storedEvent('BookingCancelled', Type.Object({ booking_id: Id, user_id: Id, cancelled_by: Canceller })), (old, before) => ({
+      type: 'BookingCancelled',
+      occurredAt: old.occurredAt,
+      data: { ...old.data, driver_id: before?.driverId ?? null, reason: null },
+    })),
   ],
 };
 
@@ -94,10 +82,7 @@ const OLDER_SHAPES: Readonly<Partial<Record<string, readonly OlderShape[]>>> = {
  * validated, an older shape is upgraded, and anything else throws `UnreadableStoredEvent`
  * rather than reach the fold.
  */
-export function decodeStoredEvents(
-  streamId: string,
-  rows: readonly (StoredRow & { readonly streamVersion: number })[],
-): BookingDomainEvent[] {
+export function decodeStoredEvents(streamId: string, rows: readonly (StoredRow & { readonly streamVersion: number })[]): BookingDomainEvent[] {
   const events: BookingDomainEvent[] = [];
   let state: BookingState = null;
   for (const row of rows) {

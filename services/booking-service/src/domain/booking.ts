@@ -63,8 +63,7 @@ export function evolve(state: BookingState, event: BookingDomainEvent): BookingS
   }
 }
 
-export const fold = (events: readonly BookingDomainEvent[]): BookingState =>
-  events.reduce(evolve, initialState());
+export const fold = (events: readonly BookingDomainEvent[]): BookingState => events.reduce(evolve, initialState());
 
 export function assertNever(value: never): never {
   throw new Error(`unhandled case: ${JSON.stringify(value)}`);

@@ -1,14 +1,6 @@
 import { isCancellableBy } from '@rideline/contracts';
 import { assertNever, type Booking, type BookingState } from './booking.ts';
-import type {
-  AcceptBooking,
-  BookingCommand,
-  CancelBooking,
-  CompleteTrip,
-  ExpireBooking,
-  RequestBooking,
-  StartTrip,
-} from './commands.ts';
+import type { AcceptBooking, BookingCommand, CancelBooking, CompleteTrip, ExpireBooking, RequestBooking, StartTrip } from './commands.ts';
 import type { BookingDomainEvent } from './events.ts';
 import { reject, type Rejection } from './rejections.ts';
 

@@ -39,11 +39,7 @@ const given = (...events: BookingDomainEvent[]) => ({
   when: (command: BookingCommand) => decide(command, fold(events)),
 });
 
-const acceptBy = (
-  driverId: string,
-  now = T1,
-  context: { offered?: boolean; driverActiveBookingId?: string | null } = {},
-): BookingCommand => ({
+const acceptBy = (driverId: string, now = T1, context: { offered?: boolean; driverActiveBookingId?: string | null } = {}): BookingCommand => ({
   type: 'AcceptBooking',
   driverId,
   otpHash: 'hash-of-123456',
@@ -81,9 +77,7 @@ describe('RequestBooking', () => {
   it('refuses a rider who holds as many active bookings as allowed', () => {
     const decision = given().when({ ...command, riderActiveBookings: 1 });
     expect(decision).toMatchObject({ events: [], rejection: { code: 'RIDER_HAS_ACTIVE_BOOKING' } });
-    expect(given().when({ ...command, riderActiveBookings: 3, riderActiveBookingLimit: 3 }).rejection?.code).toBe(
-      'RIDER_HAS_ACTIVE_BOOKING',
-    );
+    expect(given().when({ ...command, riderActiveBookings: 3, riderActiveBookingLimit: 3 }).rejection?.code).toBe('RIDER_HAS_ACTIVE_BOOKING');
   });
   it('opens a booking while the rider is below a higher limit', () => {
     expect(given().when({ ...command, riderActiveBookings: 2, riderActiveBookingLimit: 3 })).toEqual({
@@ -108,16 +102,12 @@ describe('AcceptBooking', () => {
     ['cancelled', [{ type: 'BookingCancelled', occurredAt: T1, data: { ...ids, driver_id: null, cancelled_by: 'user', reason: null } }]],
     ['expired', [{ type: 'BookingExpired', occurredAt: T1, data: { booking_id: 'b1', user_id: 'u1' } }]],
   ] as const)('refuses a %s booking', (_status, events) => {
-    expect(given(requested, ...(events as unknown as BookingDomainEvent[])).when(acceptBy('d1')).rejection?.code).toBe(
-      'BOOKING_NOT_PENDING',
-    );
+    expect(given(requested, ...(events as unknown as BookingDomainEvent[])).when(acceptBy('d1')).rejection?.code).toBe('BOOKING_NOT_PENDING');
   });
   it('expires a booking accepted after its deadline, and refuses', () => {
     const decision = given(requested).when(acceptBy('d1', AFTER_DEADLINE));
     expect(decision.rejection?.code).toBe('BOOKING_NOT_PENDING');
-    expect(decision.events).toEqual([
-      { type: 'BookingExpired', occurredAt: AFTER_DEADLINE, data: { booking_id: 'b1', user_id: 'u1' } },
-    ]);
+    expect(decision.events).toEqual([{ type: 'BookingExpired', occurredAt: AFTER_DEADLINE, data: { booking_id: 'b1', user_id: 'u1' } }]);
   });
   it('refuses an unknown booking', () => {
     expect(given().when(acceptBy('d1')).rejection?.code).toBe('BOOKING_NOT_FOUND');
@@ -140,9 +130,7 @@ describe('AcceptBooking', () => {
     expect(decision.rejection?.code).toBe('BOOKING_NOT_PENDING');
   });
   it('tells a busy driver the booking is taken when it is', () => {
-    expect(given(requested, ...accepted).when(acceptBy('d2', T1, { driverActiveBookingId: 'b0' })).rejection?.code).toBe(
-      'BOOKING_TAKEN',
-    );
+    expect(given(requested, ...accepted).when(acceptBy('d2', T1, { driverActiveBookingId: 'b0' })).rejection?.code).toBe('BOOKING_TAKEN');
   });
 });
 
@@ -168,9 +156,7 @@ describe('StartTrip', () => {
     expect(given(requested, ...accepted).when(startBy('d2', 'hash-of-123456')).rejection?.code).toBe('NOT_YOUR_BOOKING');
   });
   it('refuses a booking that is not accepted', () => {
-    expect(given(requested, ...accepted, started).when(startBy('d1', 'hash-of-123456')).rejection?.code).toBe(
-      'INVALID_TRANSITION',
-    );
+    expect(given(requested, ...accepted, started).when(startBy('d1', 'hash-of-123456')).rejection?.code).toBe('INVALID_TRANSITION');
   });
 });
 
@@ -230,9 +216,7 @@ describe('ExpireBooking', () => {
     expect(given(requested).when({ type: 'ExpireBooking', now: T1 }).rejection?.code).toBe('INVALID_TRANSITION');
   });
   it('does not expire an accepted booking', () => {
-    expect(given(requested, ...accepted).when({ type: 'ExpireBooking', now: AFTER_DEADLINE }).rejection?.code).toBe(
-      'BOOKING_NOT_PENDING',
-    );
+    expect(given(requested, ...accepted).when({ type: 'ExpireBooking', now: AFTER_DEADLINE }).rejection?.code).toBe('BOOKING_NOT_PENDING');
   });
 });
 

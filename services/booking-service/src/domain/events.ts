@@ -32,19 +32,10 @@ interface OtpRejected {
   readonly occurredAt: string;
 }
 
-export type BookingDomainEvent =
-  | BookingRequested
-  | BookingAccepted
-  | OtpIssued
-  | OtpRejected
-  | TripStarted
-  | TripCompleted
-  | BookingCancelled
-  | BookingExpired;
+export type BookingDomainEvent = BookingRequested | BookingAccepted | OtpIssued | OtpRejected | TripStarted | TripCompleted | BookingCancelled | BookingExpired;
 
 export type PublicBookingEvent = Exclude<BookingDomainEvent, OtpIssued | OtpRejected>;
 
 const PRIVATE_TYPES: ReadonlySet<BookingDomainEvent['type']> = new Set(['OtpIssued', 'OtpRejected']);
 
-export const isPublic = (event: BookingDomainEvent): event is PublicBookingEvent =>
-  !PRIVATE_TYPES.has(event.type);
+export const isPublic = (event: BookingDomainEvent): event is PublicBookingEvent => !PRIVATE_TYPES.has(event.type);

@@ -4,8 +4,7 @@ import { identityErrors } from './errors.ts';
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password.ts';
 
 /** True for Prisma's unique-constraint violation (the only unique column written is email). */
-const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+const isUniqueViolation = (error: unknown): boolean => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** Runs password hashing work within the service's bound (a HashingGate lane). */
 export type HashingSlot = <T>(work: () => Promise<T>) => Promise<T>;
@@ -76,5 +75,10 @@ export async function loginAccount<Row extends StoredAccount>(
   inSlot: HashingSlot,
 ): Promise<Row> {
   const account = await table.findUnique({ where: { email: normalizeEmail(credentials.email) } });
-  return checkCredentials(account, credentials.password, (checked, passwordHash) => table.update({ where: { id: checked.id }, data: { passwordHash } }), inSlot);
+  return checkCredentials(
+    account,
+    credentials.password,
+    (checked, passwordHash) => table.update({ where: { id: checked.id }, data: { passwordHash } }),
+    inSlot,
+  );
 }

@@ -33,6 +33,10 @@ export async function registerDriver(
 }
 
 /** The driver with these credentials; INVALID_CREDENTIALS (401) otherwise. */
-export async function loginDriver(prisma: PrismaClient, input: { readonly email: string; readonly password: string }, inSlot: HashingSlot): Promise<DriverView> {
+export async function loginDriver(
+  prisma: PrismaClient,
+  input: { readonly email: string; readonly password: string },
+  inSlot: HashingSlot,
+): Promise<DriverView> {
   return view(await loginAccount(prisma.driver, input, inSlot));
 }

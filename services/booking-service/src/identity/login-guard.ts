@@ -19,8 +19,7 @@ export function slotIn(gate: HashingGate, lane: HashingLane): HashingSlot {
   };
 }
 
-const isWrongPassword = (error: unknown): boolean =>
-  error instanceof ServiceError && error.code === identityErrors.INVALID_CREDENTIALS().code;
+const isWrongPassword = (error: unknown): boolean => error instanceof ServiceError && error.code === identityErrors.INVALID_CREDENTIALS().code;
 
 /**
  * A login as the throttle and the hashing bound see it: claimed (refused 429 while locked),

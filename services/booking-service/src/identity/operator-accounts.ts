@@ -20,6 +20,10 @@ export async function addOperator(prisma: PrismaClient, input: { readonly email:
 export const countOperators = (prisma: PrismaClient): Promise<number> => prisma.operator.count();
 
 /** The operator with these credentials; INVALID_CREDENTIALS (401) otherwise. */
-export async function loginOperator(prisma: PrismaClient, input: { readonly email: string; readonly password: string }, inSlot: HashingSlot): Promise<OperatorView> {
+export async function loginOperator(
+  prisma: PrismaClient,
+  input: { readonly email: string; readonly password: string },
+  inSlot: HashingSlot,
+): Promise<OperatorView> {
   return view(await loginAccount(prisma.operator, input, inSlot));
 }

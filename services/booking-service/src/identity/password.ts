@@ -46,8 +46,7 @@ interface ParsedHash {
   readonly hash: Buffer;
 }
 
-const within = (value: number, [min, max]: readonly [number, number]) =>
-  Number.isInteger(value) && value >= min && value <= max;
+const within = (value: number, [min, max]: readonly [number, number]) => Number.isInteger(value) && value >= min && value <= max;
 
 export function parsePasswordHash(stored: string): ParsedHash | undefined {
   const match = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored);

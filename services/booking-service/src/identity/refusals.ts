@@ -13,7 +13,10 @@ const busy = shown(identityErrors.SERVICE_BUSY);
 
 /** The documented refusals of each identity route (API.md Identity and its additions). */
 export const identityReplies = {
-  register: { ...errorReplies({ 400: [commonRefusals.validation], 409: [emailTaken] }), 503: withRetryAfter(errorReplies({ 503: [busy, commonRefusals.dependencyDown] })[503]) },
+  register: {
+    ...errorReplies({ 400: [commonRefusals.validation], 409: [emailTaken] }),
+    503: withRetryAfter(errorReplies({ 503: [busy, commonRefusals.dependencyDown] })[503]),
+  },
   login: {
     ...errorReplies({ 400: [commonRefusals.validation], 401: [badCredentials] }),
     429: withRetryAfter(errorReplies({ 429: [shown(identityErrors.TOO_MANY_ATTEMPTS)] })[429]),

@@ -170,8 +170,7 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
         operationId: 'refreshSession',
         tags: ['identity'],
         summary: 'Exchange a refresh token for a new token pair',
-        description:
-          'Rotation: the refresh token sent stops working. Presenting an already rotated token again ends its whole session (401), as logout does.',
+        description: 'Rotation: the refresh token sent stops working. Presenting an already rotated token again ends its whole session (401), as logout does.',
         body: schemaRef(RefreshBody),
         response: { 200: schemaRef(TokenPairReply, { description: 'A new access and refresh token.' }), ...identityReplies.refresh },
       },
@@ -211,9 +210,9 @@ const routes: FastifyPluginAsync<IdentityDeps> = async (instance, identity) => {
       },
     },
     async (_request, reply) => {
-    // Verifiers may cache it for a while; the key only changes with JWT_PRIVATE_KEY.
-    void reply.header('cache-control', 'public, max-age=300');
-    return { keys: [...identity.keys.jwks.keys] };
+      // Verifiers may cache it for a while; the key only changes with JWT_PRIVATE_KEY.
+      void reply.header('cache-control', 'public, max-age=300');
+      return { keys: [...identity.keys.jwks.keys] };
     },
   );
 };

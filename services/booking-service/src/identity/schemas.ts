@@ -54,7 +54,7 @@ const tokenFields = {
   access_token: Type.String({ description: 'A JWT for `Authorization: Bearer`; short-lived (`expires_in` seconds).' }),
   refresh_token: Type.String({ description: 'Exchanged at `/auth/refresh` for a new pair; single use (rotated).' }),
   token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: "Seconds until the access token expires." }),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
 };
 export const TokenPairReply = Type.Object(tokenFields, { $id: 'TokenPair', examples: [exampleTokens] });
 export const UserSessionReply = Type.Object(
@@ -114,4 +114,14 @@ export const JwksReply = Type.Object(
 );
 
 /** The named components of the identity routes, added once to the app (`app.addSchema`). */
-export const identitySchemas = [RegisterUserBody, RegisterDriverBody, LoginBody, RefreshBody, TokenPairReply, UserSessionReply, DriverSessionReply, OperatorSessionReply, JwksReply];
+export const identitySchemas = [
+  RegisterUserBody,
+  RegisterDriverBody,
+  LoginBody,
+  RefreshBody,
+  TokenPairReply,
+  UserSessionReply,
+  DriverSessionReply,
+  OperatorSessionReply,
+  JwksReply,
+];

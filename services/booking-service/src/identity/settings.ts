@@ -74,7 +74,7 @@ export const identitySettings = {
       default: 3_600,
       min: 1,
       max: 2_592_000,
-      description: 'Failures are forgotten this long after the last one (a success forgets an account\'s at once)',
+      description: "Failures are forgotten this long after the last one (a success forgets an account's at once)",
     }),
     knownAddressDays: integer('LOGIN_KNOWN_ADDRESS_DAYS', {
       default: 30,

@@ -36,11 +36,7 @@ const SIGNING_KEYS_LOCK = 0x5249_444b; // "RIDK"
  * so every instance signs with the same key and a restart does not log everybody out.
  * Instances that start together agree on a single key (one transaction at a time).
  */
-export async function loadSigningKeys(
-  prisma: PrismaClient,
-  config: Pick<IdentityConfig, 'jwtPrivateKey'>,
-  logger?: KeyLogger,
-): Promise<SigningKeys> {
+export async function loadSigningKeys(prisma: PrismaClient, config: Pick<IdentityConfig, 'jwtPrivateKey'>, logger?: KeyLogger): Promise<SigningKeys> {
   if (config.jwtPrivateKey !== undefined) return signingKeysOf(signingKeyFromPem(config.jwtPrivateKey), 'config');
 
   const { key, generated } = await prisma.$transaction(async (tx) => {

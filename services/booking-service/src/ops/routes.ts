@@ -31,8 +31,7 @@ export const BookingHistoryReply = Type.Object(
 /** Fields an operator never sees, even in history: the OTP's hash can be brute-forced offline. */
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['otp_hash']);
 
-const visible = (data: object): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(data).filter(([key]) => !SECRET_FIELDS.has(key)));
+const visible = (data: object): Record<string, unknown> => Object.fromEntries(Object.entries(data).filter(([key]) => !SECRET_FIELDS.has(key)));
 
 /**
  * Routes for operators only (the ops console): a booking's history read from the event store,

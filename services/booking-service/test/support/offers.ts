@@ -12,9 +12,7 @@ export class OfferPublisher {
   constructor(private readonly publisher: TopicPublisher) {}
 
   offer(bookingId: string, ...driverIds: string[]): Promise<void> {
-    return this.publisher.publish(
-      driverIds.map((driverId) => ({ topic: 'dispatchOffers', key: driverId, message: bookingOffered(bookingId, driverId) })),
-    );
+    return this.publisher.publish(driverIds.map((driverId) => ({ topic: 'dispatchOffers', key: driverId, message: bookingOffered(bookingId, driverId) })));
   }
 
   revoke(bookingId: string, driverId: string, reason: OfferRevocationReason): Promise<void> {

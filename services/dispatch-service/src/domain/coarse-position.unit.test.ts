@@ -21,7 +21,12 @@ function withDriver(driverId: string, at: LatLng): DriverRegistry {
 describe('coarsePosition', () => {
   it('gives every point of a cell the same centre, at most half a cell diagonal away', () => {
     const random = seededRandom(7);
-    for (const base of [{ lat: 12.97, lng: 77.59 }, { lat: 59.33, lng: 18.06 }, { lat: -33.87, lng: 151.21 }, { lat: 0.0001, lng: 179.9999 }]) {
+    for (const base of [
+      { lat: 12.97, lng: 77.59 },
+      { lat: 59.33, lng: 18.06 },
+      { lat: -33.87, lng: 151.21 },
+      { lat: 0.0001, lng: 179.9999 },
+    ]) {
       for (let i = 0; i < 2_000; i++) {
         const point = offset(base, (random() - 0.5) * 2_000, (random() - 0.5) * 2_000);
         const centre = coarsePosition(point.lat, point.lng);

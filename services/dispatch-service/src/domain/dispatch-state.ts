@@ -73,7 +73,14 @@ function ledgerFactOfBookingEvent(event: BookingEvent, partition: number): Ledge
   switch (event.type) {
     case 'BookingRequested': {
       const { pickup, dropoff, estimated_cost, expires_at } = event.data;
-      const booking = { bookingId, pickup, dropoff, estimatedCost: estimated_cost, requestedAtMs: Date.parse(event.occurred_at), expiresAtMs: Date.parse(expires_at) };
+      const booking = {
+        bookingId,
+        pickup,
+        dropoff,
+        estimatedCost: estimated_cost,
+        requestedAtMs: Date.parse(event.occurred_at),
+        expiresAtMs: Date.parse(expires_at),
+      };
       return { type: 'BookingRequested', booking, partition };
     }
     case 'BookingAccepted':

@@ -32,7 +32,14 @@ describe('factsFromDriverStatus', () => {
 
 describe('factsFromBookingEvent', () => {
   const cases: [BookingEvent, unknown[]][] = [
-    [{ ...envelope, type: 'BookingRequested', data: { booking_id: 'b1', user_id: 'u1', pickup: place, dropoff: place, estimated_cost: 10, expires_at: envelope.occurred_at } }, []],
+    [
+      {
+        ...envelope,
+        type: 'BookingRequested',
+        data: { booking_id: 'b1', user_id: 'u1', pickup: place, dropoff: place, estimated_cost: 10, expires_at: envelope.occurred_at },
+      },
+      [],
+    ],
     [{ ...envelope, type: 'BookingAccepted', data: ids }, [{ type: 'TripAssigned', driverId: 'd1', bookingId: 'b1' }]],
     [{ ...envelope, type: 'TripStarted', data: ids }, [{ type: 'TripAssigned', driverId: 'd1', bookingId: 'b1' }]],
     [{ ...envelope, type: 'TripCompleted', data: ids }, [{ type: 'TripEnded', driverId: 'd1', bookingId: 'b1' }]],

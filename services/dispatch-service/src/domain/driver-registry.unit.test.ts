@@ -67,7 +67,9 @@ describe('DriverRegistry eligibility', () => {
 
   it('excludes the drivers it is asked to', () => {
     const registry = given(located('d1'), available('d1'), located('d2', NOW, { lat: 12.98, lng: 77.59 }), available('d2'));
-    expect(registry.nearestEligible(PICKUP.lat, PICKUP.lng, NOW, { radiusM: 5000, limit: 5, excludeDriverIds: new Set(['d1']) }).map((d) => d.driverId)).toEqual(['d2']);
+    expect(
+      registry.nearestEligible(PICKUP.lat, PICKUP.lng, NOW, { radiusM: 5000, limit: 5, excludeDriverIds: new Set(['d1']) }).map((d) => d.driverId),
+    ).toEqual(['d2']);
   });
 });
 

@@ -25,7 +25,13 @@ export interface RequestedBooking {
  */
 export type LedgerFact =
   | { readonly type: 'BookingRequested'; readonly booking: RequestedBooking; readonly partition: number }
-  | { readonly type: 'BookingClosed'; readonly bookingId: string; readonly reason: RevocationReason; readonly acceptedBy: string | null; readonly partition: number }
+  | {
+      readonly type: 'BookingClosed';
+      readonly bookingId: string;
+      readonly reason: RevocationReason;
+      readonly acceptedBy: string | null;
+      readonly partition: number;
+    }
   | { readonly type: 'OfferPublished'; readonly bookingId: string; readonly driverId: string; readonly distanceM: number; readonly offeredAtMs: number }
   | { readonly type: 'RevocationPublished'; readonly bookingId: string; readonly driverId: string; readonly reason: RevocationReason };
 
@@ -245,9 +251,7 @@ function projection(entry: LedgerEntry, booking: RequestedBooking, nowMs: number
     round: index + 1,
     startedAtMs,
     radiusM: null,
-    drivers: [...entry.offers]
-      .filter(([, offer]) => offer.offeredAtMs === startedAtMs)
-      .map(([driverId, offer]) => ({ driverId, distanceM: offer.distanceM })),
+    drivers: [...entry.offers].filter(([, offer]) => offer.offeredAtMs === startedAtMs).map(([driverId, offer]) => ({ driverId, distanceM: offer.distanceM })),
   }));
   const last = entry.roundTimes.at(-1);
   return {

@@ -35,7 +35,13 @@ function ledgerWith(...facts: LedgerFact[]): OfferLedger {
 
 const pendingIds = (ledger: OfferLedger) => ledger.pending('b1').map((m) => `${m.type}:${m.driverId}`);
 const revoked = (decisions: readonly OfferDecision[]) => decisions.flatMap((d) => (d.type === 'Revoke' ? [`${d.driverId}:${d.reason}`] : []));
-const closed = (reason: 'accepted' | 'cancelled' | 'expired', acceptedBy: string | null = null): LedgerFact => ({ type: 'BookingClosed', bookingId: 'b1', reason, acceptedBy, partition: 2 });
+const closed = (reason: 'accepted' | 'cancelled' | 'expired', acceptedBy: string | null = null): LedgerFact => ({
+  type: 'BookingClosed',
+  bookingId: 'b1',
+  reason,
+  acceptedBy,
+  partition: 2,
+});
 const published = (driverId: string, offeredAtMs = NOW): LedgerFact => ({ type: 'OfferPublished', bookingId: 'b1', driverId, distanceM: 100, offeredAtMs });
 
 describe('OfferLedger: offers', () => {
@@ -124,7 +130,11 @@ describe('OfferLedger: closing', () => {
 
   it('on accept by a driver never offered, on cancel and on expiry, revokes everyone offered', () => {
     const offers = [requested, published('a'), published('b'), published('c', NOW + WINDOW)];
-    for (const [close, reason] of [[closed('accepted', 'stranger'), 'accepted'], [closed('cancelled'), 'cancelled'], [closed('expired'), 'expired']] as const) {
+    for (const [close, reason] of [
+      [closed('accepted', 'stranger'), 'accepted'],
+      [closed('cancelled'), 'cancelled'],
+      [closed('expired'), 'expired'],
+    ] as const) {
       const ledger = ledgerWith(...offers, close);
       expect(revoked(ledger.decide('b1', new DriverRegistry(), NOW + 20_000, policy))).toEqual([`a:${reason}`, `b:${reason}`, `c:${reason}`]);
     }

@@ -138,7 +138,12 @@ export class DriverStateRepublisher {
         type: 'DriverStatusReported',
         version: 1,
         occurred_at: new Date(this.#options.now()).toISOString(),
-        data: { driver_id: driverId, available: known.available, location: location ? { lat: location.lat, lng: location.lng } : null, reported_at: reportedAt },
+        data: {
+          driver_id: driverId,
+          available: known.available,
+          location: location ? { lat: location.lat, lng: location.lng } : null,
+          reported_at: reportedAt,
+        },
       },
     };
   }

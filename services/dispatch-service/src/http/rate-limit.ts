@@ -18,8 +18,7 @@ export async function installRateLimit(app: ServiceApp): Promise<void> {
       const principal = principalOf(request);
       return `${principal.kind}:${principal.id}`;
     },
-    errorResponseBuilder: (_request, context) =>
-      commonErrors.TOO_MANY_REQUESTS(`Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
+    errorResponseBuilder: (_request, context) => commonErrors.TOO_MANY_REQUESTS(`Too many requests; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
   });
 }
 

@@ -7,14 +7,8 @@ const closed = { additionalProperties: false } as const;
 const MAX_NEARBY_RADIUS_M = 50_000;
 export const MAX_NEARBY_DRIVERS = 50;
 
-export const LocationBody = Type.Object(
-  { lat: Latitude, lng: Longitude },
-  { ...closed, $id: 'DriverLocation', examples: [{ lat: 12.9716, lng: 77.5946 }] },
-);
-export const AvailabilityBody = Type.Object(
-  { available: Type.Boolean() },
-  { ...closed, $id: 'DriverAvailability', examples: [{ available: true }] },
-);
+export const LocationBody = Type.Object({ lat: Latitude, lng: Longitude }, { ...closed, $id: 'DriverLocation', examples: [{ lat: 12.9716, lng: 77.5946 }] });
+export const AvailabilityBody = Type.Object({ available: Type.Boolean() }, { ...closed, $id: 'DriverAvailability', examples: [{ available: true }] });
 
 export const NearbyQuery = Type.Object(
   {

@@ -17,7 +17,12 @@ function setUp() {
     republisher: { review: () => calls.push('republisher review') },
   });
   const assign = (bookingPartitions: number[]) =>
-    ownership.assign(new Map<OwnedTopic, ReadonlySet<number>>([['bookingEvents', new Set(bookingPartitions)], ['driverLocations', new Set([9])]]));
+    ownership.assign(
+      new Map<OwnedTopic, ReadonlySet<number>>([
+        ['bookingEvents', new Set(bookingPartitions)],
+        ['driverLocations', new Set([9])],
+      ]),
+    );
   return { calls, activation, ownership, assign, catchUp: () => (caughtUp = true) };
 }
 

@@ -65,7 +65,10 @@ export function groupMember(options: {
     onRevoked: () => options.ownership.revoke(),
     onAssigned: (assignment) => {
       options.ownership.assign(assignment);
-      options.logger.info({ group: options.groupId, assignment: Object.fromEntries([...assignment].map(([t, p]) => [t, [...p]])) }, 'joined the dispatch group');
+      options.logger.info(
+        { group: options.groupId, assignment: Object.fromEntries([...assignment].map(([t, p]) => [t, [...p]])) },
+        'joined the dispatch group',
+      );
       options.onAssigned();
     },
   });

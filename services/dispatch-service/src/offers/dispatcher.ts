@@ -46,9 +46,11 @@ export class Dispatcher {
 
   review(bookingId: string): void {
     if (!this.active) return;
-    this.#queue.run(bookingId, () => this.#step(bookingId)).catch((error: unknown) => {
-      this.#options.logger.error({ err: error, bookingId }, 'could not work out the offers of a booking');
-    });
+    this.#queue
+      .run(bookingId, () => this.#step(bookingId))
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error, bookingId }, 'could not work out the offers of a booking');
+      });
   }
 
   /** Reviews every booking of these booking.events partitions (after an assignment). */
@@ -102,10 +104,13 @@ export class Dispatcher {
     if (this.#stopped) return;
     this.#clearTimer(bookingId);
     // A few ms late rather than early: a round fires only once its time has come.
-    const timer = setTimeout(() => {
-      this.#timers.delete(bookingId);
-      this.review(bookingId);
-    }, Math.max(0, atMs - this.#options.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(bookingId);
+        this.review(bookingId);
+      },
+      Math.max(0, atMs - this.#options.now()) + 5,
+    );
     timer.unref();
     this.#timers.set(bookingId, timer);
   }

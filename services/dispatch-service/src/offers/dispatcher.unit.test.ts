@@ -25,7 +25,10 @@ function setUp(owned = true) {
     logger: silent,
     retryDelayMs: 500,
   });
-  for (const [driverId, metres] of [['a', 100], ['b', 200]] as const) {
+  for (const [driverId, metres] of [
+    ['a', 100],
+    ['b', 200],
+  ] as const) {
     state.drivers.apply({ type: 'LocationReported', driverId, lat: place.lat + metres / METERS_PER_DEGREE, lng: place.lng, atMs: NOW });
     state.drivers.apply({ type: 'AvailabilityReported', driverId, available: true, atMs: NOW });
   }

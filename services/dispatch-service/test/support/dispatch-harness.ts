@@ -52,7 +52,13 @@ interface OfferRecord {
   readonly type: 'BookingOffered' | 'OfferRevoked';
   readonly event_id: string;
   readonly key: string | null;
-  readonly data: { readonly booking_id: string; readonly driver_id: string; readonly reason?: string; readonly distance_m?: number; readonly offered_at?: string };
+  readonly data: {
+    readonly booking_id: string;
+    readonly driver_id: string;
+    readonly reason?: string;
+    readonly distance_m?: number;
+    readonly offered_at?: string;
+  };
 }
 
 export async function startHarness(env: Record<string, string> = {}, scratch = scratchTopics()): Promise<Harness> {

@@ -189,7 +189,9 @@ function exposeForTests(map: MapView, city: City, stream: LiveStream): void {
     pointOf: (lat, lng) => map.pointOf(lat, lng),
     colourAt: (x, y) => {
       const ratio = window.devicePixelRatio || 1;
-      const [r, g, b, a] = canvas().getContext('2d')!.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
+      const [r, g, b, a] = canvas()
+        .getContext('2d')!
+        .getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
       return a === 0 ? 'transparent' : `#${[r, g, b].map((v) => (v ?? 0).toString(16).padStart(2, '0')).join('')}`;
     },
     driverCount: () => city.drivers.size,

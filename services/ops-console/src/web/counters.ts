@@ -57,7 +57,11 @@ export class Counters {
     this.#lag.replaceChildren(
       'consumer lag: ',
       ...services.map((entry) =>
-        h('span', { class: 'lag-entry', 'data-service': entry.service }, `${entry.service.replace('-service', '').replace('realtime-', '')} ${entry.lag ?? '?'}`),
+        h(
+          'span',
+          { class: 'lag-entry', 'data-service': entry.service },
+          `${entry.service.replace('-service', '').replace('realtime-', '')} ${entry.lag ?? '?'}`,
+        ),
       ),
     );
   }

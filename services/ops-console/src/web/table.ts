@@ -99,18 +99,20 @@ export class BookingTable {
       .sort((a, b) => b.requested_at - a.requested_at);
     this.#count.textContent = rows.length > MAX_ROWS ? `${MAX_ROWS} of ${rows.length}` : `${rows.length}`;
     this.#body.replaceChildren(
-      ...rows.slice(0, MAX_ROWS).map((booking) =>
-        h(
-          'tr',
-          { 'data-booking-id': booking.id, class: booking.id === this.#selected ? 'selected' : '' },
-          h('td', { class: 'mono', title: booking.id }, booking.id.slice(0, 8)),
-          h('td', {}, statusBadge(booking.status)),
-          h('td', {}, booking.pickup.address),
-          h('td', {}, booking.dropoff.address),
-          h('td', { class: 'mono' }, booking.driver_id?.slice(0, 8) ?? '—'),
-          h('td', {}, age(booking.requested_at, nowMs)),
+      ...rows
+        .slice(0, MAX_ROWS)
+        .map((booking) =>
+          h(
+            'tr',
+            { 'data-booking-id': booking.id, class: booking.id === this.#selected ? 'selected' : '' },
+            h('td', { class: 'mono', title: booking.id }, booking.id.slice(0, 8)),
+            h('td', {}, statusBadge(booking.status)),
+            h('td', {}, booking.pickup.address),
+            h('td', {}, booking.dropoff.address),
+            h('td', { class: 'mono' }, booking.driver_id?.slice(0, 8) ?? '—'),
+            h('td', {}, age(booking.requested_at, nowMs)),
+          ),
         ),
-      ),
     );
   }
 }

@@ -15,7 +15,7 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
       version: '1.0.0',
       description: [
         "The WebSocket API of Rideline's realtime gateway (the `gateway` server) and the Kafka topics behind it (the `kafka` server).",
-        'Operations are seen from Rideline: on a socket the gateway *sends* messages and *receives* frames from the client; on Kafka, Rideline\'s services *send* every record (each channel names who reads it).',
+        "Operations are seen from Rideline: on a socket the gateway *sends* messages and *receives* frames from the client; on Kafka, Rideline's services *send* every record (each channel names who reads it).",
         'JSON everywhere; ids are strings; extra fields in a message are allowed, so a client should ignore fields it does not know.',
       ].join('\n\n'),
     },
@@ -25,7 +25,8 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
         host: '{host}',
         protocol: 'ws',
         title: 'realtime-gateway',
-        description: 'The WebSocket gateway (`wss` behind TLS in production). Run as many instances as you like behind any load balancer; no stickiness is needed.',
+        description:
+          'The WebSocket gateway (`wss` behind TLS in production). Run as many instances as you like behind any load balancer; no stickiness is needed.',
         variables: { host: { default: 'localhost:3000', description: "The gateway's host and port (`PORT`, default 3000)." } },
         security: [ref('#/components/securitySchemes/bearerHeader'), ref('#/components/securitySchemes/bearerSubprotocol')],
       },
@@ -46,13 +47,15 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "`Authorization: Bearer <access token>` on the upgrade request: a token issued by booking-service (EdDSA), of the endpoint's kind (user or driver).",
+          description:
+            "`Authorization: Bearer <access token>` on the upgrade request: a token issued by booking-service (EdDSA), of the endpoint's kind (user or driver).",
         },
         bearerSubprotocol: {
           type: 'httpApiKey',
           in: 'header',
           name: 'Sec-WebSocket-Protocol',
-          description: 'For browsers, which cannot set headers on a WebSocket: `Sec-WebSocket-Protocol: bearer, <access token>`; the server selects `bearer`. Not together with the Authorization header.',
+          description:
+            'For browsers, which cannot set headers on a WebSocket: `Sec-WebSocket-Protocol: bearer, <access token>`; the server selects `bearer`. Not together with the Authorization header.',
         },
       },
     },

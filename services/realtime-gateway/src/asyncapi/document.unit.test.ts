@@ -1,14 +1,5 @@
 import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
-import {
-  ServerMessage,
-  TOPICS,
-  TOPIC_IDS,
-  TOPIC_MESSAGE_SCHEMAS,
-  isLocationFrame,
-  isRefreshFrame,
-  isOpsMessage,
-  isServerMessage,
-} from '@rideline/contracts';
+import { ServerMessage, TOPICS, TOPIC_IDS, TOPIC_MESSAGE_SCHEMAS, isLocationFrame, isRefreshFrame, isOpsMessage, isServerMessage } from '@rideline/contracts';
 import { describe, expect, it } from 'vitest';
 import { ENDPOINTS, ENDPOINT_NAMES } from '../domain/endpoints.ts';
 import { CLOSE } from '../sockets/close-codes.ts';
@@ -88,7 +79,10 @@ describe('the AsyncAPI document', () => {
       const channel = document.channels[topic];
       expect(channel?.address).toBe(TOPICS[topic].defaultName);
       expect(channel?.servers).toEqual([{ $ref: '#/servers/kafka' }]);
-      expect(channel?.bindings?.['kafka']).toMatchObject({ topic: TOPICS[topic].defaultName, topicConfiguration: { 'cleanup.policy': [TOPICS[topic].cleanupPolicy] } });
+      expect(channel?.bindings?.['kafka']).toMatchObject({
+        topic: TOPICS[topic].defaultName,
+        topicConfiguration: { 'cleanup.policy': [TOPICS[topic].cleanupPolicy] },
+      });
     }
     for (const [topic, union] of Object.entries(TOPIC_MESSAGE_SCHEMAS)) {
       for (const variant of union.anyOf) {

@@ -8,8 +8,7 @@ import type { AsyncApiChannel, AsyncApiDocument, AsyncApiMessage, AsyncApiOperat
  * `code`, **bold**).
  */
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const inline = (text: string): string =>
   escapeHtml(text)
@@ -110,11 +109,13 @@ h3 code,h2 code{font-size:.95em}a{color:#364fc7}
 export function renderAsyncApiHtml(document: AsyncApiDocument): string {
   const servers = Object.entries(document.servers);
   const channels = Object.entries(document.channels);
-  const channelsOf = (serverId: string) =>
-    channels.filter(([, channel]) => channel.servers.some((server) => refName(server) === serverId));
+  const channelsOf = (serverId: string) => channels.filter(([, channel]) => channel.servers.some((server) => refName(server) === serverId));
   const serverSections = servers.map(([serverId, server]) => {
     const variables = Object.entries(server.variables ?? {})
-      .map(([name, variable]) => `<li><code>{${escapeHtml(name)}}</code>: ${inline(variable.description)} Default <code>${escapeHtml(variable.default)}</code>.</li>`)
+      .map(
+        ([name, variable]) =>
+          `<li><code>{${escapeHtml(name)}}</code>: ${inline(variable.description)} Default <code>${escapeHtml(variable.default)}</code>.</li>`,
+      )
       .join('');
     const security = (server.security ?? [])
       .map((target) => {
@@ -127,7 +128,9 @@ export function renderAsyncApiHtml(document: AsyncApiDocument): string {
 ${markdown(server.description)}
 ${variables ? `<ul>${variables}</ul>` : ''}
 ${security ? `<h4>Authentication (any one)</h4><ul>${security}</ul>` : ''}
-${channelsOf(serverId).map(([channelId, channel]) => channelSection(document, channelId, channel)).join('\n')}
+${channelsOf(serverId)
+  .map(([channelId, channel]) => channelSection(document, channelId, channel))
+  .join('\n')}
 </section>`;
   });
   const contents = servers

@@ -24,15 +24,7 @@ import {
 } from '../domain/messages.ts';
 import { CLOSE } from '../sockets/close-codes.ts';
 import { REJECTIONS } from '../sockets/routes.ts';
-import {
-  jsonSchemaOf,
-  ref,
-  type AsyncApiChannel,
-  type AsyncApiMessage,
-  type AsyncApiOperation,
-  type CloseCodeDoc,
-  type UpgradeRefusalDoc,
-} from './types.ts';
+import { jsonSchemaOf, ref, type AsyncApiChannel, type AsyncApiMessage, type AsyncApiOperation, type CloseCodeDoc, type UpgradeRefusalDoc } from './types.ts';
 
 /** The gateway's socket endpoints in the AsyncAPI document: channels, operations, messages. */
 
@@ -77,10 +69,7 @@ const SERVER_MESSAGES = {
     schema: BookingStatusMessage,
     title: 'Booking status',
     summary: "A booking's status changed; also sent on connect for current and recently ended bookings.",
-    examples: [
-      bookingStatusMessage('user', EXAMPLE_BOOKING, 'accepted', null),
-      bookingStatusMessage('driver', EXAMPLE_BOOKING, 'on_trip', null),
-    ],
+    examples: [bookingStatusMessage('user', EXAMPLE_BOOKING, 'accepted', null), bookingStatusMessage('driver', EXAMPLE_BOOKING, 'on_trip', null)],
   },
   otp: {
     schema: OtpMessage,
@@ -117,7 +106,9 @@ const SERVER_MESSAGES = {
     schema: OpsSnapshotMessage,
     title: 'Ops snapshot',
     summary: 'The first message on the operator stream: every known driver, every active booking, every open offer, and the flow figures.',
-    examples: [{ type: 'ops_snapshot', at: EXAMPLE_AT, drivers: [EXAMPLE_OPS_DRIVER], bookings: [EXAMPLE_OPS_BOOKING], offers: [EXAMPLE_OFFER], stats: EXAMPLE_STATS }],
+    examples: [
+      { type: 'ops_snapshot', at: EXAMPLE_AT, drivers: [EXAMPLE_OPS_DRIVER], bookings: [EXAMPLE_OPS_BOOKING], offers: [EXAMPLE_OFFER], stats: EXAMPLE_STATS },
+    ],
   },
   ops_update: {
     schema: OpsUpdateMessage,
@@ -220,7 +211,8 @@ const CLOSE_CODES: readonly CloseCodeDoc[] = [
 ];
 
 const REFUSAL_WHEN: Readonly<Record<string, string>> = {
-  MALFORMED_WEBSOCKET_REQUEST: 'Not a proper WebSocket handshake (not GET, no `Upgrade: websocket`, a bad key, a version other than 13), or a token both in the header and in the subprotocol.',
+  MALFORMED_WEBSOCKET_REQUEST:
+    'Not a proper WebSocket handshake (not GET, no `Upgrade: websocket`, a bad key, a version other than 13), or a token both in the header and in the subprotocol.',
   UNAUTHORIZED: 'Token missing, invalid, expired, of the wrong kind for the endpoint, or of a revoked login session.',
   DEPENDENCY_DOWN: "booking-service's keys are not loaded yet; retry after `Retry-After` seconds.",
   NOT_READY: 'The gateway just started and is still rebuilding its state or reading the revocations; retry after `Retry-After` seconds.',

@@ -11,7 +11,11 @@ describe('inbound frames', () => {
   });
 
   it('accept well-formed escapes: a surrogate pair, an escaped letter', () => {
-    expect(parseInboundFrame('driver_available_bookings', '{"type":"location","lat":1,"lng":2,"note":"\\ud83d\\ude95"}')).toEqual({ type: 'location', lat: 1, lng: 2 });
+    expect(parseInboundFrame('driver_available_bookings', '{"type":"location","lat":1,"lng":2,"note":"\\ud83d\\ude95"}')).toEqual({
+      type: 'location',
+      lat: 1,
+      lng: 2,
+    });
     expect(parseInboundFrame('bookings', '{"type":"refresh","token":"\\u0061bc"}')).toEqual({ type: 'refresh', token: 'abc' });
   });
 

@@ -40,12 +40,7 @@ export const TEXTS = {
   unavailable: UNAVAILABLE,
 } as const;
 
-export const bookingStatusMessage = (
-  audience: Audience,
-  bookingId: string,
-  status: BookingStatus,
-  cancelledBy: Canceller | null,
-): BookingStatusMessage => ({
+export const bookingStatusMessage = (audience: Audience, bookingId: string, status: BookingStatus, cancelledBy: Canceller | null): BookingStatusMessage => ({
   type: 'booking_status',
   booking_id: bookingId,
   status,

@@ -1,10 +1,4 @@
-import {
-  BOOKING_STATUS_LIST,
-  decodeServerMessage,
-  statusText,
-  type Canceller,
-  type OfferRevocationReason,
-} from '@rideline/contracts';
+import { BOOKING_STATUS_LIST, decodeServerMessage, statusText, type Canceller, type OfferRevocationReason } from '@rideline/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   availableBookingMessage,

@@ -232,8 +232,7 @@ export class OpsBoard {
         this.#ended.add(id);
       }
     }
-    const changed =
-      drivers.length + bookings.length + this.#goneDrivers.size + this.#openedOffers.length + this.#closedOffers.length > 0;
+    const changed = drivers.length + bookings.length + this.#goneDrivers.size + this.#openedOffers.length + this.#closedOffers.length > 0;
     const update: OpsUpdateMessage | null = changed
       ? {
           type: 'ops_update',

@@ -99,7 +99,7 @@ describe('OpsBoard', () => {
     expect(ops.snapshot(T0 + 70_000).stats.offers_last_minute).toBe(0);
   });
 
-  it('closes every open offer of a booking once it is accepted, the winner\'s too, and ignores offers read late', () => {
+  it("closes every open offer of a booking once it is accepted, the winner's too, and ignores offers read late", () => {
     const ops = board();
     ops.applyBookingEvent(requested('b1', T0));
     ops.applyOffer(offered('b1', 'd1', T0 + 100));
@@ -129,7 +129,7 @@ describe('OpsBoard', () => {
     expect(ops.drain(T0 + 11 * 60_000)?.offers_closed).toEqual([{ booking_id: 'b9', driver_id: 'd3', reason: 'expired' }]);
   });
 
-  it('takes an offer read before its booking as the booking\'s first offer', () => {
+  it("takes an offer read before its booking as the booking's first offer", () => {
     const ops = board();
     ops.applyOffer(offered('b1', 'd1', T0 + 700));
     ops.applyBookingEvent(requested('b1', T0));

@@ -9,13 +9,7 @@ import {
   type DispatchOffer,
 } from '@rideline/contracts';
 import type { Endpoint } from './endpoints.ts';
-import {
-  availableBookingMessage,
-  bookingStatusMessage,
-  bookingUnavailableMessage,
-  otpMessage,
-  type OutboundMessage,
-} from './messages.ts';
+import { availableBookingMessage, bookingStatusMessage, bookingUnavailableMessage, otpMessage, type OutboundMessage } from './messages.ts';
 
 /** One booking as the gateway needs it: who may see it, where it stands, and its OTP while accepted. */
 export interface BookingView {
@@ -202,9 +196,7 @@ export class Projection {
         if (!offers?.delete(bookingId)) return ignored('no open offer');
         if (offers.size === 0) this.#offersByDriver.delete(driverId);
         return {
-          deliveries: [
-            { endpoint: 'driver_available_bookings', principalId: driverId, message: bookingUnavailableMessage(bookingId, record.data.reason) },
-          ],
+          deliveries: [{ endpoint: 'driver_available_bookings', principalId: driverId, message: bookingUnavailableMessage(bookingId, record.data.reason) }],
         };
       }
       default:

@@ -14,7 +14,10 @@ const place = (address: string) => ({ lat: 1, lng: 2, address });
 const U = 'user-1';
 const D = 'driver-1';
 const requested = (b: string, s = 0, user = U) =>
-  ({ ...envelope('BookingRequested', 1, s), data: { booking_id: b, user_id: user, pickup: place('A'), dropoff: place('B'), estimated_cost: 10, expires_at: at(120) } }) as BookingEvent;
+  ({
+    ...envelope('BookingRequested', 1, s),
+    data: { booking_id: b, user_id: user, pickup: place('A'), dropoff: place('B'), estimated_cost: 10, expires_at: at(120) },
+  }) as BookingEvent;
 const withDriver = (type: 'BookingAccepted' | 'TripStarted' | 'TripCompleted', b: string, version: number, s: number) =>
   ({ ...envelope(type, version, s), data: { booking_id: b, user_id: U, driver_id: D } }) as BookingEvent;
 const cancelled = (b: string, by: 'user' | 'driver', driver: string | null, version: number, s: number) =>
@@ -35,7 +38,8 @@ const revoked = (b: string, reason: 'accepted' | 'cancelled' | 'expired', driver
   type: 'OfferRevoked',
   data: { booking_id: b, driver_id: driver, reason },
 });
-const summary = (deliveries: readonly Delivery[]) => deliveries.map((d) => `${d.endpoint}:${d.principalId}:${d.message.type}:${'status' in d.message ? d.message.status : ''}`);
+const summary = (deliveries: readonly Delivery[]) =>
+  deliveries.map((d) => `${d.endpoint}:${d.principalId}:${d.message.type}:${'status' in d.message ? d.message.status : ''}`);
 
 describe('Projection', () => {
   it('routes each status change to the user, and to the driver once assigned', () => {

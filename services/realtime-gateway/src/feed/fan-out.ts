@@ -68,8 +68,10 @@ export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: Fa
     for (const { endpoint, principalId, message } of applied.deliveries) {
       if (!hub.has(endpoint, principalId)) continue;
       // With tracing on, a child of the record's consumer span; otherwise just the call.
-      inSpan(`socket send ${message.type}`, { kind: SpanKind.PRODUCER, requireParent: true, attributes: { 'rideline.endpoint': endpoint, 'rideline.message.type': message.type } }, () =>
-        hub.deliver(endpoint, principalId, JSON.stringify(message), message.type, occurredAtMs),
+      inSpan(
+        `socket send ${message.type}`,
+        { kind: SpanKind.PRODUCER, requireParent: true, attributes: { 'rideline.endpoint': endpoint, 'rideline.message.type': message.type } },
+        () => hub.deliver(endpoint, principalId, JSON.stringify(message), message.type, occurredAtMs),
       );
     }
   };

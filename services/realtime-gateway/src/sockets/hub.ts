@@ -53,9 +53,7 @@ export class SocketHub {
 
   constructor(options: HubOptions) {
     this.#options = options;
-    this.#bufferLimits = new Map(
-      ENDPOINT_NAMES.map((endpoint) => [endpoint, options.maxBufferedBytesOf?.[endpoint] ?? options.maxBufferedBytes]),
-    );
+    this.#bufferLimits = new Map(ENDPOINT_NAMES.map((endpoint) => [endpoint, options.maxBufferedBytesOf?.[endpoint] ?? options.maxBufferedBytes]));
   }
 
   get size(): number {

@@ -115,21 +115,17 @@ export async function installSocketRoutes(app: ServiceApp, options: SocketRoutes
 
   for (const endpoint of ENDPOINT_NAMES) {
     if (endpoint === 'ops_live' && options.opsEnabled !== true) continue;
-    app.get(
-      ENDPOINTS[endpoint].path,
-      { websocket: true, logLevel: 'warn', preValidation: authenticate(endpoint) },
-      (socket, request) => {
-        // @fastify/websocket's error listener keeps the request and reply alive for the life of
-        // the socket; a shared one keeps per-socket memory down.
-        socket.removeAllListeners('error');
-        socket.on('error', terminateOnError);
-        const principal = request.wsPrincipal;
-        if (!principal) {
-          socket.terminate();
-          return;
-        }
-        options.service.open(socket, request.raw.socket, endpoint, principal);
-      },
-    );
+    app.get(ENDPOINTS[endpoint].path, { websocket: true, logLevel: 'warn', preValidation: authenticate(endpoint) }, (socket, request) => {
+      // @fastify/websocket's error listener keeps the request and reply alive for the life of
+      // the socket; a shared one keeps per-socket memory down.
+      socket.removeAllListeners('error');
+      socket.on('error', terminateOnError);
+      const principal = request.wsPrincipal;
+      if (!principal) {
+        socket.terminate();
+        return;
+      }
+      options.service.open(socket, request.raw.socket, endpoint, principal);
+    });
   }
 }

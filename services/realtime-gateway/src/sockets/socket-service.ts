@@ -174,8 +174,7 @@ export class SocketService {
     const result = await this.#options.verify(token);
     const { socket } = connection;
     if (connection.closing || socket.readyState !== socket.OPEN) return;
-    const accepted =
-      result.ok && ADMITTED_KINDS[connection.endpoint].has(result.principal.kind) && result.principal.id === connection.principalId;
+    const accepted = result.ok && ADMITTED_KINDS[connection.endpoint].has(result.principal.kind) && result.principal.id === connection.principalId;
     if (!accepted) {
       this.hub.send(connection, INVALID_TOKEN_JSON);
       return;
