@@ -37,7 +37,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A span of `service` in `spans` of that kind whose name matches; undefined if none. */
 const spanOf = (spans: readonly ReceivedSpan[], service: string, kind: SpanKindName, name: RegExp) =>
@@ -62,8 +62,8 @@ describe('one booking, traced across the services', () => {
     await riderInbox.waitFor(about(bookingId, 'booking_status', { status: 'accepted' }));
 
     const create = await receiver.waitFor('the create request', () => spanOf(receiver.spans, 'booking-service', 'server', /^POST \S*\/bookings$/));
-    const bookingEvents = escape(system.env[TOPICS.bookingEvents.envVar]!);
-    const dispatchOffers = escape(system.env[TOPICS.dispatchOffers.envVar]!);
+    const bookingEvents = escapeRegExp(system.env[TOPICS.bookingEvents.envVar]!);
+    const dispatchOffers = escapeRegExp(system.env[TOPICS.dispatchOffers.envVar]!);
     const expected: readonly [string, SpanKindName, RegExp][] = [
       ['booking-service', 'client', /^pg\.query/],
       ['booking-service', 'producer', new RegExp(`^send ${bookingEvents}$`)],

@@ -30,9 +30,9 @@ export function publishes(publisher: TopicPublisher) {
     ]),
     // @ts-expect-error a DriverStatusReported is no message of booking.events
     publisher.publish([{ topic: 'bookingEvents', key: 'b-1', message: driverStatus }]),
-    // @ts-expect-error nor a booking event one of driver.locations, even next to a right record
     publisher.publish([
       { topic: 'bookingEvents', key: 'b-1', message: expired },
+      // @ts-expect-error nor a booking event one of driver.locations, even next to a right record
       { topic: 'driverLocations', key: 'd-1', message: expired },
     ]),
   ];

@@ -66,7 +66,7 @@ interface Injectable {
  * `GET /openapi.json` of `app`: answered 200, usable (expectUsableOpenApi), with at least these
  * operations (`'GET /path': 'operationId'`). Answers the document for the service's own checks.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests walk the document freely, as they would response.json()'s
+// biome-ignore lint/suspicious/noExplicitAny: the tests walk the document freely, as they would response.json()'s
 export async function expectServedOpenApi(app: Injectable, operationIds: Readonly<Record<string, string>>): Promise<any> {
   const response = await app.inject({ url: '/openapi.json' });
   expect(response.statusCode).toBe(200);

@@ -4,7 +4,7 @@
  * index decides, the loser reloads and is told the driver is busy).
  */
 import { expect, it } from 'vitest';
-import { type Session } from './support/http-client.ts';
+import type { Session } from './support/http-client.ts';
 import { useTestBookingSystem } from './support/booking-system.ts';
 import { otpFrom } from './support/otp-notice.ts';
 import { TopicReader } from '@rideline/test-support';

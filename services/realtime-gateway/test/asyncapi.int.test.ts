@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAsyncApiDocument } from '../src/asyncapi/document.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
-import type { KafkaRuntime } from '@rideline/kafka';
 
 const h = useGatewayHarness('asyncapi');
 

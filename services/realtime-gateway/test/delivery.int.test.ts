@@ -2,7 +2,6 @@ import type { Principal } from '@rideline/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('delivery');

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { connectionOf, until } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect } from './support/ws-client.ts';
 
 const USER: Principal = { kind: 'user', id: newId() };

@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { connectionOf, startTestGateway, until, untilReady, within, type TestGateway } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect } from './support/ws-client.ts';
 
 const UNAUTHORIZED = { type: 'error', success: false, message: 'Invalid or expired token.' };

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { sleep, until } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, refusal, type TestSocket } from './support/ws-client.ts';
 
 const OPERATOR: Principal = { kind: 'operator', id: newId() };

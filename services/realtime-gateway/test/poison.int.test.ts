@@ -4,7 +4,6 @@ import { expect, it, vi } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { until } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect } from './support/ws-client.ts';
 
 /**

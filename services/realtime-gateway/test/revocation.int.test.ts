@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { deleteTopics, startTestGateway, startTestKafka, uniqueTopics, until, untilReady, type TestGateway } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, refusal, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('revocation');

@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { until, type TestGateway } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor } from './support/ws-client.ts';
 
 const h = useGatewayHarness('scale', { gateways: [{}, {}] });

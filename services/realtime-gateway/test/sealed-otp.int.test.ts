@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { events, newId, publish, TEST_NOTICE_SEAL } from './support/events.ts';
 import { until } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor } from './support/ws-client.ts';
 
 /** This gateway's own key: notices sealed with anything else (the public development key included) must not open. */

@@ -3,7 +3,6 @@ import { metricSum } from '@rideline/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
 import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('caps');

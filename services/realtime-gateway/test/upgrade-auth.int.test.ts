@@ -4,7 +4,7 @@ import type { Principal } from '@rideline/auth';
 import { describe, expect, it } from 'vitest';
 import { startTestGateway, until, untilReady } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { startTestIssuer, type TestIssuer } from './support/jwks-server.ts';
+import { startTestIssuer } from './support/jwks-server.ts';
 import { connect, refusal } from './support/ws-client.ts';
 import { newId } from './support/events.ts';
 

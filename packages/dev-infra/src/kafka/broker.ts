@@ -316,9 +316,7 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
   }
   for (const p of [port, controllerPort]) {
     if (!(await isPortFree(p))) {
-      throw new Error(
-        `${KAFKA_HOST}:${p} is already in use (another Kafka broker? try \`pnpm kafka broker status\`), ` + 'so the Kafka broker cannot listen there',
-      );
+      throw new Error(`${KAFKA_HOST}:${p} is already in use (another Kafka broker? try \`pnpm kafka broker status\`), so the Kafka broker cannot listen there`);
     }
   }
 
@@ -454,12 +452,12 @@ export async function startKafkaBroker(opts: StartKafkaBrokerOptions): Promise<R
   for (;;) {
     if (exit) {
       await stop();
-      throw new Error(`The Kafka broker exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (await brokerLogTail(files)));
+      throw new Error(`The Kafka broker exited during start-up (${exit.signal ?? `exit code ${exit.code}`})${await brokerLogTail(files)}`);
     }
     if (await isKafkaReachable(brokers, { timeoutMs: 3_000 })) break;
     if (Date.now() - started > startTimeoutMs) {
       await stop();
-      throw new Error(`The Kafka broker did not answer at ${brokers.join(',')} within ${Math.round(startTimeoutMs / 1000)} s` + (await brokerLogTail(files)));
+      throw new Error(`The Kafka broker did not answer at ${brokers.join(',')} within ${Math.round(startTimeoutMs / 1000)} s${await brokerLogTail(files)}`);
     }
     await Promise.race([sleep(250), exited]);
   }
