@@ -20,6 +20,8 @@ const whole = fixed(0);
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 const table = (head: readonly string[], rows: readonly (readonly (string | number)[])[]) => [row(head), row(head.map(() => '---')), ...rows.map(row)];
 const rateLabel = (phase: PlayedPhase) => (phase.rate === 0 ? 'none (locations only)' : `${phase.rate}${phase.kind === 'refinement' ? ' (refinement)' : ''}`);
+/** The columns every per-phase table starts with. */
+const PHASE_COLUMNS = ['N', 'R rides/s', 'checkout'] as const;
 const sum = (values: Iterable<number>) => [...values].reduce((total, n) => total + n, 0);
 
 /** The whole machine as % of one core, and the system under test alone (services, broker, PostgreSQL). */
@@ -92,9 +94,7 @@ function summary(sessions: readonly Session[], options: CityOptions): string[] {
 function latencyTable(sessions: readonly Session[]): string[] {
   return table(
     [
-      'N',
-      'R rides/s',
-      'checkout',
+      ...PHASE_COLUMNS,
       'rides done',
       'lost',
       'refused accepts',
@@ -133,7 +133,7 @@ function latencyTable(sessions: readonly Session[]): string[] {
 function cpuTable(sessions: readonly Session[]): string[] {
   const groups = [...SERVICES, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER, DRIVER_WORKERS, RUNNER];
   return table(
-    ['N', 'R rides/s', 'checkout', ...groups.map((group) => (group === RUNNER ? 'runner (riders, rides, probes)' : group)), 'whole machine, % of all cores'],
+    [...PHASE_COLUMNS, ...groups.map((group) => (group === RUNNER ? 'runner (riders, rides, probes)' : group)), 'whole machine, % of all cores'],
     ordered(sessions).map(({ session, phase }) => [
       phase.drivers,
       rateLabel(phase),
@@ -161,7 +161,7 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
     return `${ms1(beyond / phase.rides.completed)} per ride`;
   };
   return table(
-    ['N', 'R rides/s', 'checkout', ...SERVICES.map((service) => `${service}: Produce / Fetch / all`), 'all three, per event'],
+    [...PHASE_COLUMNS, ...SERVICES.map((service) => `${service}: Produce / Fetch / all`), 'all three, per event'],
     ordered(sessions).map(({ session, phase }) => [
       phase.drivers,
       rateLabel(phase),
@@ -179,9 +179,7 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
 function generatorTable(sessions: readonly Session[]): string[] {
   return table(
     [
-      'N',
-      'R rides/s',
-      'checkout',
+      ...PHASE_COLUMNS,
       'rides started /s',
       'ride sent late ≤ ms',
       'frames sent late p50 / p99 / max ms',

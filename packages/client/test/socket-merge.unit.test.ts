@@ -22,6 +22,22 @@ const offer = (booking_id: string): ServerMessage => ({
 });
 const gone = (booking_id: string): ServerMessage => ({ type: 'booking_unavailable', booking_id, message: 'text' });
 
+/** A throttle at one frame a second that sends while `canSend()`, recording the latitudes sent. */
+function throttled(canSend: () => boolean) {
+  const clock = new ManualClock();
+  const sent: number[] = [];
+  const throttle = new LocationThrottle(
+    (f) => {
+      if (!canSend()) return false;
+      sent.push(f.lat);
+      return true;
+    },
+    clock,
+    1_000,
+  );
+  return { clock, sent, throttle };
+}
+
 describe('MessageMerge', () => {
   it('booking_status once per (booking, status), whatever the order of re-sends', () => {
     const merge = new MessageMerge();
@@ -69,16 +85,7 @@ describe('LocationThrottle', () => {
   const frame = (lat: number) => ({ type: 'location' as const, lat, lng: 0 });
 
   it('one frame per interval, always the latest; nothing stale queued', async () => {
-    const clock = new ManualClock();
-    const sent: number[] = [];
-    const throttle = new LocationThrottle(
-      (f) => {
-        sent.push(f.lat);
-        return true;
-      },
-      clock,
-      1_000,
-    );
+    const { clock, sent, throttle } = throttled(() => true);
     throttle.report(frame(1));
     throttle.report(frame(2));
     throttle.report(frame(3));
@@ -94,18 +101,8 @@ describe('LocationThrottle', () => {
   });
 
   it('while the socket is closed the latest waits for flush (on open)', async () => {
-    const clock = new ManualClock();
     let open = false;
-    const sent: number[] = [];
-    const throttle = new LocationThrottle(
-      (f) => {
-        if (!open) return false;
-        sent.push(f.lat);
-        return true;
-      },
-      clock,
-      1_000,
-    );
+    const { clock, sent, throttle } = throttled(() => open);
     throttle.report(frame(1));
     throttle.report(frame(2));
     await clock.advance(3_000);

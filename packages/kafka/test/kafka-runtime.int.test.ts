@@ -160,3 +160,45 @@ describe('publisher and a shared consumer', () => {
     await deadLetterReader.disconnect();
   });
 });
+
+describe('request counts', () => {
+  const count = (client: string, api: string) => runtime.requests.samples().find((s) => s.client === client && s.api === api) ?? { requests: 0, bytes: 0 };
+
+  it('counts the admin, producer and consumer requests by client and API, with their bytes', async () => {
+    // Provisioning at start asked the broker about topics.
+    expect(count('admin', 'Metadata').requests).toBeGreaterThan(0);
+    const producedBefore = count('producer', 'Produce');
+    const driver = `d-rq-${randomUUID()}`;
+    await runtime.publisher.publish([{ topic: 'dispatchOffers', key: driver, message: offer('rq-1', driver) }]);
+    await runtime.publisher.publish([
+      { topic: 'dispatchOffers', key: driver, message: offer('rq-2', driver) },
+      { topic: 'dispatchOffers', key: driver, message: offer('rq-3', driver) },
+    ]);
+    // One request per publish call here: one key, so one partition on one broker.
+    expect(count('producer', 'Produce').requests - producedBefore.requests).toBe(2);
+    expect(count('producer', 'Produce').bytes).toBeGreaterThan(producedBefore.bytes);
+
+    const groupId = `test-${runId}-requests`;
+    const seen: string[] = [];
+    const consumer = new TopicConsumer({
+      runtime,
+      groupId,
+      topics: ['dispatchOffers'],
+      mode: { kind: 'replay' },
+      undecodable: 'skip',
+      logger,
+      fetch: { maxWaitMs: 100 },
+      handle: (record) => {
+        if (record.message.data.driver_id === driver) seen.push(record.message.data.booking_id);
+      },
+    });
+    await consumer.start();
+    await until(() => seen.length === 3);
+    expect(seen).toEqual(['rq-1', 'rq-2', 'rq-3']);
+    expect(count(groupId, 'Fetch').requests).toBeGreaterThan(0);
+    expect(count(groupId, 'JoinGroup').requests).toBeGreaterThan(0);
+    // The consumer's requests are its own, not the producer's or the admin's.
+    expect(count(groupId, 'Produce').requests).toBe(0);
+    await consumer.stop();
+  });
+});

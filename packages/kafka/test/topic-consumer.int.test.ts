@@ -29,8 +29,11 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 20_000)
   }
 }
 
-function consumer(options: Omit<TopicConsumerSettings<'dispatchOffers'>, 'runtime' | 'topics' | 'logger'> & RecordHandling<'dispatchOffers'>) {
-  const made = new TopicConsumer({ runtime, topics: ['dispatchOffers'], logger, fetch: { maxWaitMs: 200 }, ...options });
+function consumer(
+  options: Omit<TopicConsumerSettings<'dispatchOffers'>, 'runtime' | 'topics' | 'logger'> & RecordHandling<'dispatchOffers'>,
+  on: KafkaRuntime = runtime,
+) {
+  const made = new TopicConsumer({ runtime: on, topics: ['dispatchOffers'], logger, fetch: { maxWaitMs: 200 }, ...options });
   consumers.push(made);
   return made;
 }
@@ -101,17 +104,15 @@ describe('a replay consumer', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const from = Date.now();
     const seen: string[] = [];
-    const replay = new TopicConsumer({
-      runtime: tsRuntime,
-      topics: ['dispatchOffers'],
-      logger,
-      fetch: { maxWaitMs: 200 },
-      groupId: `test-tc-${runId}-ts-${randomUUID()}`,
-      mode: { kind: 'replay', fromTimestampMs: from },
-      undecodable: 'skip',
-      handle: (record) => void seen.push(record.message.data.booking_id),
-    });
-    consumers.push(replay);
+    const replay = consumer(
+      {
+        groupId: `test-tc-${runId}-ts-${randomUUID()}`,
+        mode: { kind: 'replay', fromTimestampMs: from },
+        undecodable: 'skip',
+        handle: (record) => void seen.push(record.message.data.booking_id),
+      },
+      tsRuntime,
+    );
     await replay.start();
     expect(replay.caughtUp).toBe(true);
     await tsRuntime.publisher.sendRaw([{ topic: tsNames.dispatchOffers, key: 'd-new', value: JSON.stringify(revoked('new')) }]);
@@ -174,22 +175,20 @@ describe('a consumer handling runs of records', () => {
     // What happened, in order: the runs stored, and where the undecodable record fell.
     const log: string[] = [];
     let failures = 0;
-    const made = new TopicConsumer({
-      runtime: runRuntime,
-      topics: ['dispatchOffers'],
-      logger,
-      fetch: { maxWaitMs: 200 },
-      groupId: `test-tc-${runId}-runs-${randomUUID()}`,
-      mode: { kind: 'shared' },
-      undecodable: 'park',
-      onUndecodable: () => void log.push('undecodable'),
-      handleRun: async (records) => {
-        const ids = records.map((r) => r.message.data.booking_id);
-        if (ids.includes('flaky') && failures++ === 0) throw new Error('the database is away');
-        log.push(...ids);
+    const made = consumer(
+      {
+        groupId: `test-tc-${runId}-runs-${randomUUID()}`,
+        mode: { kind: 'shared' },
+        undecodable: 'park',
+        onUndecodable: () => void log.push('undecodable'),
+        handleRun: async (records) => {
+          const ids = records.map((r) => r.message.data.booking_id);
+          if (ids.includes('flaky') && failures++ === 0) throw new Error('the database is away');
+          log.push(...ids);
+        },
       },
-    });
-    consumers.push(made);
+      runRuntime,
+    );
     const deadLetters = async () => (await runtime.admin.fetchTopicOffsets(names.deadLetter)).reduce((sum, end) => sum + Number(end.high), 0);
     const parkedBefore = await deadLetters();
     await made.start();

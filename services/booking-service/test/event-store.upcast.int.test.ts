@@ -6,29 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_TOPIC_NAMES } from '@rideline/contracts';
-import { withDatabase } from '@rideline/postgres';
-import { dropDatabase, scratchDatabaseName, testServerUrl } from '@rideline/postgres/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BookingEventStore } from '../src/bookings/event-store.ts';
 import { UnreadableStoredEvent } from '../src/bookings/stored-events.ts';
-import { createPrismaClient, type PrismaClient } from '../src/db/client.ts';
-import { prepareDatabase } from '../src/db/migrate.ts';
 import { fold } from '../src/domain/booking.ts';
+import { useScratchDatabase } from './support/scratch-database.ts';
 
-const server = testServerUrl();
-const databaseName = scratchDatabaseName('rideline_booking_upcast');
-let prisma: PrismaClient;
+const db = useScratchDatabase('rideline_booking_upcast');
 let store: BookingEventStore;
 
-beforeAll(async () => {
-  const databaseUrl = withDatabase(server, databaseName);
-  await prepareDatabase(databaseUrl);
-  prisma = createPrismaClient(databaseUrl);
-  store = new BookingEventStore(prisma, DEFAULT_TOPIC_NAMES);
-});
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await dropDatabase(server, databaseName);
+beforeAll(() => {
+  store = new BookingEventStore(db.prisma, DEFAULT_TOPIC_NAMES);
 });
 
 const place = (address: string) => ({ lat: 12.97, lng: 77.59, address });
@@ -36,7 +24,7 @@ const place = (address: string) => ({ lat: 12.97, lng: 77.59, address });
 /** Writes rows straight into `stored_events`, versions 1, 2, ... in the order given. */
 async function storeRows(bookingId: string, rows: readonly { type: string; payload: object }[]): Promise<void> {
   for (const [index, row] of rows.entries()) {
-    await prisma.$executeRaw`
+    await db.prisma.$executeRaw`
       INSERT INTO stored_events (stream_id, stream_version, event_id, event_type, payload, occurred_at)
       VALUES (${bookingId}, ${index + 1}, ${randomUUID()}::uuid, ${row.type}, ${JSON.stringify(row.payload)}::jsonb,
               ${`2026-11-26T10:0${index}:00.000Z`}::timestamptz)`;

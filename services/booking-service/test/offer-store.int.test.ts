@@ -3,29 +3,16 @@
  * statement must leave the same rows as storing them one by one in order would.
  */
 import { randomUUID } from 'node:crypto';
-import { withDatabase } from '@rideline/postgres';
-import { dropDatabase, scratchDatabaseName, testServerUrl } from '@rideline/postgres/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '../src/db/client.ts';
-import { prepareDatabase } from '../src/db/migrate.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OfferStore, type DispatchOfferEnvelope } from '../src/offers/offer-store.ts';
+import { useScratchDatabase } from './support/scratch-database.ts';
 
-const server = testServerUrl();
-const databaseName = scratchDatabaseName('rideline_offer_store_test');
+const db = useScratchDatabase('rideline_offer_store_test');
 const topic = 'test.dispatch.offers';
-let prisma: PrismaClient;
 let store: OfferStore;
 
-beforeAll(async () => {
-  const databaseUrl = withDatabase(server, databaseName);
-  await prepareDatabase(databaseUrl);
-  prisma = createPrismaClient(databaseUrl);
-  store = new OfferStore(prisma);
-});
-
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await dropDatabase(server, databaseName);
+beforeAll(() => {
+  store = new OfferStore(db.prisma);
 });
 
 const place = { lat: 12.97, lng: 77.59, address: 'MG Road' };
@@ -46,7 +33,7 @@ const revoked = (bookingId: string, driverId: string, at: string, reason: 'accep
 });
 
 async function offerRow(bookingId: string, driverId: string) {
-  const rows = await prisma.$queryRaw<{ offered_at: Date; revoked_at: Date | null; revoke_reason: string | null }[]>`
+  const rows = await db.prisma.$queryRaw<{ offered_at: Date; revoked_at: Date | null; revoke_reason: string | null }[]>`
     SELECT offered_at, revoked_at, revoke_reason FROM driver_offers WHERE booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid`;
   return rows[0];
 }
