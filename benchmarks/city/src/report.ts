@@ -176,6 +176,29 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
   );
 }
 
+/**
+ * Where the requests of the busiest phase of each checkout went: per service, kind of client
+ * and Kafka API, requests per second (the largest first).
+ */
+function kafkaRequestBreakdown(sessions: readonly Session[]): string[] {
+  const lines: string[] = [];
+  for (const session of sessions) {
+    const busiest = [...session.phases].filter((p) => p.kafkaRequests.length > 0).sort((a, b) => b.drivers - a.drivers || b.rate - a.rate)[0];
+    if (!busiest) continue;
+    const rows = [...busiest.kafkaRequests]
+      .filter((c) => c.requests > 0)
+      .sort((a, b) => b.requests - a.requests)
+      .map((c) => [c.service, c.kind, c.api, ms1(c.requests / busiest.windowS)]);
+    lines.push(
+      `${sessionLabel(session, sessions)}, N=${busiest.drivers}, ${rateLabel(busiest)}:`,
+      '',
+      ...table(['service', 'client', 'Kafka API', 'requests /s'], rows),
+      '',
+    );
+  }
+  return lines.length ? lines : ['No checkout counted its Kafka requests.'];
+}
+
 function generatorTable(sessions: readonly Session[]): string[] {
   return table(
     [
@@ -279,6 +302,9 @@ export function renderReport(input: ReportInput): string {
     '',
     ...kafkaRequestTable(sessions),
     '',
+    'By client and API, in the busiest phase ("consumer" sums every consumer group of the service):',
+    '',
+    ...kafkaRequestBreakdown(sessions),
     '**The load generators** ("sent late": how far behind their schedule the runner started rides and',
     'the driver workers sent frames; large values mean the generator itself was starved and the',
     'rates asked were not quite what the system got)',
