@@ -123,12 +123,3 @@ export function refusal(url: string, options: ConnectOptions = {}): Promise<{ st
     });
   });
 }
-
-/** Waits a little and checks that nothing more arrived. */
-export async function quietFor(ms: number, ...sockets: TestSocket[]): Promise<void> {
-  const before = sockets.map((s) => s.messages.length);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  sockets.forEach((s, i) => {
-    if (s.messages.length !== before[i]) throw new Error(`unexpected messages: ${JSON.stringify(s.messages.slice(before[i]))}`);
-  });
-}
