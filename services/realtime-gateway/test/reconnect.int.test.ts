@@ -68,7 +68,7 @@ async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
   await userSocket.waitFor(5);
   await driverSocket.waitFor(3);
   await offersSocket.waitFor(1);
-  await settled(h, [userSocket, driverSocket, offersSocket], [gw]);
+  await settled(h, [userSocket, driverSocket, offersSocket], { gateways: [gw] });
   expect(userSocket.messages).toEqual(expectedUser());
   expect(driverSocket.messages).toEqual(expectedDriver());
   expect(driverSocket.messages.some((m) => m.type === 'otp' || 'otp' in m)).toBe(false);
@@ -131,7 +131,7 @@ describe('no lost updates across reconnects', () => {
     await untilReady(restarted);
     const userSocket = await connect(`${restarted.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await userSocket.waitFor(5);
-    await settled(h, [userSocket], [restarted]);
+    await settled(h, [userSocket], { gateways: [restarted] });
     expect(userSocket.messages).toHaveLength(5);
     // The cancelled and expired bookings ended just now, so they are recent endings.
     expect(userSocket.messages.map((m) => [m['booking_id'], m['status'] ?? m.type])).toEqual(

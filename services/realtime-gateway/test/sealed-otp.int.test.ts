@@ -56,7 +56,7 @@ describe('sealed OTP notices', () => {
     await publish.notice(h.kafka, otherKey, tampered, moved);
 
     await until(async () => (await unopenable()) >= before + 3, 10_000, 'three unopenable notices counted');
-    await settled(h, [socket]);
+    await settled(h, [socket], { seal });
     expect(socket.of('otp')).toEqual([]);
     expect(socket.closed).toBeNull();
 

@@ -1,6 +1,6 @@
-import type { Principal } from '@rideline/auth';
+import type { NoticeSeal, Principal } from '@rideline/auth';
 import { keyPartition } from '@rideline/kafka';
-import { events, newId, publish, type BookingRef } from './events.ts';
+import { events, newId, publish, TEST_NOTICE_SEAL, type BookingRef } from './events.ts';
 import { connectionOf, TEST_PARTITIONS, until, type TestGateway } from './gateway.ts';
 import type { GatewayHarness } from './harness.ts';
 import { connect, type TestSocket } from './ws-client.ts';
@@ -15,13 +15,20 @@ function keyPerPartition(): string[] {
   return keys as string[];
 }
 
+export interface SettleOptions {
+  /** The gateways the sockets are on; default the harness's. */
+  readonly gateways?: readonly TestGateway[];
+  /** What the gateways open OTP notices with (their OTP_NOTICE_KEY); default the development key. */
+  readonly seal?: NoticeSeal;
+}
+
 /**
  * Proves that `sockets` have received everything the gateways owe them for the records published
  * before the call, so that a test can then assert that nothing else arrived (no sleeping, and a
  * late message cannot slip past):
  *
  * 1. A sentinel record on every partition of the three topics the projection reads, each
- *    addressed to a fresh witness (a user and a driver with a socket on each of `gateways`).
+ *    addressed to a fresh witness (a user and a driver with a socket on each gateway).
  *    A gateway applies a partition's records in order and writes each record's messages in the
  *    same synchronous step, so once its witness has every sentinel, it has written all it owes
  *    for the earlier records.
@@ -33,7 +40,7 @@ function keyPerPartition(): string[] {
 export async function settled(
   h: Pick<GatewayHarness, 'kafka' | 'issuer' | 'gateways'>,
   sockets: readonly TestSocket[],
-  gateways: readonly TestGateway[] = h.gateways,
+  { gateways = h.gateways, seal = TEST_NOTICE_SEAL }: SettleOptions = {},
 ): Promise<void> {
   const user: Principal = { kind: 'user', id: newId() };
   const driver: Principal = { kind: 'driver', id: newId() };
@@ -56,7 +63,7 @@ export async function settled(
     const offers = keys.map(() => events.offered(newId(), driver.id));
     await h.kafka.publisher.publish([
       ...requested.map((message) => ({ topic: 'bookingEvents' as const, key: message.data.booking_id, message })),
-      ...keys.map((key, p) => ({ topic: 'bookingNotifications' as const, key, message: events.otp(accepted, otps[p]!, 2) })),
+      ...keys.map((key, p) => ({ topic: 'bookingNotifications' as const, key, message: events.otp(accepted, otps[p]!, 2, seal) })),
       ...keys.map((key, p) => ({ topic: 'dispatchOffers' as const, key, message: offers[p]! })),
     ]);
     const has = (socket: TestSocket, type: string, field: string, values: readonly string[]) =>
