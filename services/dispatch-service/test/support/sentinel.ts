@@ -7,7 +7,7 @@ import { bookingRequested, driverStatus } from './messages.ts';
 const EVERY_PARTITION: readonly number[] = Array.from({ length: TEST_PARTITIONS }, (_, partition) => partition);
 
 /** An id that, as a record key, lands on `partition` of a test topic. */
-export function idOnPartition(partition: number): string {
+function idOnPartition(partition: number): string {
   for (;;) {
     const id = randomUUID();
     if (keyPartition(id, TEST_PARTITIONS) === partition) return id;

@@ -15,7 +15,7 @@ function keyPerPartition(): string[] {
   return keys as string[];
 }
 
-export interface SettleOptions {
+interface SettleOptions {
   /** The gateways the sockets are on; default the harness's. */
   readonly gateways?: readonly TestGateway[];
   /** What the gateways open OTP notices with (their OTP_NOTICE_KEY); default the development key. */
