@@ -17,17 +17,22 @@ export interface KeyPartitionEnd {
 // partition count, as Kafka's Java client does. Keyed records never use its round-robin state.
 const partitionOf = Partitioners.DefaultPartitioner();
 
-/** The partition `key` is written to in `topic`, and that partition's current end. */
-export async function keyPartitionEnd(admin: Admin, topic: string, key: string): Promise<KeyPartitionEnd> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const partitionMetadata: PartitionMetadata[] = offsets.map(({ partition }) => ({
-    partitionId: partition,
+/** The partition `key` is written to in a topic of `partitionCount` partitions (numbered from 0). */
+export function keyPartition(key: string, partitionCount: number): number {
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitionCount }, (_, partitionId) => ({
+    partitionId,
     partitionErrorCode: 0,
     leader: 0,
     replicas: [],
     isr: [],
   }));
-  const partition = partitionOf({ topic, partitionMetadata, message: { key, value: null } });
+  return partitionOf({ topic: '', partitionMetadata, message: { key, value: null } });
+}
+
+/** The partition `key` is written to in `topic`, and that partition's current end. */
+export async function keyPartitionEnd(admin: Admin, topic: string, key: string): Promise<KeyPartitionEnd> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const partition = keyPartition(key, offsets.length);
   const end = offsets.find((entry) => entry.partition === partition);
   if (!end) throw new Error(`topic ${topic} has no partition ${partition}`);
   return { partition, endOffset: end.high, startOffset: end.low };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TopicMessage } from '@rideline/contracts';
 import { expect, it } from 'vitest';
-import { keyPartitionEnd } from '../src/index.ts';
+import { keyPartition, keyPartitionEnd } from '../src/index.ts';
 import { useTestRuntime } from './support/runtime.ts';
 
 const t = useTestRuntime('kp', 6);
@@ -21,6 +21,7 @@ it('names the partition the publisher writes a key to, and that partition’s en
     await t.runtime.publisher.publish([{ topic: 'dispatchOffers', key, message: revoked(key) }]);
     const after = await keyPartitionEnd(t.runtime.admin, topic, key);
     expect(after.partition).toBe(before.partition);
+    expect(keyPartition(key, 6)).toBe(after.partition);
     // The record landed in exactly the partition named: its end moved by one.
     expect(BigInt(after.endOffset)).toBe(BigInt(before.endOffset) + 1n);
   }

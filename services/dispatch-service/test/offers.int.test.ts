@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSum } from '@rideline/test-support';
 import { areas, dropTopics, north, startHarness, type Harness } from './support/dispatch-harness.ts';
 import { bookingAccepted, bookingCancelled, bookingExpired, bookingRequested, driverStatus, tripCompleted } from './support/messages.ts';
+import { settled } from './support/sentinel.ts';
 
 /** Offers through the real broker: booking.events and driver.locations in, dispatch.offers out. */
 let h: Harness;
@@ -64,8 +65,9 @@ describe('a BookingRequested', () => {
     const offer = h.offersOf(bookingId).find((r) => r.data.driver_id === near);
     expect(offer?.key).toBe(near); // keyed by driver id
     expect(offer?.data).toMatchObject({ booking_id: bookingId, distance_m: 300, pickup: { address: 'Pickup street 1' }, estimated_cost: 150 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(offered(bookingId)).toHaveLength(2);
+    // Nobody else, and nobody twice.
+    await settled([h], [bookingId]);
+    expect(offered(bookingId).sort()).toEqual([near, alsoNear].sort());
   });
 
   it('widens the search when nobody is within the first radius', async () => {
@@ -134,7 +136,7 @@ describe('when the booking is taken, cancelled or expires', () => {
     await h.publish('bookingEvents', bookingId, accepted);
     await h.publish('bookingEvents', bookingId, bookingCancelled(bookingId));
     await h.reader.waitFor(() => revoked(bookingId).length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await settled([h], [bookingId]);
     expect(revoked(bookingId)).toEqual([`${drivers[1]}:accepted`]);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areas, dropTopics, north, startHarness, type Harness } from './support/dispatch-harness.ts';
 import { bookingAccepted, bookingRequested, driverStatus } from './support/messages.ts';
+import { settled } from './support/sentinel.ts';
 
 /** Offer rounds on the clock: a short window, one driver a round. */
 const WINDOW_MS = 1_500;
@@ -57,7 +58,11 @@ describe('offer rounds', () => {
     // Rounds at 0 and 1.5 s; the next one would start at 3 s, after the expiry at 2.5 s.
     await h.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup, { expiresInMs: 2_500 }));
     await h.reader.waitFor(() => offers(bookingId).length === 2, 10_000);
+    // Rounds run on the clock, which no record orders: first let the third round's time pass
+    // (dispatch's timers are not injected), then the sentinels prove that what was decided by
+    // then has been read.
     await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
+    await settled([h], [bookingId]);
     expect(offers(bookingId).map((r) => r.data.driver_id)).toEqual([a, b]);
   });
 });

@@ -2,7 +2,8 @@ import type { Principal } from '@rideline/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
+import { settled } from './support/sentinel.ts';
+import { connect, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('delivery');
 const A: Principal = { kind: 'user', id: newId() };
@@ -21,7 +22,7 @@ async function expectOnly(before: Map<TestSocket, number>, expected: Map<TestSoc
     await socket.waitFor(before.get(socket)! + messages.length);
     expect(socket.messages.slice(before.get(socket)!)).toEqual(messages);
   }
-  await quietFor(300, ...all());
+  await settled(h, all());
   for (const socket of all()) {
     expect(socket.messages.length).toBe(before.get(socket)! + (expected.get(socket)?.length ?? 0));
   }
@@ -168,7 +169,7 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
         expect(got.filter((m) => m['booking_id'] === id)).toEqual(messages.filter((m) => (m as { booking_id: string }).booking_id === id));
       }
     }
-    await quietFor(300, ...all());
+    await settled(h, all());
     for (const socket of all()) expect(socket.messages.length).toBe(before.get(socket)! + (expected.get(socket)?.length ?? 0));
   });
 
@@ -227,7 +228,7 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
     await s.b1.waitFor(had + 1);
     const before = counts();
     await publish.notice(h.kafka, events.otp(booking, '654321', 2));
-    await quietFor(300, ...all());
+    await settled(h, all());
     await publish.booking(h.kafka, events.accepted(booking, X.id, 2));
     await expectOnly(
       before,
@@ -245,11 +246,15 @@ describe('delivery: every message reaches exactly the sockets it concerns', () =
   });
 
   it('counts deliveries and their latency', async () => {
-    const text = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
+    const metrics = async () => (await fetch(`${h.gateway.httpBase}/metrics`)).text();
+    // Each feed's lag, per partition it reads: known from the first refresh of the partitions'
+    // ends (every LAG_REFRESH_MS of @rideline/kafka), which this file no longer outlasts for sure.
+    const lag = /^rideline_kafka_consumer_lag_records\{group="[^"]+",topic="[^"]+",partition="\d+"[^}]*\} \d+$/m;
+    await expect.poll(metrics, { timeout: 10_000 }).toMatch(lag);
+    const text = await metrics();
     expect(text).toMatch(/rideline_gateway_messages_delivered_total\{endpoint="bookings",type="otp"[^}]*\} [1-9]/);
     expect(text).toMatch(/rideline_gateway_delivery_latency_seconds_count\{[^}]*\} [1-9]/);
     expect(text).toMatch(/rideline_gateway_open_sockets\{endpoint="driver_available_bookings"[^}]*\} 3/);
-    // Each feed's lag, per partition it reads.
-    expect(text).toMatch(/^rideline_kafka_consumer_lag_records\{group="[^"]+",topic="[^"]+",partition="\d+"[^}]*\} \d+$/m);
+    expect(text).toMatch(lag);
   });
 });

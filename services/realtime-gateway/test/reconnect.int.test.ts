@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { untilReady, type TestGateway } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
+import { settled } from './support/sentinel.ts';
+import { connect, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('reconnect');
 const U: Principal = { kind: 'user', id: newId() };
@@ -23,10 +24,12 @@ const offerRevoked = newId();
 
 const status = (booking: { bookingId: string }, value: string) =>
   expect.objectContaining({ type: 'booking_status', booking_id: booking.bookingId, status: value });
-const sleepBetween = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-/** The booking history, written before any socket opens; distinct event times order the snapshot. */
+/** The booking history, written before any socket opens; distinct event times (a millisecond apart, in this order) order the snapshot. */
 async function writeHistory(): Promise<void> {
+  const start = Date.now();
+  let written = 0;
+  const inOrder = <T extends { occurred_at: string }>(event: T): T => ({ ...event, occurred_at: new Date(start + written++).toISOString() });
   await publish.booking(h.kafka, { ...events.requested(longAgo), occurred_at: hourAgo }, { ...events.completed(longAgo, D.id, 5), occurred_at: hourAgo });
   for (const [booking, history] of [
     [completed, (b: typeof completed) => [events.requested(b), events.accepted(b, D.id, 2), events.started(b, D.id, 4), events.completed(b, D.id, 5)]],
@@ -35,10 +38,7 @@ async function writeHistory(): Promise<void> {
     [takenByOther, (b: typeof takenByOther) => [events.requested(b), events.accepted(b, OTHER_DRIVER, 2)]],
     [pending, (b: typeof pending) => [events.requested(b)]],
   ] as const) {
-    for (const event of history(booking)) {
-      await sleepBetween();
-      await publish.booking(h.kafka, event);
-    }
+    for (const event of history(booking)) await publish.booking(h.kafka, inOrder(event));
   }
   await publish.notice(h.kafka, events.otp(accepted, '111222', 2), events.otp(onTrip, '333444', 2));
   await publish.offer(
@@ -48,6 +48,8 @@ async function writeHistory(): Promise<void> {
     events.revoked(offerRevoked, D.id, 'cancelled'),
     events.offered(takenByOther.bookingId, D.id),
   );
+  // The gateway started before this history: it has applied all of it before the first socket opens.
+  await settled(h, []);
 }
 
 const expectedUser = () => [
@@ -66,7 +68,7 @@ async function expectSnapshot(gw: TestGateway): Promise<TestSocket[]> {
   await userSocket.waitFor(5);
   await driverSocket.waitFor(3);
   await offersSocket.waitFor(1);
-  await quietFor(300, userSocket, driverSocket, offersSocket);
+  await settled(h, [userSocket, driverSocket, offersSocket], { gateways: [gw] });
   expect(userSocket.messages).toEqual(expectedUser());
   expect(driverSocket.messages).toEqual(expectedDriver());
   expect(driverSocket.messages.some((m) => m.type === 'otp' || 'otp' in m)).toBe(false);
@@ -91,7 +93,7 @@ describe('no lost updates across reconnects', () => {
     await driverSocket!.waitFor(4);
     expect(userSocket!.messages.slice(5)).toEqual([status(accepted, 'on_trip')]);
     expect(driverSocket!.messages.slice(3)).toEqual([status(accepted, 'on_trip')]);
-    await quietFor(200, userSocket!, driverSocket!, offersSocket!);
+    await settled(h, [userSocket!, driverSocket!, offersSocket!]);
     // Back to the state the other tests expect, and seen by the gateway before the next test
     // connects (otherwise its snapshot can still hold the booking as on trip).
     await publish.booking(h.kafka, events.cancelled(accepted, 'user', D.id, 6));
@@ -103,16 +105,17 @@ describe('no lost updates across reconnects', () => {
   it('what happened while disconnected is in the state sent on reconnect', async () => {
     const first = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await first.waitFor(4);
-    await quietFor(200, first);
+    await settled(h, [first]);
     expect(first.messages).toHaveLength(4);
     first.close();
     const gone = ref();
     await publish.booking(h.kafka, events.requested(gone), events.accepted(gone, D.id, 2));
     await publish.notice(h.kafka, events.otp(gone, '555666', 2));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Applied before the socket opens, so that they are in its snapshot rather than live messages.
+    await settled(h, []);
     const again = await connect(`${h.gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await again.waitFor(6);
-    await quietFor(300, again);
+    await settled(h, [again]);
     expect(again.messages.slice(-2)).toEqual([
       status(gone, 'accepted'),
       { type: 'otp', booking_id: gone.bookingId, otp: '555666', message: 'Your booking has been accepted. Here is your OTP to start the trip.' },
@@ -128,7 +131,7 @@ describe('no lost updates across reconnects', () => {
     await untilReady(restarted);
     const userSocket = await connect(`${restarted.wsBase}/ws/bookings/`, { token: h.issuer.token(U) });
     await userSocket.waitFor(5);
-    await quietFor(300, userSocket);
+    await settled(h, [userSocket], { gateways: [restarted] });
     expect(userSocket.messages).toHaveLength(5);
     // The cancelled and expired bookings ended just now, so they are recent endings.
     expect(userSocket.messages.map((m) => [m['booking_id'], m['status'] ?? m.type])).toEqual(

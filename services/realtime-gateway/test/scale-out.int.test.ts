@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { until, type TestGateway } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { connect, quietFor } from './support/ws-client.ts';
+import { settled } from './support/sentinel.ts';
+import { connect } from './support/ws-client.ts';
 
 const h = useGatewayHarness('scale', { gateways: [{}, {}] });
 const U: Principal = { kind: 'user', id: newId() };
@@ -36,7 +37,7 @@ describe('two gateway instances side by side', () => {
 
     for (const socket of [userOnOne, userOnTwo]) await socket.waitFor(36);
     await driverOnTwo.waitFor(12);
-    await quietFor(300, userOnOne, userOnTwo, driverOnTwo, offersOnOne, stranger);
+    await settled(h, [userOnOne, userOnTwo, driverOnTwo, offersOnOne, stranger]);
     for (const socket of [userOnOne, userOnTwo]) {
       for (const booking of bookings) {
         expect(socket.messages.filter((m) => m['booking_id'] === booking.bookingId).map((m) => m['status'] ?? m.type)).toEqual(['pending', 'accepted', 'otp']);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { events, newId, publish, TEST_NOTICE_SEAL } from './support/events.ts';
 import { until } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { connect, quietFor } from './support/ws-client.ts';
+import { settled } from './support/sentinel.ts';
+import { connect } from './support/ws-client.ts';
 
 /** This gateway's own key: notices sealed with anything else (the public development key included) must not open. */
 const KEY = 'the-sealed-otp-test-key-32-characters-long';
@@ -55,7 +56,7 @@ describe('sealed OTP notices', () => {
     await publish.notice(h.kafka, otherKey, tampered, moved);
 
     await until(async () => (await unopenable()) >= before + 3, 10_000, 'three unopenable notices counted');
-    await quietFor(300, socket);
+    await settled(h, [socket], { seal });
     expect(socket.of('otp')).toEqual([]);
     expect(socket.closed).toBeNull();
 

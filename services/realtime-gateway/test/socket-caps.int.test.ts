@@ -3,7 +3,8 @@ import { metricSum } from '@rideline/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
 import { useGatewayHarness } from './support/harness.ts';
-import { connect, quietFor, type TestSocket } from './support/ws-client.ts';
+import { settled } from './support/sentinel.ts';
+import { connect, type TestSocket } from './support/ws-client.ts';
 
 const h = useGatewayHarness('caps');
 const DISCONNECTED = { type: 'error', success: false, message: 'Driver disconnected from the available bookings group.' };
@@ -32,14 +33,16 @@ describe('sockets per principal per endpoint (default 5)', () => {
 
     expect(await oldest!.waitForClose(2_000)).toEqual({ code: 4029, reason: 'replaced by a newer connection' });
     expect(oldest!.messages).toEqual([]);
-    await quietFor(200);
+    // A socket is made room for as it opens: any other close it caused is written before our pings are read.
+    await Promise.all([...newest, bystander].map((socket) => socket.roundTrip()));
     for (const socket of newest) expect(socket.closed).toBeNull();
     expect(bystander.closed).toBeNull();
 
     const booking = { bookingId: newId(), userId: rider.id };
     await publish.booking(h.kafka, events.requested(booking));
     for (const socket of newest) expect((await socket.waitFor(1))[0]).toMatchObject({ type: 'booking_status', booking_id: booking.bookingId });
-    await quietFor(200, bystander);
+    await settled(h, [bystander]);
+    expect(bystander.messages).toEqual([]);
 
     const metrics = await (await fetch(`${h.gateway.httpBase}/metrics`)).text();
     expect(metrics).toMatch(/rideline_gateway_sockets_closed_total\{endpoint="bookings",code="4029"[^}]*\} 1/);
@@ -59,7 +62,7 @@ describe('sockets per principal per endpoint (default 5)', () => {
 
     expect((await available[0]!.waitForClose(2_000)).code).toBe(4029);
     expect(available[0]!.messages).toEqual([DISCONNECTED]);
-    await quietFor(200);
+    await Promise.all([...available.slice(1), assigned].map((socket) => socket.roundTrip()));
     for (const socket of available.slice(1)) expect(socket.closed).toBeNull();
     expect(assigned.closed).toBeNull();
   });
@@ -71,7 +74,7 @@ describe('sockets per principal per endpoint (default 5)', () => {
     for (const socket of first.slice(0, 2)) socket.ws.close(1000);
     for (const socket of first.slice(0, 2)) await socket.waitForClose(2_000);
     const later = [await open('/ws/bookings/', rider), await open('/ws/bookings/', rider)];
-    await quietFor(300);
+    await Promise.all([...first.slice(2), ...later].map((socket) => socket.roundTrip()));
     for (const socket of [...first.slice(2), ...later]) expect(socket.closed).toBeNull();
   });
 });

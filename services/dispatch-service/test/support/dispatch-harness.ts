@@ -28,9 +28,12 @@ export async function dropTopics(names: TopicNames, groups: readonly string[] = 
   await admin.disconnect();
 }
 
+/** How many partitions each test topic has. */
+export const TEST_PARTITIONS = 3;
+
 /** dispatch-service in-process against the real broker, as main.ts runs it (but not listening). */
 export async function startDispatch(env: Record<string, string>): Promise<DispatchSystem> {
-  const config = readDispatchConfig({ KAFKA_BROKERS: testKafkaBrokers(), KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'silent', ...env });
+  const config = readDispatchConfig({ KAFKA_BROKERS: testKafkaBrokers(), KAFKA_TOPIC_PARTITIONS: String(TEST_PARTITIONS), LOG_LEVEL: 'silent', ...env });
   return startDispatchSystem(config, createLogger('dispatch-service', process.env['TEST_LOG_LEVEL'] ?? 'silent'));
 }
 

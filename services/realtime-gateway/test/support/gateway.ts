@@ -7,6 +7,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { readGatewayConfig } from '../../src/config.ts';
 import { startGatewaySystem, type GatewaySystem } from '../../src/gateway-system.ts';
 
+/** How many partitions each test topic has. */
+export const TEST_PARTITIONS = 3;
+
 /** Topic names unique to one test file, so files never see each other's records. */
 export function uniqueTopics(label: string): TopicNames {
   const run = randomUUID().slice(0, 8);
@@ -37,7 +40,7 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const config = readGatewayConfig({
     KAFKA_BROKERS: testKafkaBrokers(),
-    KAFKA_TOPIC_PARTITIONS: '3',
+    KAFKA_TOPIC_PARTITIONS: String(TEST_PARTITIONS),
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
@@ -70,7 +73,7 @@ export async function startTestKafka(topics: TopicNames): Promise<KafkaRuntime> 
     brokers: testKafkaBrokers().split(','),
     clientId: `test-gw-${randomUUID().slice(0, 8)}`,
     topics,
-    topicPartitions: 3,
+    topicPartitions: TEST_PARTITIONS,
     replicationFactor: 1,
     logger: createLogger('test', 'silent'),
   });
