@@ -1,6 +1,6 @@
 import { JwksKeys } from '@rideline/auth';
 import { lagReadinessCheck, startKafkaRuntime, type TopicConsumer } from '@rideline/kafka';
-import { registerConsumerLagGauge, registerKafkaRequestCounters } from '@rideline/service-kit';
+import { registerConsumerLagGauge, registerKafkaRequestCounters, systemClock, type Clock } from '@rideline/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { DispatchConfig } from './config.ts';
@@ -15,8 +15,8 @@ import { dispatchMetrics } from './metrics.ts';
 import { Dispatcher } from './offers/dispatcher.ts';
 
 export interface DispatchSystemOptions {
-  /** The clock (ms since the epoch). */
-  readonly now?: () => number;
+  /** Time, and the offer rounds' timers (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** How often stale drivers leave the geo index and finished bookings are forgotten. */
@@ -30,7 +30,8 @@ const BOOKING_RETENTION_MS = 15 * 60_000;
  * dispatcher and the HTTP app. `main.ts` listens on it; integration tests start it on port 0.
  */
 export async function startDispatchSystem(config: DispatchConfig, logger: FastifyBaseLogger, options: DispatchSystemOptions = {}) {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const kafka = await startKafkaRuntime({ ...config.kafka, clientId: `${config.kafka.clientId}-dispatch`, topics: config.topics, logger });
   const closers: { readonly name: string; readonly close: () => Promise<unknown> }[] = [{ name: 'kafka', close: () => kafka.close() }];
   const close = async () => {
@@ -91,7 +92,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       publish,
       policy,
       owns: (partition) => ownership.owns('bookingEvents', partition),
-      now,
+      clock,
       logger,
       onPublished: (messages) => metrics.published(messages),
     });

@@ -1,17 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import { ManualClock } from '@rideline/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areas, dropTopics, north, startHarness, type Harness } from './support/dispatch-harness.ts';
 import { bookingAccepted, bookingRequested, driverStatus } from './support/messages.ts';
 import { settled } from './support/sentinel.ts';
 
-/** Offer rounds on the clock: a short window, one driver a round. */
+/** Offer rounds on the clock, which the tests move: one driver a round. */
 const WINDOW_MS = 1_500;
 let h: Harness;
 const nextArea = areas();
+const clock = new ManualClock();
 
 beforeAll(async () => {
-  h = await startHarness({ DISPATCH_OFFER_WINDOW_MS: String(WINDOW_MS), DISPATCH_MAX_DRIVERS_PER_ROUND: '1' });
+  h = await startHarness({ DISPATCH_OFFER_WINDOW_MS: String(WINDOW_MS), DISPATCH_MAX_DRIVERS_PER_ROUND: '1' }, undefined, { clock });
 });
+
+async function until(what: string, predicate: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Once the round just read has armed the timer of the next one, moves the clock past it. */
+async function nextWindow(): Promise<void> {
+  await until('the next round armed', () => clock.pending === 1);
+  clock.advance(WINDOW_MS + 10); // the dispatcher fires a few ms late rather than early
+}
 afterAll(async () => {
   await h?.close();
   if (h) await dropTopics(h.topics, [h.group]);
@@ -33,8 +49,12 @@ describe('offer rounds', () => {
     const pickup = nextArea();
     const [a, b, far] = await drivers(pickup, [100, 200, 8000]);
     const bookingId = randomUUID();
-    await h.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup));
-    await h.reader.waitFor(() => offers(bookingId).length === 3, 10_000);
+    await h.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup, { at: clock.now() }));
+    await h.reader.waitFor(() => offers(bookingId).length === 1);
+    await nextWindow();
+    await h.reader.waitFor(() => offers(bookingId).length === 2);
+    await nextWindow();
+    await h.reader.waitFor(() => offers(bookingId).length === 3);
     const offered = offers(bookingId);
     expect(offered.map((r) => r.data.driver_id)).toEqual([a, b, far]);
     const times = offered.map((r) => Date.parse(r.data.offered_at ?? ''));
@@ -55,13 +75,16 @@ describe('offer rounds', () => {
     const pickup = nextArea();
     const [a, b] = await drivers(pickup, [100, 200, 300, 400, 500]);
     const bookingId = randomUUID();
+    await until('no round armed from the test before', () => clock.pending === 0);
     // Rounds at 0 and 1.5 s; the next one would start at 3 s, after the expiry at 2.5 s.
-    await h.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup, { expiresInMs: 2_500 }));
-    await h.reader.waitFor(() => offers(bookingId).length === 2, 10_000);
-    // Rounds run on the clock, which no record orders: first let the third round's time pass
-    // (dispatch's timers are not injected), then the sentinels prove that what was decided by
-    // then has been read.
-    await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
+    await h.publish('bookingEvents', bookingId, bookingRequested(bookingId, pickup, { expiresInMs: 2_500, at: clock.now() }));
+    await h.reader.waitFor(() => offers(bookingId).length === 1);
+    await nextWindow();
+    await h.reader.waitFor(() => offers(bookingId).length === 2);
+    // The second round is marked published, so its step has armed the next round or not.
+    await until('the second round done', () => h.system.state.offers.pending(bookingId).length === 0);
+    expect(clock.pending).toBe(0);
+    clock.advance(2 * WINDOW_MS);
     await settled([h], [bookingId]);
     expect(offers(bookingId).map((r) => r.data.driver_id)).toEqual([a, b]);
   });

@@ -1,4 +1,5 @@
 import type { Logger, OutgoingRecord } from '@rideline/kafka';
+import type { Clock, TimerHandle } from '@rideline/service-kit';
 import { inSpan } from '@rideline/telemetry';
 import type { DispatchState, OfferPolicy, PendingMessage } from '../domain/index.ts';
 import { KeyedQueue } from '../util/keyed-queue.ts';
@@ -10,7 +11,8 @@ export interface DispatcherOptions {
   readonly policy: OfferPolicy;
   /** Whether this instance acts for the bookings of this booking.events partition. */
   readonly owns: (partition: number) => boolean;
-  readonly now: () => number;
+  /** Its time and its round timers: tests move a ManualClock instead of waiting for windows. */
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly onPublished?: (messages: readonly PendingMessage[]) => void;
   /** Wait before trying again after a failed publish. */
@@ -27,7 +29,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #queue = new KeyedQueue();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new Map<string, TimerHandle>();
   #active = false;
   #stopped = false;
 
@@ -78,7 +80,7 @@ export class Dispatcher {
       this.#clearTimer(bookingId);
       return;
     }
-    const now = this.#options.now();
+    const now = this.#options.clock.now();
     state.offers.decide(bookingId, state.drivers, now, policy);
     const pending = state.offers.pending(bookingId);
     if (pending.length > 0) {
@@ -104,20 +106,20 @@ export class Dispatcher {
     if (this.#stopped) return;
     this.#clearTimer(bookingId);
     // A few ms late rather than early: a round fires only once its time has come.
-    const timer = setTimeout(
+    const { clock } = this.#options;
+    const timer = clock.setTimeout(
       () => {
         this.#timers.delete(bookingId);
         this.review(bookingId);
       },
-      Math.max(0, atMs - this.#options.now()) + 5,
+      Math.max(0, atMs - clock.now()) + 5,
     );
-    timer.unref();
     this.#timers.set(bookingId, timer);
   }
 
   #clearTimer(bookingId: string): void {
     const timer = this.#timers.get(bookingId);
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) this.#options.clock.clearTimeout(timer);
     this.#timers.delete(bookingId);
   }
 }

@@ -1,4 +1,5 @@
 import type { OutgoingRecord } from '@rideline/kafka';
+import { systemClock } from '@rideline/service-kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DispatchState } from '../domain/index.ts';
 import { METERS_PER_DEGREE } from '../domain/geo.ts';
@@ -21,7 +22,7 @@ function setUp(owned = true) {
     },
     policy: { maxDriversPerRound: 1, offerWindowMs: WINDOW },
     owns: (partition) => owned && partition === 3,
-    now: Date.now,
+    clock: systemClock,
     logger: silent,
     retryDelayMs: 500,
   });

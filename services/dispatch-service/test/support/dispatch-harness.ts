@@ -4,7 +4,7 @@ import { createKafkaClient } from '@rideline/kafka';
 import { createLogger } from '@rideline/service-kit';
 import { testKafkaBrokers } from '@rideline/test-support';
 import { readDispatchConfig } from '../../src/config.ts';
-import { startDispatchSystem, type DispatchSystem } from '../../src/dispatch-system.ts';
+import { startDispatchSystem, type DispatchSystem, type DispatchSystemOptions } from '../../src/dispatch-system.ts';
 import { TestIssuer } from '@rideline/auth/testing';
 import { north } from './messages.ts';
 import { TopicReader, type ReadRecord } from '@rideline/test-support';
@@ -32,9 +32,9 @@ export async function dropTopics(names: TopicNames, groups: readonly string[] = 
 export const TEST_PARTITIONS = 3;
 
 /** dispatch-service in-process against the real broker, as main.ts runs it (but not listening). */
-export async function startDispatch(env: Record<string, string>): Promise<DispatchSystem> {
+export async function startDispatch(env: Record<string, string>, options: DispatchSystemOptions = {}): Promise<DispatchSystem> {
   const config = readDispatchConfig({ KAFKA_BROKERS: testKafkaBrokers(), KAFKA_TOPIC_PARTITIONS: String(TEST_PARTITIONS), LOG_LEVEL: 'silent', ...env });
-  return startDispatchSystem(config, createLogger('dispatch-service', process.env['TEST_LOG_LEVEL'] ?? 'silent'));
+  return startDispatchSystem(config, createLogger('dispatch-service', process.env['TEST_LOG_LEVEL'] ?? 'silent'), options);
 }
 
 /** A dispatch instance, its keys, and a reader of what it publishes, on scratch topics. */
@@ -64,11 +64,11 @@ interface OfferRecord {
   };
 }
 
-export async function startHarness(env: Record<string, string> = {}, scratch = scratchTopics()): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, scratch = scratchTopics(), options: DispatchSystemOptions = {}): Promise<Harness> {
   const { env: topicEnv, names } = scratch;
   const group = env['DISPATCH_CONSUMER_GROUP'] ?? scratch.group;
   const jwks = await new TestIssuer().start();
-  const system = await startDispatch({ AUTH_JWKS_URL: jwks.url, ...topicEnv, ...env });
+  const system = await startDispatch({ AUTH_JWKS_URL: jwks.url, ...topicEnv, ...env }, options);
   const reader = await TopicReader.start(system.kafka.kafka, [names.dispatchOffers, names.deadLetter, names.driverLocations]);
   await system.whenActive();
   return {

@@ -10,8 +10,9 @@ export const north = (from: LatLng, metres: number): LatLng => ({ lat: from.lat 
 const envelope = (version: number, at = new Date()) => ({ event_id: randomUUID(), version, occurred_at: at.toISOString() });
 const USER = '5d7c3b1a-0e4f-4a6b-8c9d-1e2f3a4b5c6d';
 
-export function bookingRequested(bookingId: string, pickup: LatLng, options: { expiresInMs?: number } = {}): TopicMessage<'bookingEvents'> {
-  const now = new Date();
+/** `at`: when it was requested (default now), e.g. a test's ManualClock time. */
+export function bookingRequested(bookingId: string, pickup: LatLng, options: { expiresInMs?: number; at?: number } = {}): TopicMessage<'bookingEvents'> {
+  const now = new Date(options.at ?? Date.now());
   return {
     ...envelope(1, now),
     type: 'BookingRequested',
