@@ -26,7 +26,9 @@ export type RecordHandler<T extends MessageTopicId> = (record: AnyConsumedRecord
 /**
  * Handles consecutive records of one partition at once, in order (at most `MAX_RUN_RECORDS`): for
  * a handler whose cost is per call rather than per record, such as one database statement. The
- * run stops short of an undecodable record, which is parked or skipped on its own.
+ * run stops short of an undecodable record, which is parked or skipped on its own. Shared groups
+ * only; a run that fails is retried whole, so the handler must be idempotent. Runs start no
+ * tracing spans (the one-by-one `handle` does).
  */
 export type RunHandler<T extends MessageTopicId> = (records: readonly AnyConsumedRecord<T>[]) => Promise<void>;
 
@@ -122,6 +124,8 @@ export class TopicConsumer<T extends MessageTopicId> {
   constructor(options: TopicConsumerOptions<T>) {
     this.#options = options;
     this.#replay = options.mode.kind === 'replay';
+    // A replay skips a record whose handler fails; skipping a whole run for one record would lose the rest.
+    if (this.#replay && options.handleRun) throw new Error('handleRun is for shared groups: a replay handles its records one by one (handle)');
     const { kafka, admin, topics: names } = options.runtime;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
@@ -300,7 +304,10 @@ export class TopicConsumer<T extends MessageTopicId> {
       if (run.length === 0) return;
       const records = run;
       run = [];
-      await handleRun(records).catch((error: unknown) => this.#failed(error, id, batch.partition, `${records[0]!.offset}-${records.at(-1)!.offset}`));
+      // A run is shared-mode only (see the constructor): a failure, thrown or rejected, is retried whole.
+      await Promise.resolve()
+        .then(() => handleRun(records))
+        .catch((error: unknown) => this.#failed(error, id, batch.partition, `${records[0]!.offset}-${records.at(-1)!.offset}`));
       for (const record of records) resolveOffset(record.offset);
       last = records.at(-1)!.offset;
       await heartbeat();

@@ -50,6 +50,12 @@ export function isTransientKafkaError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     const { type } = current as Error & { type?: unknown };
     if ((typeof type === 'string' && TRANSIENT_TOPIC_ANSWERS.has(type)) || TRANSIENT_CLIENT_ERRORS.has(current.name)) return true;
+    // CreateTopics answers per topic (KafkaJSAggregateError): transient when every answer is, or
+    // says another service created the topic first.
+    const { errors } = current as Error & { errors?: unknown };
+    if (Array.isArray(errors) && errors.length > 0) {
+      return errors.every((e) => (e as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS' || isTransientKafkaError(e));
+    }
     current = (current as Error & { originalError?: unknown }).originalError ?? current.cause;
   }
   return false;

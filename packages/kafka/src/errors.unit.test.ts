@@ -28,6 +28,20 @@ describe('isTransientKafkaError', () => {
   });
 });
 
+describe('isTransientKafkaError on CreateTopics answers per topic', () => {
+  const aggregate = (...errors: Error[]) => Object.assign(new Error('Topic creation errors'), { name: 'KafkaJSAggregateError', errors });
+  const alreadyExists = () =>
+    new KafkaJSProtocolError(Object.assign(new Error('Topic with this name already exists'), { type: 'TOPIC_ALREADY_EXISTS', code: 36, retriable: false }));
+
+  it('is transient when every topic answered something that clears up, or that another service created it', () => {
+    expect(isTransientKafkaError(aggregate(unknownTopic(), alreadyExists()))).toBe(true);
+  });
+
+  it('is not when one topic was refused for good', () => {
+    expect(isTransientKafkaError(aggregate(unknownTopic(), new KafkaJSNonRetriableError('Topic authorization failed')))).toBe(false);
+  });
+});
+
 describe('KafkaStartupError', () => {
   it('names KAFKA_BROKERS and says whether the broker answered', () => {
     const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');

@@ -52,7 +52,9 @@ async function provisionOnce(
   const missing = ids.filter((id) => !existing.has(names[id]));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      // untilServed below waits for the leaders, retrying what clears up; kafkajs' own wait
+      // gives up with a timeout that would end start-up.
+      waitForLeaders: false,
       topics: missing.map((id) => ({
         topic: names[id],
         numPartitions: layout.partitions,
