@@ -94,6 +94,14 @@ export interface TopicConsumerSettings<T extends MessageTopicId> {
    * makes an idle consumer poll, and stopping waits for the fetch in flight.
    */
   readonly fetch?: { readonly minBytes?: number; readonly maxWaitMs?: number };
+  /**
+   * Shared groups: commit what was handled at most every `commitEveryMs` (checked at the end of a
+   * batch, and once more on stop) instead of after every batch, kafkajs' way. A commit is a
+   * request to the broker; a consumer taking small batches at a high rate spends one per batch.
+   * The price: after a crash or a rebalance, up to `commitEveryMs` of records are handled again,
+   * so only for handlers that are idempotent and do not rely on the committed offsets.
+   */
+  readonly commitEveryMs?: number;
   readonly logger: Logger;
 }
 
@@ -116,6 +124,8 @@ export class TopicConsumer<T extends MessageTopicId> {
   /** `topic\0partition` → the offset reading starts at, when a replay starts from a timestamp. */
   readonly #startAt = new Map<string, number>();
   #catchUp: CatchUp | null = null;
+  /** Periodic commits: commits every offset handled and not yet committed (the last batch's payload knows them). */
+  #commitHandled: (() => Promise<void>) | undefined;
   readonly #caughtUp: Promise<void>;
   #resolveCaughtUp: () => void = () => {};
   /** How far behind it is, per partition assigned to it. */
@@ -126,6 +136,7 @@ export class TopicConsumer<T extends MessageTopicId> {
     this.#replay = options.mode.kind === 'replay';
     // A replay skips a record whose handler fails; skipping a whole run for one record would lose the rest.
     if (this.#replay && options.handleRun) throw new Error('handleRun is for shared groups: a replay handles its records one by one (handle)');
+    if (this.#replay && options.commitEveryMs !== undefined) throw new Error('commitEveryMs is for shared groups: a replay never commits');
     const { kafka, admin, topics: names } = options.runtime;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
@@ -180,8 +191,12 @@ export class TopicConsumer<T extends MessageTopicId> {
     this.#seekStartsOnFirstJoin();
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
+    const periodic = this.#options.commitEveryMs !== undefined;
     await this.#consumer.run({
-      autoCommit: !this.#replay,
+      // kafkajs commits after every batch when autoCommit is on, whatever its interval says; the
+      // periodic mode commits itself, at the end of a batch once the interval has passed.
+      autoCommit: !this.#replay && !periodic,
+      ...(periodic ? { autoCommitInterval: this.#options.commitEveryMs } : {}),
       // Each record is resolved once handled, so a batch cut short by stopping is not skipped.
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#onBatch(payload),
@@ -211,6 +226,10 @@ export class TopicConsumer<T extends MessageTopicId> {
   /** Leaves the group after the batch in hand (a shared group commits first; a replay group is deleted). */
   async stop(): Promise<void> {
     this.lag.stop();
+    // What was handled since the last periodic commit; a batch still in hand commits its own on its way out.
+    await this.#commitHandled?.().catch((error: unknown) =>
+      this.#options.logger.warn({ err: error, group: this.#options.groupId }, 'could not commit the handled offsets on stop; they are handled again'),
+    );
     await this.#consumer.disconnect();
     if (this.#replay) await this.#options.runtime.admin.deleteGroups([this.#options.groupId]).catch(() => {});
   }
@@ -255,6 +274,8 @@ export class TopicConsumer<T extends MessageTopicId> {
       }
       onAssigned(assignment);
     });
+    // Offsets resolved under an assignment that is gone are not this member's to commit any more.
+    for (const event of [REBALANCING, CRASH]) this.#consumer.on(event, () => (this.#commitHandled = undefined));
     if (onRevoked) for (const event of [REBALANCING, STOP]) this.#consumer.on(event, () => onRevoked());
     this.#consumer.on(CRASH, ({ payload }) => {
       onRevoked?.();
@@ -270,7 +291,14 @@ export class TopicConsumer<T extends MessageTopicId> {
     const { handle, handleRun } = this.#options;
     const last = handleRun ? await this.#handleInRuns(id, handleRun, payload) : handle ? await this.#handleOneByOne(id, handle, payload) : undefined;
     if (last !== undefined) this.#catchUp?.advance(payload.batch.topic, payload.batch.partition, last);
+    if (this.#options.commitEveryMs !== undefined) await this.#commitPeriodically(payload);
     await payload.heartbeat();
+  }
+
+  /** Commits once the interval has passed, and everything handled when the consumer is stopping. */
+  async #commitPeriodically({ commitOffsetsIfNecessary, uncommittedOffsets, isRunning }: EachBatchPayload): Promise<void> {
+    this.#commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
+    await (isRunning() ? commitOffsetsIfNecessary() : this.#commitHandled());
   }
 
   /** Handles the batch record by record; returns the offset of the last one handled. */

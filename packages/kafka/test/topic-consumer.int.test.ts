@@ -200,3 +200,43 @@ describe('a consumer handling runs of records', () => {
     await runtime.admin.deleteTopics({ topics: [runNames.dispatchOffers] }).catch(() => {});
   });
 });
+
+describe('a shared consumer committing periodically', () => {
+  it('commits nothing before its interval has passed, everything it handled on stop, and commits on its way once the interval passes', async () => {
+    const groupId = `test-tc-${runId}-periodic-${randomUUID()}`;
+    const seen: string[] = [];
+    const options = {
+      groupId,
+      mode: { kind: 'shared' },
+      undecodable: 'park',
+      handle: (record: ConsumedRecord<'dispatchOffers'>) => void seen.push(record.message.data.booking_id),
+    } as const;
+    const committed = async () =>
+      (await runtime.admin.fetchOffsets({ groupId, topics: [names.dispatchOffers] }))[0]!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const ends = async () => (await runtime.admin.fetchTopicOffsets(names.dispatchOffers)).reduce((sum, end) => sum + Number(end.high), 0);
+
+    const first = consumer({ ...options, commitEveryMs: 600_000 });
+    await first.start();
+    await until('live', () => first.live);
+    for (const id of ['p-1', 'p-2', 'p-3']) await publish(id); // three batches, each of which kafkajs would commit
+    await until('handled', () => ['p-1', 'p-2', 'p-3'].every((id) => seen.includes(id)));
+    expect(await committed()).toBe(0);
+    await first.stop();
+    expect(await committed()).toBe(await ends());
+
+    const second = consumer({ ...options, commitEveryMs: 100 });
+    const from = seen.length;
+    await second.start();
+    await publish('p-4');
+    await until('p-4 handled', () => seen.includes('p-4'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await publish('p-5'); // its batch ends after the interval: the commit goes with it
+    await until('p-5 handled', () => seen.includes('p-5'));
+    const deadline = Date.now() + 10_000;
+    while ((await committed()) !== (await ends()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await committed()).toBe(await ends());
+    // What the first one handled and committed on stop is not read again.
+    expect(seen.slice(from)).toEqual(['p-4', 'p-5']);
+    await second.stop();
+  });
+});
