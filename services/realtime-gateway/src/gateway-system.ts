@@ -53,6 +53,7 @@ export async function startGatewaySystem(config: GatewayConfig, logger: FastifyB
   let revocationFeed: TopicConsumer<'identityRevocations'> | undefined;
   const locations = new LocationPublisher({
     publish: (records) => kafka.publisher.publish(records),
+    lingerMs: config.locations.lingerMs,
     logger,
     onPublished: (outcome, count) => gateway.metrics.locationsPublished.inc({ outcome }, count),
   });

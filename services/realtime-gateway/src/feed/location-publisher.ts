@@ -8,7 +8,7 @@ export interface LocationPublisherOptions {
   readonly logger: Logger;
   readonly onPublished?: (outcome: 'ok' | 'dropped', count: number) => void;
   /** How long reports gather before a send (ms). */
-  readonly lingerMs?: number;
+  readonly lingerMs: number;
 }
 
 /**
@@ -38,7 +38,7 @@ export class LocationPublisher implements LocationSink {
       data: { driver_id: driverId, available: null, location: { lat, lng }, reported_at: now },
     });
     if (!this.#timer && !this.#sending) {
-      this.#timer = setTimeout(() => void this.flush(), this.#options.lingerMs ?? 5);
+      this.#timer = setTimeout(() => void this.flush(), this.#options.lingerMs);
     }
   }
 
