@@ -22,7 +22,12 @@ beforeAll(async () => {
   topic = running.config.topics.bookingNotifications;
   reader = await TopicReader.start(running.system.kafka.kafka, [topic]);
   await running.system.relay.stop();
-  relay = new OutboxRelay({ databaseUrl: running.config.databaseUrl, publisher: running.system.kafka.publisher, logger: pino({ level: 'silent' }), idlePollMs: 60_000 });
+  relay = new OutboxRelay({
+    databaseUrl: running.config.databaseUrl,
+    publisher: running.system.kafka.publisher,
+    logger: pino({ level: 'silent' }),
+    idlePollMs: 60_000,
+  });
   relay.start();
 });
 
