@@ -72,6 +72,23 @@ describe('the console app', () => {
     });
   });
 
+  it('refuses ill-formed text at its boundary with 400 naming the field, before calling booking-service', async () => {
+    // booking-service is unreachable here (503 below): a 400 shows the request never left.
+    for (const [url, body, field] of [
+      ['/api/login', '{"email":"a\\ud800@b.c","password":"x"}', 'body.email'],
+      ['/api/login', '{"email":"a@b.c","password":"x\\udfff"}', 'body.password'],
+      ['/api/logout', '{"refresh_token":"\\ud800"}', 'body.refresh_token'],
+    ] as const) {
+      const response = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body });
+      expect([url, response.statusCode]).toEqual([url, 400]);
+      expect(response.json()).toEqual({
+        success: false,
+        code: 'VALIDATION_FAILED',
+        message: `${field} must not hold a lone surrogate (text must be well-formed Unicode)`,
+      });
+    }
+  });
+
   it('answers 503 when booking-service cannot be reached for a login', async () => {
     const response = await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'a@b.c', password: 'x' } });
     expect(response.statusCode).toBe(503);

@@ -2,6 +2,7 @@ import type { Principal } from '@rideline/auth';
 import { metricSum } from '@rideline/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { events, newId, publish } from './support/events.ts';
+import { untilReady } from './support/gateway.ts';
 import { useGatewayHarness } from './support/harness.ts';
 import { settled } from './support/sentinel.ts';
 import { connect, type TestSocket } from './support/ws-client.ts';
@@ -76,5 +77,22 @@ describe('sockets per principal per endpoint (default 5)', () => {
     const later = [await open('/ws/bookings/', rider), await open('/ws/bookings/', rider)];
     await Promise.all([...first.slice(2), ...later].map((socket) => socket.roundTrip()));
     for (const socket of [...first.slice(2), ...later]) expect(socket.closed).toBeNull();
+  });
+});
+
+describe('the cap is a setting', () => {
+  it('with WS_MAX_SOCKETS_PER_PRINCIPAL=2, the third socket closes the oldest with 4029', async () => {
+    const gateway = await h.startGateway({ WS_MAX_SOCKETS_PER_PRINCIPAL: '2' });
+    await untilReady(gateway);
+    const rider: Principal = { kind: 'user', id: newId() };
+    const sockets: TestSocket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const socket = await connect(`${gateway.wsBase}/ws/bookings/`, { token: h.issuer.token(rider) });
+      opened.push(socket);
+      sockets.push(socket);
+    }
+    expect(await sockets[0]!.waitForClose(2_000)).toEqual({ code: 4029, reason: 'replaced by a newer connection' });
+    await Promise.all(sockets.slice(1).map((socket) => socket.roundTrip()));
+    for (const socket of sockets.slice(1)) expect(socket.closed).toBeNull();
   });
 });
