@@ -8,7 +8,7 @@ import { DispatchState, type OfferPolicy } from './domain/index.ts';
 import { DriverIntake } from './drivers/intake.ts';
 import { DriverStateRepublisher } from './drivers/state-republisher.ts';
 import { Activation } from './kafka/activation.ts';
-import { groupMember, StateReaders } from './kafka/consumers.ts';
+import { groupMember, stateConsumer, type StateTopic } from './kafka/consumers.ts';
 import { Ownership, type OwnedTopic } from './kafka/ownership.ts';
 import { routeRecord, type RecordRoutes } from './kafka/record-routing.ts';
 import { dispatchMetrics } from './metrics.ts';
@@ -52,7 +52,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     const policy: OfferPolicy = { ...config.matching };
     const publish = (records: Parameters<typeof kafka.publisher.publish>[0]) => kafka.publisher.publish(records);
     const intake = new DriverIntake({ state, publish, now });
-    let stateReader: StateReaders | undefined;
+    let stateReader: TopicConsumer<StateTopic> | undefined;
     let member: TopicConsumer<OwnedTopic> | undefined;
 
     const { app, metrics: registry } = await buildApp({
@@ -64,10 +64,10 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
         // Not the group assignment: every rebalance would make every instance unready at once.
         // The consumers rejoining after the broker came back: nothing read is acted on meanwhile.
         feed: async () => {
-          if (!stateReader?.live) throw new Error('not consuming: a state reader is joining its group');
+          if (!stateReader?.live) throw new Error('not consuming: the state consumer is joining its group');
           if (!member?.live) throw new Error('not consuming: the dispatch group member is joining its group');
         },
-        lag: lagReadinessCheck(() => [...(stateReader?.lags ?? []), member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
+        lag: lagReadinessCheck(() => [stateReader?.lag, member?.lag].filter((l) => l !== undefined), config.kafka.readyMaxLag),
         state: async () => {
           if (!stateReader?.caughtUp) throw new Error(`replaying the topics (${stateReader?.replaying.length ?? 'all'} partitions to go)`);
         },
@@ -84,7 +84,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       },
     });
     const metrics = dispatchMetrics(registry, state);
-    registerConsumerLagGauge(registry, () => [...(stateReader?.lags ?? []), member?.lag].flatMap((lag) => lag?.partitions ?? []));
+    registerConsumerLagGauge(registry, () => [stateReader, member].flatMap((c) => c?.lag.partitions ?? []));
     registerKafkaRequestCounters(registry, () => kafka.requests.samples());
 
     const dispatcher = new Dispatcher({
@@ -116,7 +116,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
       caughtUp: () => stateReader?.caughtUp ?? false,
       review: (bookingId) => dispatcher.review(bookingId),
     };
-    const reader = new StateReaders({
+    const reader = stateConsumer({
       runtime: kafka,
       groupId: config.consumerGroup,
       logger,
@@ -140,7 +140,7 @@ export async function startDispatchSystem(config: DispatchConfig, logger: Fastif
     housekeeping.unref();
 
     const started = stateReader;
-    // The group member commits and leaves; the state readers have nothing to commit.
+    // The group member commits and leaves; the state consumer has nothing to commit.
     const joined = member;
     closers.push({ name: 'consumers', close: () => Promise.all([joined.stop(), started.stop()]) });
     closers.push({ name: 'state republisher', close: () => republisher.stop() });

@@ -229,18 +229,17 @@ describe('the OpenAPI document', () => {
 });
 
 describe('readiness and the signing keys', () => {
-  it("exports each consumer's lag per partition it reads (the two state readers and the group member)", async () => {
+  it("exports each consumer's lag per partition it reads (state and group member)", async () => {
     const deadline = Date.now() + 15_000;
     let groups = new Set<string>();
-    while (groups.size < 3 && Date.now() < deadline) {
+    while (groups.size < 2 && Date.now() < deadline) {
       const text = (await h.system.app.inject({ url: '/metrics' })).body;
       groups = new Set([...text.matchAll(/^rideline_kafka_consumer_lag_records\{[^}]*group="([^"]+)"[^}]*\} \d+/gm)].map((m) => m[1]!));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(groups.size).toBe(3);
+    expect(groups.size).toBe(2);
     expect(groups.has(h.group)).toBe(true);
     expect([...groups].some((group) => group.startsWith(`${h.group}.picture.`))).toBe(true);
-    expect([...groups].some((group) => group.startsWith(`${h.group}.picture-locations.`))).toBe(true);
   });
 
   it('reports kafka, feed, auth, lag and state up', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TopicConsumer, type ConsumerLag, type KafkaRuntime, type Logger, type TopicConsumerSettings } from '@rideline/kafka';
+import { TopicConsumer, type KafkaRuntime, type Logger } from '@rideline/kafka';
 import type { LogRecord } from '../domain/index.ts';
 import type { OwnedTopic, Ownership } from './ownership.ts';
 
@@ -7,87 +7,32 @@ export type StateTopic = LogRecord['topic'];
 const STATE_TOPICS: readonly StateTopic[] = ['driverLocations', 'bookingEvents', 'dispatchOffers'];
 
 /**
- * How the locations reader fetches: what it reads feeds the geo index, which nothing waits on to
- * the millisecond, while every fetch costs this process and the broker a request. Fetching as soon
- * as anything arrived, one reader of all three topics made about 120 Fetch requests a second at
- * 10,000 drivers (2,000 locations a second) with no booking in sight; at most one every 25 ms instead.
- */
-const LOCATION_FETCH = { minBytes: 256 * 1024, maxWaitMs: 25 } as const;
-
-/**
  * Reads all of driver.locations, booking.events and dispatch.offers, from the beginning, into the
  * process's state. Every instance needs every record (any driver may be offered any booking),
- * so these are replay consumers: groups of their own, made afresh at each start and never
- * committing, which is how state is rebuilt. Two of them, because the topics want opposite fetch
- * settings: the bookings reader (`<group>.picture.<uuid>`, the name operators know from
- * docs/REPLAY.md) fetches as soon as anything arrives, since a booking's offers wait on it; the
- * locations reader (`<group>.picture-locations.<uuid>`) waits for full fetches (`LOCATION_FETCH`).
- * A record that does not decode is skipped here (the group member below parks it once for the
- * shared group); one that decodes but cannot be folded (a bug) is logged and skipped. Nothing
- * blocks a partition.
+ * so this is a replay consumer: a group of its own, `<group>.picture.<uuid>` (the name operators
+ * know from docs/REPLAY.md, kept), made afresh at each start and never committing, which is how state is rebuilt. A record that does not decode is
+ * skipped here (the group member below parks it once for the shared group); one that decodes but
+ * cannot be folded (a bug) is logged and skipped. Nothing blocks a partition.
  */
-export class StateReaders {
-  readonly #readers: readonly TopicConsumer<StateTopic>[];
-
-  constructor(options: {
-    readonly runtime: KafkaRuntime;
-    /** The shared group id; the readers' own groups are derived from it. */
-    readonly groupId: string;
-    readonly logger: Logger;
-    /** A valid record, in partition order; `caughtUp` says whether the replay is done. */
-    readonly onRecord: (record: LogRecord) => void;
-    readonly onUndecodable: (topic: StateTopic) => void;
-  }) {
-    const run = randomUUID();
-    const reader = (groupId: string, topics: readonly StateTopic[], fetch?: TopicConsumerSettings<StateTopic>['fetch']) =>
-      new TopicConsumer<StateTopic>({
-        runtime: options.runtime,
-        groupId,
-        topics,
-        mode: { kind: 'replay' },
-        undecodable: 'skip',
-        logger: options.logger,
-        handle: options.onRecord,
-        onUndecodable: (at) => options.onUndecodable(at.topic),
-        ...(fetch ? { fetch } : {}),
-      });
-    this.#readers = [
-      reader(`${options.groupId}.picture.${run}`, ['bookingEvents', 'dispatchOffers']),
-      reader(`${options.groupId}.picture-locations.${run}`, ['driverLocations'], LOCATION_FETCH),
-    ];
-  }
-
-  /** Both in their groups and fetching. */
-  get live(): boolean {
-    return this.#readers.every((reader) => reader.live);
-  }
-
-  /** Both have read every partition up to where it ended at start. */
-  get caughtUp(): boolean {
-    return this.#readers.every((reader) => reader.caughtUp);
-  }
-
-  /** Partitions still to be read up to their end at start, e.g. `booking.events/2`. */
-  get replaying(): readonly string[] {
-    return this.#readers.flatMap((reader) => reader.replaying);
-  }
-
-  get lags(): readonly ConsumerLag[] {
-    return this.#readers.map((reader) => reader.lag);
-  }
-
-  /** Resolves once `caughtUp`. */
-  async whenCaughtUp(): Promise<void> {
-    await Promise.all(this.#readers.map((reader) => reader.whenCaughtUp()));
-  }
-
-  async start(): Promise<void> {
-    await Promise.all(this.#readers.map((reader) => reader.start()));
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.#readers.map((reader) => reader.stop()));
-  }
+export function stateConsumer(options: {
+  readonly runtime: KafkaRuntime;
+  /** The shared group id; the state consumer's own group is derived from it. */
+  readonly groupId: string;
+  readonly logger: Logger;
+  /** A valid record, in partition order; the consumer's `caughtUp` says whether the replay is done. */
+  readonly onRecord: (record: LogRecord) => void;
+  readonly onUndecodable: (topic: StateTopic) => void;
+}): TopicConsumer<StateTopic> {
+  return new TopicConsumer<StateTopic>({
+    runtime: options.runtime,
+    groupId: `${options.groupId}.picture.${randomUUID()}`,
+    topics: STATE_TOPICS,
+    mode: { kind: 'replay' },
+    undecodable: 'skip',
+    logger: options.logger,
+    handle: options.onRecord,
+    onUndecodable: (at) => options.onUndecodable(at.topic),
+  });
 }
 
 /** How much the group member's fetches wait for (see `groupMember`). */
