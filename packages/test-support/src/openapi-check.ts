@@ -57,9 +57,16 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
   }
 }
 
+interface InjectedAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, unknown>;
+  readonly body: string;
+  json(): unknown;
+}
+
 /** What the checks below need of a Fastify app: `app.inject`. */
 interface Injectable {
-  inject(options: { url: string }): PromiseLike<{ readonly statusCode: number; readonly headers: Record<string, unknown>; json(): unknown }>;
+  inject(options: { url: string }): PromiseLike<InjectedAnswer>;
 }
 
 /**
@@ -76,11 +83,24 @@ export async function expectServedOpenApi(app: Injectable, operationIds: Readonl
   return document;
 }
 
-/** `GET /docs` of `app` is the interactive page, without a token, and `/docs/json` its document, which has `path`. */
+/**
+ * `GET /docs` of `app` is the interactive page, without a token, every script, style and image
+ * it names served by the service itself (no CDN: nothing outside may be reachable), and
+ * `/docs/json` its document, which has `path`. service-kit's docs-page.browser.test.ts checks
+ * in a browser that the page requests nothing else.
+ */
 export async function expectDocsPage(app: Injectable, path: string): Promise<void> {
   const page = await app.inject({ url: '/docs' });
   expect(page.statusCode).toBe(200);
   expect(page.headers['content-type']).toContain('text/html');
+  const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+  expect(assets.length).toBeGreaterThan(0);
+  const here = 'http://the-service.invalid';
+  for (const asset of assets) {
+    const url = new URL(asset, `${here}/docs/`);
+    expect(url.origin, `${asset} comes from the service`).toBe(here);
+    expect((await app.inject({ url: url.pathname + url.search })).statusCode, asset).toBe(200);
+  }
   const json = await app.inject({ url: '/docs/json' });
   expect(json.statusCode).toBe(200);
   expect((json.json() as { paths: Record<string, unknown> }).paths[path]).toBeDefined();
