@@ -25,7 +25,8 @@ export function operationsOf(document: unknown): [string, Operation][] {
 
 /**
  * What a code generator and a reader need from a service's OpenAPI document: it is valid
- * OpenAPI 3.1 (checked by @readme/openapi-parser, offline), and every operation has a unique
+ * OpenAPI 3.1 (checked by @readme/openapi-parser, offline), every named component schema has an
+ * example, and every operation has a unique
  * operationId, tags, a summary and a description; every operation that takes input or a token
  * documents at least one 4xx answer, each 4xx and 5xx answer with the shared ErrorBody component.
  */
@@ -34,6 +35,13 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
   const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
   expect(result.valid ? [] : result.errors).toEqual([]);
   expect((document as { openapi?: string }).openapi).toBe('3.1.0');
+
+  const schemas = (document as { components?: { schemas?: Record<string, { examples?: readonly unknown[] }> } }).components?.schemas ?? {};
+  const withoutExample = Object.entries(schemas).filter(([, schema]) => !(schema.examples?.length ?? 0));
+  expect(
+    withoutExample.map(([name]) => name),
+    'component schemas without an example',
+  ).toEqual([]);
 
   const operations = operationsOf(document);
   expect(operations.length).toBeGreaterThan(0);
