@@ -25,7 +25,8 @@ export function operationsOf(document: unknown): [string, Operation][] {
 
 /**
  * What a code generator and a reader need from a service's OpenAPI document: it is valid
- * OpenAPI 3.1 (checked by @readme/openapi-parser, offline), and every operation has a unique
+ * OpenAPI 3.1 (checked by @readme/openapi-parser, offline), every named component schema has an
+ * example, and every operation has a unique
  * operationId, tags, a summary and a description; every operation that takes input or a token
  * documents at least one 4xx answer, each 4xx and 5xx answer with the shared ErrorBody component.
  */
@@ -34,6 +35,13 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
   const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
   expect(result.valid ? [] : result.errors).toEqual([]);
   expect((document as { openapi?: string }).openapi).toBe('3.1.0');
+
+  const schemas = (document as { components?: { schemas?: Record<string, { examples?: readonly unknown[] }> } }).components?.schemas ?? {};
+  const withoutExample = Object.entries(schemas).filter(([, schema]) => !(schema.examples?.length ?? 0));
+  expect(
+    withoutExample.map(([name]) => name),
+    'component schemas without an example',
+  ).toEqual([]);
 
   const operations = operationsOf(document);
   expect(operations.length).toBeGreaterThan(0);
@@ -57,9 +65,16 @@ export async function expectUsableOpenApi(document: unknown): Promise<void> {
   }
 }
 
+interface InjectedAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, unknown>;
+  readonly body: string;
+  json(): unknown;
+}
+
 /** What the checks below need of a Fastify app: `app.inject`. */
 interface Injectable {
-  inject(options: { url: string }): PromiseLike<{ readonly statusCode: number; readonly headers: Record<string, unknown>; json(): unknown }>;
+  inject(options: { url: string }): PromiseLike<InjectedAnswer>;
 }
 
 /**
@@ -76,11 +91,24 @@ export async function expectServedOpenApi(app: Injectable, operationIds: Readonl
   return document;
 }
 
-/** `GET /docs` of `app` is the interactive page, without a token, and `/docs/json` its document, which has `path`. */
+/**
+ * `GET /docs` of `app` is the interactive page, without a token, every script, style and image
+ * it names served by the service itself (no CDN: nothing outside may be reachable), and
+ * `/docs/json` its document, which has `path`. service-kit's docs-page.browser.test.ts checks
+ * in a browser that the page requests nothing else.
+ */
 export async function expectDocsPage(app: Injectable, path: string): Promise<void> {
   const page = await app.inject({ url: '/docs' });
   expect(page.statusCode).toBe(200);
   expect(page.headers['content-type']).toContain('text/html');
+  const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+  expect(assets.length).toBeGreaterThan(0);
+  const here = 'http://the-service.invalid';
+  for (const asset of assets) {
+    const url = new URL(asset, `${here}/docs/`);
+    expect(url.origin, `${asset} comes from the service`).toBe(here);
+    expect((await app.inject({ url: url.pathname + url.search })).statusCode, asset).toBe(200);
+  }
   const json = await app.inject({ url: '/docs/json' });
   expect(json.statusCode).toBe(200);
   expect((json.json() as { paths: Record<string, unknown> }).paths[path]).toBeDefined();

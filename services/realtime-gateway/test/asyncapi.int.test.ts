@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildAsyncApiDocument } from '../src/asyncapi/document.ts';
 import { useGatewayHarness } from './support/harness.ts';
 
-const h = useGatewayHarness('asyncapi');
+const APP = 'https://app.example.com';
+const h = useGatewayHarness('asyncapi', { gateways: [{ CORS_ALLOWED_ORIGINS: APP }] });
 
 describe('the gateway serves its AsyncAPI document', () => {
   it('GET /asyncapi.json is the generated document', async () => {
@@ -22,6 +23,14 @@ describe('the gateway serves its AsyncAPI document', () => {
     for (const path of ['/ws/bookings/', '/ws/driver/bookings/', '/ws/driver/available_bookings/', 'booking.events', 'identity.revocations']) {
       expect(html).toContain(path);
     }
+  });
+
+  it('lets a page on an allowed origin read it (CORS_ALLOWED_ORIGINS), and no other origin', async () => {
+    const allowed = await fetch(`${h.gateway.httpBase}/asyncapi.json`, { headers: { origin: APP } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
+    const other = await fetch(`${h.gateway.httpBase}/asyncapi.json`, { headers: { origin: 'https://elsewhere.example.com' } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('keeps the API error body for other paths', async () => {

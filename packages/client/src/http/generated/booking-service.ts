@@ -464,7 +464,47 @@ export interface components {
             updated_at: string;
             user_id: string;
         };
-        /** @description A booking's whole event stream, as the event store holds it. */
+        /**
+         * @description A booking's whole event stream, as the event store holds it.
+         * @example {
+         *       "booking_id": "3f2b8c1a-7d4e-4b6f-9a0c-5e1d2f3a4b5c",
+         *       "events": [
+         *         {
+         *           "event_id": "0b6e2f4a-1c3d-4e5f-8a9b-7c6d5e4f3a2b",
+         *           "version": 1,
+         *           "type": "BookingRequested",
+         *           "occurred_at": "2026-05-04T09:30:00.000Z",
+         *           "data": {
+         *             "booking_id": "3f2b8c1a-7d4e-4b6f-9a0c-5e1d2f3a4b5c",
+         *             "user_id": "5b0f7c1e-2a4d-4f3b-9c8e-1d2e3f4a5b6c",
+         *             "pickup": {
+         *               "lat": 12.9716,
+         *               "lng": 77.5946,
+         *               "address": "MG Road, Bengaluru"
+         *             },
+         *             "dropoff": {
+         *               "lat": 12.9352,
+         *               "lng": 77.6245,
+         *               "address": "Koramangala, Bengaluru"
+         *             },
+         *             "estimated_cost": 142.5,
+         *             "expires_at": "2026-05-04T09:32:00.000Z"
+         *           }
+         *         },
+         *         {
+         *           "event_id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+         *           "version": 2,
+         *           "type": "BookingAccepted",
+         *           "occurred_at": "2026-05-04T09:30:41.000Z",
+         *           "data": {
+         *             "booking_id": "3f2b8c1a-7d4e-4b6f-9a0c-5e1d2f3a4b5c",
+         *             "user_id": "5b0f7c1e-2a4d-4f3b-9c8e-1d2e3f4a5b6c",
+         *             "driver_id": "7e6d5c4b-3a2f-4e1d-9c0b-8a7f6e5d4c3b"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         BookingHistory: {
             booking_id: string;
             events: {
