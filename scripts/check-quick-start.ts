@@ -4,7 +4,8 @@
  *
  * - The start line runs until it prints that everything is ready; then the whole process group
  *   gets SIGINT, as Ctrl-C at a terminal sends it, and must exit 0. None of its services may log
- *   at error level on this first start (fresh broker data, so fresh topics).
+ *   at error level on this first start (fresh broker data, so fresh topics). The ops console
+ *   must be among what it prints, ready, and log in the development operator it printed.
  * - The test line must exit 0.
  *
  * RIDELINE_CACHE_DIR is shared with this checkout so the Kafka jars are not fetched again.
@@ -111,6 +112,7 @@ async function checkStartLine(line: string, cwd: string, env: NodeJS.ProcessEnv)
     new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS).unref()),
   ]);
   if (outcome !== 'ready') failures.push(`the start line ${outcome === 'exited' ? 'exited' : 'timed out'} before printing that everything is ready`);
+  else failures.push(...(await checkConsole(output)));
   const errors = output.filter(isErrorLine);
   if (errors.length > 0) failures.push(`the first start logged ${errors.length} error-level line(s), e.g. ${errors[0]}`);
   // Ctrl-C: SIGINT to the whole foreground group (bash, npx, pnpm, the start script).
@@ -121,6 +123,28 @@ async function checkStartLine(line: string, cwd: string, env: NodeJS.ProcessEnv)
   if (code !== 0) failures.push(`Ctrl-C: the start line ended with ${code === null ? 'a signal' : `exit code ${code}`}, not 0`);
   if (output.some((text) => text.includes('ELIFECYCLE'))) failures.push('Ctrl-C: pnpm reported ELIFECYCLE');
   return failures;
+}
+
+/**
+ * The ops console is among what the start line prints, answers, and takes the development
+ * operator it printed. On a fresh machine (CI) that operator must be printed: the database
+ * has none yet. Elsewhere an earlier start may have made it, and then nothing is printed.
+ */
+async function checkConsole(output: readonly string[]): Promise<string[]> {
+  const address = output.map((line) => /^\[start\]\s+ops-console\s+(http:\/\/\S+)$/.exec(line)?.[1]).find(Boolean);
+  if (address === undefined) return ['the start line did not print the ops console among the services'];
+  const ready = await fetch(`${address}/health/ready`).catch(() => null);
+  if (!ready?.ok) return [`the ops console at ${address} is not ready (${ready ? `HTTP ${ready.status}` : 'no answer'})`];
+  const operator = output.map((line) => /development operator created \(shown once\): (\S+) \/ (\S+)$/.exec(line)).find(Boolean);
+  if (!operator) return process.env['CI'] === 'true' ? ['the first start printed no development operator for the console'] : [];
+  const login = await fetch(`${address}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: operator[1], password: operator[2] }),
+  }).catch(() => null);
+  if (login?.status !== 200) return [`the printed development operator does not log in on the console (${login ? `HTTP ${login.status}` : 'no answer'})`];
+  log(`the console at ${address} logs in the development operator it printed (${operator[1]})`);
+  return [];
 }
 
 async function checkTestLine(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {

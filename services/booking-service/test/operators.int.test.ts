@@ -4,7 +4,7 @@
  * driver routes and admitted on the operator route (a booking's history from the event store),
  * where rider and driver tokens are refused in turn.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
@@ -20,11 +20,26 @@ let client: BookingClient;
 let rider: Session;
 let driver: Session;
 let operator: Session;
+/** What `ensure-dev` printed on the database before any operator existed (what `pnpm start` shows). */
+let firstEnsureDev: string;
 
 async function runCli(args: readonly string[], env: Record<string, string>) {
   return promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', CLI, ...args], {
     env: { ...process.env, DATABASE_URL: running.database.databaseUrl, ...env },
   });
+}
+
+/** The command with `input` on its stdin (a pipe, not a terminal): the password is its first line. */
+function runCliWithInput(args: readonly string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: running.database.databaseUrl };
+  delete env['OPERATOR_PASSWORD'];
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', CLI, ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function loginOperator(email: string, password: string) {
@@ -35,6 +50,7 @@ beforeAll(async () => {
   running = await startTestBookingSystem();
   client = new BookingClient(running.system.app);
   [rider, driver] = await Promise.all([client.registerUser(), client.registerDriver()]);
+  firstEnsureDev = (await runCli(['ensure-dev', 'dev@rideline.local'], {})).stdout;
   await runCli(['add', 'Ops@Example.com'], { OPERATOR_PASSWORD: PASSWORD });
   const login = await loginOperator('ops@example.com', PASSWORD);
   expect(login.statusCode).toBe(200);
@@ -70,11 +86,29 @@ describe('operator accounts', () => {
     });
   }, 60_000);
 
+  it('`ensure-dev` on a database without operators creates one and prints its credentials, which log in', async () => {
+    const printed = /^development operator created \(shown once\): (\S+) \/ (\S+)\n$/.exec(firstEnsureDev);
+    expect(printed, firstEnsureDev).not.toBeNull();
+    expect(printed![1]).toBe('dev@rideline.local');
+    const login = await loginOperator(printed![1]!, printed![2]!);
+    expect(login.statusCode).toBe(200);
+    expect(decodeJwt(login.json().access_token)).toMatchObject({ kind: 'operator' });
+  });
+
   it('`ensure-dev` creates nothing once an operator exists', async () => {
-    const { stdout } = await runCli(['ensure-dev', 'dev@rideline.local'], {});
+    const before = await running.system.prisma.operator.count();
+    const { stdout } = await runCli(['ensure-dev', 'other-dev@rideline.local'], {});
     expect(stdout).toBe('');
-    expect(await running.system.prisma.operator.count()).toBe(1);
+    expect(await running.system.prisma.operator.count()).toBe(before);
   }, 30_000);
+
+  it('`add` reads the password from stdin when OPERATOR_PASSWORD is not set', async () => {
+    const added = await runCliWithInput(['add', 'piped@example.com'], 'piped password 1\n');
+    expect(added, added.stderr).toMatchObject({ code: 0, stdout: expect.stringContaining('operator piped@example.com created') });
+    expect((await loginOperator('piped@example.com', 'piped password 1')).statusCode).toBe(200);
+    const refused = await runCliWithInput(['add', 'empty@example.com'], '');
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('at least 8') });
+  }, 60_000);
 
   it('refreshes like any other session, keeping the operator kind', async () => {
     const login = await loginOperator('ops@example.com', PASSWORD);
@@ -90,6 +124,8 @@ describe('operator tokens on rider and driver routes', () => {
     ['POST', '/bookings'],
     ['GET', '/bookings/7f0c2f52-8f0a-4a5e-9d7b-1c2d3e4f5a6b'],
     ['POST', '/bookings/7f0c2f52-8f0a-4a5e-9d7b-1c2d3e4f5a6b/accept'],
+    ['POST', '/bookings/7f0c2f52-8f0a-4a5e-9d7b-1c2d3e4f5a6b/start'],
+    ['POST', '/bookings/7f0c2f52-8f0a-4a5e-9d7b-1c2d3e4f5a6b/complete'],
     ['POST', '/bookings/7f0c2f52-8f0a-4a5e-9d7b-1c2d3e4f5a6b/cancel'],
   ])('%s %s answers 403', async (method, url) => {
     const response = await client.request({ method: method as 'GET' | 'POST', url, token: operator.token, payload: method === 'POST' ? {} : undefined });

@@ -50,6 +50,11 @@ describe('the console app', () => {
     expect((await app.inject({ method: 'GET', url: '/app.js' })).body).toBe('/* js */');
   });
 
+  it('listens on port 3003 unless PORT says otherwise', () => {
+    expect(readConsoleConfig({}).port).toBe(3003);
+    expect(readConsoleConfig({ PORT: '4100' }).port).toBe(4100);
+  });
+
   it('tells the page where the gateway and the basemap are', async () => {
     const response = await app.inject({ method: 'GET', url: '/config.json' });
     expect(response.json()).toEqual({ gateway_ws_url: 'ws://127.0.0.1:9', tile_url: 'https://tiles.example.com/{z}/{x}/{y}.png', tile_attribution: '' });

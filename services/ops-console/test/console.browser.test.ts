@@ -4,6 +4,8 @@
  * with `pnpm operator add`, and riders and drivers driven over HTTP as apps would. What is on the
  * map is read back from the canvas pixels at the projected positions.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expectOk, registerDriver, registerUser, type AppAccount } from '@rideline/e2e/client';
 import { RunningSystem } from '@rideline/e2e/system';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +24,10 @@ const ACCEPTED = '#3b82f6';
 const DRIVER_AT = { lat: 12.9301, lng: 77.6101 };
 const PICKUP = { lat: 12.9331, lng: 77.6131, address: 'Pickup for the console test' };
 const DROPOFF = { lat: 12.9501, lng: 77.6301, address: 'Drop-off for the console test' };
+/** `pnpm demo`, run as a user runs it, in a corner of the city of its own. */
+const DEMO = fileURLToPath(new URL('../../../packages/demo/src/main.ts', import.meta.url));
+const DEMO_CENTRE = { lat: 12.85, lng: 77.45 };
+const DRIVER_COLOURS = [AVAILABLE, '#f59e0b', ACCEPTED, '#a855f7'];
 
 let system: RunningSystem;
 let console_: TestConsole;
@@ -102,6 +108,40 @@ describe('the ops console in a browser', () => {
     expect(await page.textContent('#detail-status')).toContain('accepted');
     await shot('detail');
   });
+
+  it('shows the rides `pnpm demo` plays: its drivers on the map, its bookings through to completed', async () => {
+    const urls = ['--booking', system.url('booking-service'), '--dispatch', system.url('dispatch-service'), '--gateway', system.url('realtime-gateway')];
+    const settings = ['--riders', '3', '--drivers', '4', '--duration', '8', '--center', `${DEMO_CENTRE.lat},${DEMO_CENTRE.lng}`, '--radius', '2'];
+    const demo = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', DEMO, ...urls, ...settings], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [demo.stdout, demo.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    try {
+      await page.evaluate(({ lat, lng }) => window.ridelineConsole!.setView(lat, lng, 13), DEMO_CENTRE);
+      await page.selectOption('#filter-status', 'all');
+      const demoRows = page.locator('#bookings-table tbody tr', { hasText: 'Pickup point' });
+      await demoRows.first().waitFor({ timeout: 30_000 });
+      // The demo's drivers, far from this test's own: painted in a driver state's colour.
+      const painted = await page.evaluate((colours) => {
+        const canvas = document.getElementById('map-canvas') as HTMLCanvasElement;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const wanted = new Set(colours);
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          const hex = `#${[data[i]!, data[i + 1]!, data[i + 2]!].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+          if (data[i + 3] === 255 && wanted.has(hex)) count++;
+        }
+        return count;
+      }, DRIVER_COLOURS);
+      expect(painted).toBeGreaterThan(0);
+      await demoRows.locator('.status[data-status="completed"]').first().waitFor({ timeout: 60_000 });
+      await shot('demo');
+      expect(await exited, output).toBe(0);
+    } finally {
+      if (demo.exitCode === null) demo.kill('SIGINT');
+      await page.selectOption('#filter-status', 'active');
+    }
+  }, 120_000);
 
   it('returns to the login page when the session ends (logged out elsewhere: the socket closes, the refresh is refused)', async () => {
     const refreshToken = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rideline.ops.session')!) as { refreshToken: string }).refreshToken);

@@ -120,6 +120,8 @@ describe('the console with 10,000 drivers', () => {
     // Zoomed out so that every driver is inside the view and drawn.
     await page.evaluate(({ lat, lng }) => window.ridelineConsole!.setView(lat, lng, 12), CENTRE);
     await page.waitForTimeout(1_000);
+    // Drawn on the canvas: the map holds Leaflet's panes and controls, not an element per driver.
+    expect(await page.evaluate(() => document.querySelectorAll('#map *').length)).toBeLessThan(200);
     const drawsBefore = await page.evaluate(() => window.ridelineConsole!.drawTimes().length);
     const messagesBefore = await page.evaluate(() => window.ridelineConsole!.messageTimes().length);
     const load = loadavg()[0]!;

@@ -88,6 +88,24 @@ describe('what it sends', () => {
     socket.close();
   });
 
+  it('sends at most one frame per interval, however fast drivers ping', async () => {
+    const socket = await ops();
+    await socket.waitFor(1);
+    const driverId = newId();
+    // 40 pings over about 1 s, one every 25 ms: eight times the frame rate.
+    for (let i = 0; i < 40; i++) {
+      await publish.location(h.kafka, events.location(driverId, 12.8 + i / 1000, 77.4));
+      await sleep(25);
+    }
+    await until(() => updates(socket).some((frame) => frame.drivers.some((d) => d.id === driverId && d.lat === 12.839)), 10_000, 'last ping');
+    const stamps = updates(socket).map((frame) => frame.at);
+    expect(stamps.length).toBeGreaterThan(1);
+    // Frames follow the gateway's timer; the 1 ms allows for timer and clock granularity.
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]! - stamps[i - 1]!).toBeGreaterThanOrEqual(FRAME_MS - 1);
+    expect(updates(socket).flatMap((frame) => frame.drivers.filter((d) => d.id === driverId)).length).toBeLessThan(40 / 4);
+    socket.close();
+  }, 30_000);
+
   it('follows a booking through acceptance: booking status, offer closed, driver assigned', async () => {
     const socket = await ops();
     await socket.waitFor(1);
