@@ -184,7 +184,7 @@ describe('the password-hashing bound', () => {
 });
 
 describe('hashing lanes', () => {
-  it('known after a success from that address; normal for a clean account and address; suspect after failures', async () => {
+  it('known after a success from that address; returning from another; normal for a clean account and address; suspect after failures', async () => {
     const throttle = new LoginThrottle(prisma, loadConfig(identitySettings, THROTTLE).loginThrottle);
     const account = `user:${uniqueEmail()}`;
     const first = await throttle.claim(account, '203.0.113.90');
@@ -195,7 +195,10 @@ describe('hashing lanes', () => {
     await again.refund();
     // An attempt never settled is a wrong password: it stays counted. The next attempt from
     // elsewhere is suspect, from home still known.
-    await throttle.claim(account, '203.0.113.91');
+    // From a new address, an account that logged in lately is returning; once an attempt is
+    // left unsettled (a wrong password), the next from elsewhere is suspect, from home still known.
+    const elsewhere = await throttle.claim(account, '203.0.113.91');
+    expect(elsewhere.lane).toBe('returning');
     expect((await throttle.claim(account, '203.0.113.92')).lane).toBe('suspect');
     expect((await throttle.claim(account, '203.0.113.90')).lane).toBe('known');
   });

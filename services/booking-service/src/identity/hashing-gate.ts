@@ -1,14 +1,17 @@
 /**
  * Which waiters go first: `known` (a login from an address this account logged in from
- * recently), then `normal` (an account and an address with no recent failures, or a
+ * recently), then `returning` (an account that logged in recently from elsewhere: its owner on a
+ * new network), then `normal` (an account and an address with no recent failures, or a
  * registration), then `suspect` (an account or address that failed recently). A password
  * guesser's attempts are suspect from its second try on an account, and never from a known
  * address, so they queue behind the rider who types the right password; they still get the
- * slots nobody else wants, except the last one.
+ * slots nobody else wants, except the last one. A credential-stuffing flood (one try per
+ * account, each from a new address) is `normal` but for the accounts in use lately, and those
+ * turn suspect after their one wrong try, so a returning rider on a new address passes it.
  */
-export type HashingLane = 'known' | 'normal' | 'suspect';
+export type HashingLane = 'known' | 'returning' | 'normal' | 'suspect';
 
-const LANES: readonly HashingLane[] = ['known', 'normal', 'suspect'];
+const LANES: readonly HashingLane[] = ['known', 'returning', 'normal', 'suspect'];
 
 export interface HashingGateLimits {
   /** Hashes computed at once. */
@@ -47,7 +50,7 @@ export class HashingGate {
   readonly #limits: HashingGateLimits;
   #running = 0;
   #runningSuspect = 0;
-  readonly #waiting: Record<HashingLane, Waiter[]> = { known: [], normal: [], suspect: [] };
+  readonly #waiting: Record<HashingLane, Waiter[]> = { known: [], returning: [], normal: [], suspect: [] };
   /** Requests refused since start, for the metrics. */
   shed = 0;
 
@@ -60,7 +63,7 @@ export class HashingGate {
   }
 
   get queued(): number {
-    return this.#waiting.known.length + this.#waiting.normal.length + this.#waiting.suspect.length;
+    return LANES.reduce((sum, lane) => sum + this.#waiting[lane].length, 0);
   }
 
   /** Runs `task` in a slot; rejects with HashingBusy when no slot comes within the bounds. */

@@ -131,6 +131,25 @@ describe('HashingGate', () => {
     await normalResult;
   });
 
+  it('serves known, then returning, then normal', async () => {
+    const gate = new HashingGate({ concurrency: 1, queueLength: 10, maxWaitMs: 10_000 });
+    const slot = occupy(gate);
+    const order: string[] = [];
+    const tasks = (['normal', 'returning', 'known'] as const).map((lane) => {
+      const held = heldTask();
+      const result = gate.run(lane, () => {
+        order.push(lane);
+        return held.task();
+      });
+      return { held, result };
+    });
+    // Each runs through as soon as it starts: the order is the order the gate admits them in.
+    for (const { held } of tasks) held.release();
+    await slot.free();
+    await Promise.all(tasks.map((t) => t.result));
+    expect(order).toEqual(['known', 'returning', 'normal']);
+  });
+
   it('frees the slot when a task fails', async () => {
     const gate = new HashingGate({ concurrency: 1, queueLength: 0, maxWaitMs: 10 });
     await expect(gate.run('normal', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -25,6 +25,7 @@ export interface ClaimedAttempt {
 interface LockRow {
   retry_after: number | null;
   known: boolean;
+  returning: boolean;
 }
 
 interface CountRow {
@@ -62,7 +63,7 @@ export class LoginThrottle {
       { key: `account:${account}`, freeFailures: this.#config.accountFreeFailures },
       { key: `address:${address}`, freeFailures: this.#config.addressFreeFailures },
     ];
-    const { known } = await this.#refuseIfLocked(buckets, { account, address });
+    const { known, returning } = await this.#refuseIfLocked(buckets, { account, address });
     if (++this.#claims % this.#pruneEvery === 0) void this.#prune().catch(() => {});
     const counts = await Promise.all(buckets.map((bucket) => this.#count(bucket)));
     const counted = buckets.filter((_, index) => counts[index] !== null);
@@ -72,7 +73,8 @@ export class LoginThrottle {
       await this.#refuseIfLocked(buckets);
       throw new RetryLater(identityErrors.TOO_MANY_ATTEMPTS(), 1);
     }
-    const lane: HashingLane = known ? 'known' : counts.every((failures) => failures === 1) ? 'normal' : 'suspect';
+    const clean = counts.every((failures) => failures === 1);
+    const lane: HashingLane = known ? 'known' : !clean ? 'suspect' : returning ? 'returning' : 'normal';
     const [accountBucket, addressBucket] = buckets as [Bucket, Bucket];
     let settled = false;
     const settle = (work: () => Promise<unknown>) => {
@@ -96,8 +98,11 @@ export class LoginThrottle {
     };
   }
 
-  /** Throws 429 while a bucket is locked; otherwise says whether the address is known to the account. */
-  async #refuseIfLocked(buckets: readonly Bucket[], pair?: { account: string; address: string }): Promise<{ known: boolean }> {
+  /**
+   * Throws 429 while a bucket is locked; otherwise says whether the address is known to the
+   * account, and whether the account logged in lately from anywhere (`returning`).
+   */
+  async #refuseIfLocked(buckets: readonly Bucket[], pair?: { account: string; address: string }): Promise<{ known: boolean; returning: boolean }> {
     const [row] = await this.#prisma.$queryRaw<LockRow[]>`
       SELECT
         (SELECT ceil(extract(epoch FROM max(locked_until) - clock_timestamp()))::int
@@ -105,10 +110,13 @@ export class LoginThrottle {
          WHERE bucket IN (${buckets[0]?.key}, ${buckets[1]?.key}) AND locked_until > clock_timestamp()) AS retry_after,
         EXISTS (SELECT 1 FROM login_known_addresses
                 WHERE account = ${pair?.account ?? ''} AND address = ${pair?.address ?? ''}
-                  AND last_success_at > clock_timestamp() - make_interval(days => ${this.#config.knownAddressDays}::int)) AS known`;
+                  AND last_success_at > clock_timestamp() - make_interval(days => ${this.#config.knownAddressDays}::int)) AS known,
+        EXISTS (SELECT 1 FROM login_known_addresses
+                WHERE account = ${pair?.account ?? ''}
+                  AND last_success_at > clock_timestamp() - make_interval(days => ${this.#config.knownAddressDays}::int)) AS returning`;
     const retryAfter = row?.retry_after;
     if (typeof retryAfter === 'number') throw new RetryLater(identityErrors.TOO_MANY_ATTEMPTS(), Math.max(retryAfter, 1));
-    return { known: row?.known === true };
+    return { known: row?.known === true, returning: row?.returning === true };
   }
 
   /**

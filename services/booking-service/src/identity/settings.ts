@@ -80,7 +80,8 @@ export const identitySettings = {
       default: 30,
       min: 1,
       max: 3_650,
-      description: 'A successful login makes its address known to the account for this long: its logins go first when hashing is saturated',
+      description:
+        "A successful login makes its address known to the account for this long: its logins go first when hashing is saturated, and the account's logins from other addresses next",
     }),
     trustProxyHops: integer('TRUST_PROXY_HOPS', {
       default: 0,
