@@ -10,14 +10,13 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
-import { generateSigningKey, signAccessToken, staticKeys } from '@rideline/auth';
+import { generateSigningKey, staticKeys } from '@rideline/auth';
 import type { OpsDriver, OpsSnapshotMessage, OpsUpdateMessage } from '@rideline/contracts';
 import { percentileOf as percentile } from '@rideline/stats';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { launchChromium } from './support/browser.ts';
+import { launchChromium, openAsOperator } from './support/browser.ts';
 import { startConsole, type TestConsole } from './support/console.ts';
 
 const DRIVERS = 10_000;
@@ -103,18 +102,8 @@ afterAll(async () => {
 
 describe('the console with 10,000 drivers', () => {
   it('keeps drawing: frame intervals, update handling and draw times', async () => {
-    await page.goto(console_.url);
     // A session as login leaves it; the stand-in gateway takes any token.
-    const accessToken = signAccessToken(signingKey, { kind: 'operator', id: randomUUID() }, { ttlSeconds: 3_600 });
-    await page.evaluate(
-      (token) =>
-        sessionStorage.setItem(
-          'rideline.ops.session',
-          JSON.stringify({ email: 'bench@example.com', accessToken: token, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
-        ),
-      accessToken,
-    );
-    await page.reload();
+    await openAsOperator(page, console_.url, signingKey, 'bench@example.com');
     await page.locator('#connection-state[data-state="live"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction((count) => window.ridelineConsole?.driverCount() === count, DRIVERS, { timeout: 20_000 });
     // Zoomed out so that every driver is inside the view and drawn.

@@ -10,12 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { generateSigningKey, signAccessToken, staticKeys } from '@rideline/auth';
+import { generateSigningKey, staticKeys } from '@rideline/auth';
 import type { OpsBooking, OpsDriver, OpsOffer, OpsSnapshotMessage, OpsStats, OpsUpdateMessage } from '@rideline/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { colourAt, launchChromium, untilValue } from './support/browser.ts';
+import { colourAt, launchChromium, openAsOperator, untilValue } from './support/browser.ts';
 import { startConsole, type TestConsole } from './support/console.ts';
 
 // The colours of src/web/colours.ts, as the canvas reads them back.
@@ -103,17 +103,7 @@ const send = (message: OpsSnapshotMessage | OpsUpdateMessage) => {
 
 /** Opens the console logged in (the session login leaves in sessionStorage), centred on the city. */
 async function open(target: Page, console_: TestConsole): Promise<void> {
-  await target.goto(console_.url);
-  const token = signAccessToken(signingKey, { kind: 'operator', id: randomUUID() }, { ttlSeconds: 3_600 });
-  await target.evaluate(
-    (accessToken) =>
-      sessionStorage.setItem(
-        'rideline.ops.session',
-        JSON.stringify({ email: 'page@example.com', accessToken, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 }),
-      ),
-    token,
-  );
-  await target.reload();
+  await openAsOperator(target, console_.url, signingKey, 'page@example.com');
   await target.locator('#connection-state[data-state="live"]').waitFor({ timeout: 20_000 });
   await target.waitForFunction(() => window.ridelineConsole?.driverCount() === 5, undefined, { timeout: 10_000 });
   await target.evaluate(({ lat, lng, zoom }) => window.ridelineConsole!.setView(lat, lng, zoom), { ...C, zoom: ZOOM });

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { signAccessToken, type SigningKey } from '@rideline/auth';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, as CI installs it (.ci/run); never a downloaded browser. */
@@ -31,4 +33,19 @@ export async function untilValue<T>(read: () => Promise<T>, expected: T, timeout
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${what}: expected ${String(expected)}, last saw ${String(last)}`);
+}
+
+/**
+ * Opens the console at `url` as an operator whose session is what a login leaves in
+ * sessionStorage, with a token signed by `signingKey` (a stand-in gateway takes any token), and
+ * reloads so that the page starts from it.
+ */
+export async function openAsOperator(page: Page, url: string, signingKey: SigningKey, email: string): Promise<void> {
+  await page.goto(url);
+  const accessToken = signAccessToken(signingKey, { kind: 'operator', id: randomUUID() }, { ttlSeconds: 3_600 });
+  await page.evaluate(
+    (session) => sessionStorage.setItem('rideline.ops.session', JSON.stringify({ ...session, refreshToken: 'r', expiresAt: Date.now() + 3_600_000 })),
+    { email, accessToken },
+  );
+  await page.reload();
 }
