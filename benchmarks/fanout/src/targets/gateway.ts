@@ -8,7 +8,7 @@
  * Every server start gets its own topics (TOPIC_* overrides), so nothing of an earlier run or of
  * anyone else's system on the same broker is replayed into the sockets.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -159,7 +159,9 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
             ...process.env,
             ...topicEnv,
             NODE_ENV: 'production',
+            // What production requires; the bench sends no OTP notice, so any key of its own does.
             CORS_ALLOWED_ORIGINS: 'http://127.0.0.1',
+            OTP_NOTICE_KEY: randomBytes(32).toString('base64url'),
             HOST: '127.0.0.1',
             PORT: String(port),
             KAFKA_BROKERS: brokers.join(','),
