@@ -117,7 +117,7 @@ async function waitUntilReady(spec: ServiceSpec): Promise<void> {
 
 /**
  * A development operator for the console, created when none exists: its password is printed
- * this once (the database keeps only a hash). Later starts find it and print nothing.
+ * this once (the database keeps only a hash). Later starts find it and say how to add another.
  */
 function ensureDevelopmentOperator(): Promise<void> {
   const booking = services.find((spec) => spec.name === 'booking-service')!;

@@ -95,10 +95,10 @@ describe('operator accounts', () => {
     expect(decodeJwt(login.json().access_token)).toMatchObject({ kind: 'operator' });
   });
 
-  it('`ensure-dev` creates nothing once an operator exists', async () => {
+  it('`ensure-dev` creates nothing once an operator exists, and says how to add one', async () => {
     const before = await running.system.prisma.operator.count();
     const { stdout } = await runCli(['ensure-dev', 'other-dev@rideline.local'], {});
-    expect(stdout).toBe('');
+    expect(stdout).toBe(`console operators already exist (${before}); add one with: pnpm operator add <email>\n`);
     expect(await running.system.prisma.operator.count()).toBe(before);
   }, 30_000);
 

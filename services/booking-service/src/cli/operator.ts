@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(databaseUrl);
   try {
     if (command === 'ensure-dev') {
-      if ((await countOperators(prisma)) > 0) return;
+      const existing = await countOperators(prisma);
+      if (existing > 0) {
+        // Its password was shown once, when it was made; say how to get another rather than nothing.
+        process.stdout.write(`console operators already exist (${existing}); add one with: pnpm operator add <email>\n`);
+        return;
+      }
       const password = randomBytes(12).toString('base64url');
       await addOperator(prisma, { email, password });
       process.stdout.write(`development operator created (shown once): ${email} / ${password}\n`);
