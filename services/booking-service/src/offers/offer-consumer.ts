@@ -1,13 +1,6 @@
 import { TopicConsumer, type ConsumerLag, type KafkaRuntime, type Logger } from '@rideline/kafka';
 import type { OfferStore } from './offer-store.ts';
 
-/**
- * The group commits its offsets at most this often, not after every batch: at 30 rides/s the
- * per-batch commits were 133 requests/s to the broker that bought nothing, since the offers
- * are stored with their positions (an accept reads those) and storing a run again is harmless.
- */
-const OFFERS_COMMIT_EVERY_MS = 1_000;
-
 export interface OfferConsumerOptions {
   readonly runtime: KafkaRuntime;
   /** BOOKING_OFFERS_CONSUMER_GROUP: shared by the instances, which share one database. */
@@ -35,7 +28,6 @@ export class OfferConsumer {
       topics: ['dispatchOffers'],
       mode: { kind: 'shared' },
       undecodable: 'park',
-      commitEveryMs: OFFERS_COMMIT_EVERY_MS,
       logger: options.logger,
       handleRun: (records) => {
         const last = records.at(-1)!; // a run is never empty
@@ -66,7 +58,7 @@ export class OfferConsumer {
     return this.#consumer.start();
   }
 
-  /** Leaves the group after the run in hand is stored and what was stored is committed. */
+  /** Leaves the group after the run in hand is stored and its offsets committed. */
   stop(): Promise<void> {
     return this.#consumer.stop();
   }
