@@ -15,6 +15,8 @@ export class Connection implements RateBudget {
   closing = false;
   /** Its TCP stream is corked by the hub, holding this turn's writes for one syscall. */
   corked = false;
+  /** Which of the heartbeat's slots pings it (-1 until the heartbeat has it). */
+  heartbeatSlot = -1;
   tokens: number;
   refilledAtMs: number;
 

@@ -12,7 +12,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import { ExpiryWheel } from './expiry-wheel.ts';
-import { startHeartbeat } from './heartbeat.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { SocketHub } from './hub.ts';
 
 const MALFORMED_JSON = JSON.stringify(MALFORMED_FRAME);
@@ -62,19 +62,22 @@ export class SocketService {
   readonly hub: SocketHub;
   readonly #wheel: ExpiryWheel;
   readonly #options: SocketServiceOptions;
-  readonly #stopHeartbeat: () => void;
+  readonly #heartbeat: Heartbeat;
 
   constructor(options: SocketServiceOptions) {
     this.#options = options;
     this.#wheel = new ExpiryWheel(options.clock, (connection) => this.#expire(connection));
+    this.#heartbeat = new Heartbeat(options.clock, options.pingIntervalMs);
     this.hub = new SocketHub({
       maxBufferedBytes: options.maxBufferedBytes,
       ...(options.maxBufferedBytesOf ? { maxBufferedBytesOf: options.maxBufferedBytesOf } : {}),
       maxPerPrincipal: options.maxSocketsPerPrincipal,
       metrics: options.metrics,
-      onRemove: (connection) => this.#wheel.delete(connection),
+      onRemove: (connection) => {
+        this.#wheel.delete(connection);
+        this.#heartbeat.delete(connection);
+      },
     });
-    this.#stopHeartbeat = startHeartbeat(this.hub, options.clock, options.pingIntervalMs);
   }
 
   /**
@@ -98,6 +101,7 @@ export class SocketService {
       return;
     }
     this.#wheel.add(connection);
+    this.#heartbeat.add(connection);
     if (endpoint === 'ops_live') {
       if (this.#options.opsSnapshot && this.hub.send(connection, this.#options.opsSnapshot())) {
         this.#options.metrics.delivered(endpoint, 'ops_snapshot');
@@ -131,7 +135,7 @@ export class SocketService {
 
   /** Closes every socket with 1001 (the notice first on available-bookings sockets). */
   async shutdown(deadlineMs: number): Promise<void> {
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     this.#wheel.stop();
     await this.hub.closeAll(deadlineMs);
   }
