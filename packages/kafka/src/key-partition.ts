@@ -11,6 +11,8 @@ export interface KeyPartitionEnd {
   readonly endOffset: string;
   /** The partition's first offset still held (older records are past retention). */
   readonly startOffset: string;
+  /** How many partitions the topic has now (which decides where a key goes). */
+  readonly partitionCount: number;
 }
 
 // The producer's partitioner (TopicPublisher uses the same one): murmur2 of the key, modulo the
@@ -35,5 +37,5 @@ export async function keyPartitionEnd(admin: Admin, topic: string, key: string):
   const partition = keyPartition(key, offsets.length);
   const end = offsets.find((entry) => entry.partition === partition);
   if (!end) throw new Error(`topic ${topic} has no partition ${partition}`);
-  return { partition, endOffset: end.high, startOffset: end.low };
+  return { partition, endOffset: end.high, startOffset: end.low, partitionCount: offsets.length };
 }

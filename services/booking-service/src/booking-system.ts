@@ -16,6 +16,7 @@ import { prepareDatabase } from './db/migrate.ts';
 import { databaseReadinessCheck } from './db/readiness.ts';
 import { loadSigningKeys } from './identity/index.ts';
 import { bookingMetrics } from './metrics.ts';
+import { OfferArrivals } from './offers/offer-arrivals.ts';
 import { OfferConsumer } from './offers/offer-consumer.ts';
 import { OfferGate } from './offers/offer-gate.ts';
 import { OfferStore } from './offers/offer-store.ts';
@@ -51,18 +52,22 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, publisher: kafka.publisher, logger });
     const store = new BookingEventStore(prisma, config.topics);
     const offerStore = new OfferStore(prisma);
+    const arrivals = new OfferArrivals();
+    const offerConsumer = new OfferConsumer({
+      runtime: kafka,
+      groupId: config.lifecycle.offersConsumerGroup,
+      store: offerStore,
+      arrivals,
+      logger,
+      onDeadLettered: (parked) => metrics.deadLettered(parked),
+    });
     const offers = new OfferGate({
       store: offerStore,
       topic: config.topics.dispatchOffers,
       partitionEnd: (driverId) => kafka.partitionEnd(config.topics.dispatchOffers, driverId),
       timeoutMs: config.lifecycle.offerSyncTimeoutMs,
-    });
-    const offerConsumer = new OfferConsumer({
-      runtime: kafka,
-      groupId: config.lifecycle.offersConsumerGroup,
-      store: offerStore,
-      logger,
-      onDeadLettered: (parked) => metrics.deadLettered(parked),
+      arrivals,
+      readsPartition: (partition) => offerConsumer.reads(partition),
     });
     const commands = new BookingCommands({
       store,

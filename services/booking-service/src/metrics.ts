@@ -56,7 +56,7 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
   );
   const offerChecks = define.counter(
     'rideline_booking_offer_checks_total',
-    'Accepts checked against dispatch offers, by outcome (known, waited_offered, not_offered, lagging)',
+    'Accepts checked against dispatch offers, by outcome (known, arrived, waited_offered, not_offered, lagging)',
     { labelNames: ['outcome'] },
   );
 

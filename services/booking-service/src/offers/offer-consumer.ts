@@ -1,4 +1,5 @@
 import { TopicConsumer, type ConsumerLag, type KafkaRuntime, type Logger } from '@rideline/kafka';
+import type { OfferArrivals } from './offer-arrivals.ts';
 import type { OfferStore } from './offer-store.ts';
 
 export interface OfferConsumerOptions {
@@ -6,6 +7,8 @@ export interface OfferConsumerOptions {
   /** BOOKING_OFFERS_CONSUMER_GROUP: shared by the instances, which share one database. */
   readonly groupId: string;
   readonly store: OfferStore;
+  /** Told of each run once it is stored, for the accepts waiting on its offers. */
+  readonly arrivals: OfferArrivals;
   readonly logger: Logger;
   /** Told of each record parked on the dead-letter topic (the dead-letter metric). */
   readonly onDeadLettered?: (parked: { readonly group: string; readonly topic: string }) => void;
@@ -19,6 +22,8 @@ export interface OfferConsumerOptions {
  */
 export class OfferConsumer {
   readonly #consumer: TopicConsumer<'dispatchOffers'>;
+  /** The partitions this instance reads now (none from a rebalance or a crash until it joins again). */
+  #held: ReadonlySet<number> = new Set();
 
   constructor(options: OfferConsumerOptions) {
     const topic = options.runtime.topics.dispatchOffers;
@@ -29,13 +34,14 @@ export class OfferConsumer {
       mode: { kind: 'shared' },
       undecodable: 'park',
       logger: options.logger,
-      handleRun: (records) => {
+      handleRun: async (records) => {
         const last = records.at(-1)!; // a run is never empty
-        return options.store.recordRun(
-          records.map((record) => record.message),
-          { topic, partition: last.partition, offset: last.offset },
-        );
+        const envelopes = records.map((record) => record.message);
+        await options.store.recordRun(envelopes, { topic, partition: last.partition, offset: last.offset });
+        options.arrivals.stored(envelopes);
       },
+      onAssigned: (assignment) => (this.#held = assignment.get('dispatchOffers') ?? new Set()),
+      onRevoked: () => (this.#held = new Set()),
       // A parked record was read all the same: an accept must not wait for it forever.
       onUndecodable: (at) => {
         options.onDeadLettered?.({ group: options.groupId, topic });
@@ -47,6 +53,11 @@ export class OfferConsumer {
   /** How far behind it is on the partitions assigned to this instance. */
   get lag(): ConsumerLag {
     return this.#consumer.lag;
+  }
+
+  /** Whether this instance reads `partition` of `dispatch.offers` now. */
+  reads(partition: number): boolean {
+    return this.#held.has(partition);
   }
 
   /** In its group (false from a crash until it has joined again; a rebalance does not count). */

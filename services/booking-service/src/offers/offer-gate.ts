@@ -1,9 +1,20 @@
-import type { KeyPartitionEnd } from '@rideline/kafka';
+import { keyPartition, type KeyPartitionEnd } from '@rideline/kafka';
 import { offersLaggingError } from '../bookings/errors.ts';
+import type { OfferArrivals } from './offer-arrivals.ts';
 import type { OfferStore } from './offer-store.ts';
 
-/** How an offer check ended: known at once, found or ruled out after waiting, or timed out. */
-export type OfferCheckOutcome = 'known' | 'waited_offered' | 'not_offered' | 'lagging';
+/**
+ * How long an accept whose offer is not stored yet waits for this instance's reader to store it
+ * before asking the broker. The reader stores an offer milliseconds after the gateway hands it to
+ * the driver; past this, something is slow or the driver was never offered the booking.
+ */
+export const ARRIVAL_WAIT_MS = 250;
+
+/**
+ * How an offer check ended: known at once, stored by this instance's reader while the accept
+ * waited (`arrived`), found or ruled out after reading up to the partition's end, or timed out.
+ */
+export type OfferCheckOutcome = 'known' | 'arrived' | 'waited_offered' | 'not_offered' | 'lagging';
 
 export interface OfferGateOptions {
   readonly store: OfferStore;
@@ -13,6 +24,10 @@ export interface OfferGateOptions {
   readonly partitionEnd: (driverId: string) => Promise<KeyPartitionEnd>;
   /** BOOKING_OFFER_SYNC_TIMEOUT_MS. */
   readonly timeoutMs: number;
+  /** The offers this instance's reader stores, as it stores them. */
+  readonly arrivals: OfferArrivals;
+  /** Whether this instance's reader holds a partition of `dispatch.offers` now. */
+  readonly readsPartition: (partition: number) => boolean;
 }
 
 /**
@@ -20,7 +35,9 @@ export interface OfferGateOptions {
  *
  * The fast path is one query: the offer is already stored. Otherwise the offer may still be on
  * its way from the topic to the database: a driver can accept the instant the offer reaches
- * its socket, before this service has read it. Any offer the driver has seen was written below
+ * its socket, before this service has read it. When this instance's reader holds the driver's
+ * partition, the accept first waits for it to store the offer (`ARRIVAL_WAIT_MS`, no request).
+ * Past that, or when another instance reads that partition, it asks the broker: any offer the driver has seen was written below
  * the current end of the driver's partition (records are readable, by the gateway as by us,
  * only below the high watermark), so once the stored position of that partition reaches that
  * end, a missing offer was never made. Waiting is bounded; past the bound the answer is 503
@@ -30,12 +47,24 @@ export class OfferGate {
   /** Told the outcome of every check (the service counts them in a metric). */
   onChecked: (outcome: OfferCheckOutcome) => void = () => {};
 
+  /** The topic's partition count, as of the last broker answer: which partition a driver's offers go to. */
+  #partitionCount: number | undefined;
+
   constructor(private readonly options: OfferGateOptions) {}
 
   async wasOffered(bookingId: string, driverId: string): Promise<boolean> {
-    if (await this.options.store.isOffered(bookingId, driverId)) {
-      this.onChecked('known');
-      return true;
+    const arrival = this.#readsOffersOf(driverId) ? this.options.arrivals.expect(bookingId, driverId) : undefined;
+    try {
+      if (await this.options.store.isOffered(bookingId, driverId)) {
+        this.onChecked('known');
+        return true;
+      }
+      if (arrival && (await arrival.within(ARRIVAL_WAIT_MS))) {
+        this.onChecked('arrived');
+        return true;
+      }
+    } finally {
+      arrival?.cancel();
     }
     try {
       const offered = await this.#waitForOffer(bookingId, driverId);
@@ -47,10 +76,16 @@ export class OfferGate {
     }
   }
 
+  /** Whether this instance reads the partition the driver's offers go to (unknown before the first broker answer: no). */
+  #readsOffersOf(driverId: string): boolean {
+    return this.#partitionCount !== undefined && this.options.readsPartition(keyPartition(driverId, this.#partitionCount));
+  }
+
   async #waitForOffer(bookingId: string, driverId: string): Promise<boolean> {
     const { store, topic, timeoutMs } = this.options;
     const deadline = Date.now() + timeoutMs;
     const end = await this.#partitionEndBefore(driverId, deadline);
+    this.#partitionCount = end.partitionCount;
     const endOffset = BigInt(end.endOffset);
     // Nothing left in the partition (never written, or all past retention): nothing to wait for.
     if (endOffset === BigInt(end.startOffset)) return store.isOffered(bookingId, driverId);
