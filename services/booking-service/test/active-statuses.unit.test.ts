@@ -22,4 +22,11 @@ describe('the read model indexes agree with the contract status traits', () => {
   it("a rider's active bookings: the active statuses", () => {
     expect(indexedStatuses('bookings_rider_active_idx')).toEqual(RIDER_ACTIVE_STATUSES);
   });
+
+  it("a rider's active bookings as the database counts them: the same statuses, so the count uses that index", () => {
+    const sql = readFileSync(join(MIGRATIONS_DIR, '20261130100000_rider_active_bookings', 'migration.sql'), 'utf8');
+    const match = /CREATE FUNCTION rider_active_bookings[\s\S]*?status IN \(([^)]*)\)/.exec(sql);
+    if (!match?.[1]) throw new Error('rider_active_bookings not found');
+    expect([...match[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!)).toEqual(RIDER_ACTIVE_STATUSES);
+  });
 });

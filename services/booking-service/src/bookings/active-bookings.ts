@@ -1,7 +1,7 @@
 import { statusesWhere, type BookingStatus } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { SqlClient } from './event-store.ts';
+import type { AppendGuard } from './event-store.ts';
 
 /**
  * The statuses as SQL literals rather than bind parameters: the partial indexes of the
@@ -17,13 +17,6 @@ function sqlList(statuses: readonly BookingStatus[]): Prisma.Sql {
   return Prisma.raw(statuses.map((status) => `'${status}'`).join(', '));
 }
 const DRIVER_HELD_SQL = sqlList(DRIVER_HELD_STATUSES);
-const RIDER_ACTIVE_SQL = sqlList(RIDER_ACTIVE_STATUSES);
-
-/**
- * Class id of the riders' advisory locks (two-key form, so they never meet the outbox relay's
- * one-key lock): "RIDR".
- */
-const RIDER_LOCK_CLASS = 0x5249_4452;
 
 /**
  * Who holds what right now, from the `bookings` read model (written in the same statement as
@@ -41,25 +34,23 @@ export class ActiveBookings {
   }
 
   /**
-   * Serialises the rider's new bookings until the transaction ends. Taken in a statement of its
-   * own: under READ COMMITTED each later statement of the transaction then sees every booking a
-   * previous holder committed, so counting and appending cannot interleave with another request.
+   * The rider's active bookings (pending before their deadline, accepted, on a trip). A pending
+   * booking past its deadline can no longer be accepted, so it does not hold the rider up
+   * while it waits for the sweeper to expire it. Counted by the database's
+   * `rider_active_bookings` (migration 20261130100000_rider_active_bookings), the one definition.
    */
-  async lockRider(tx: SqlClient, userId: string): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RIDER_LOCK_CLASS}::int4, hashtext(${userId}))`;
+  async countOfRider(userId: string, now: string): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ n: number }[]>`SELECT rider_active_bookings(${userId}, ${now}::timestamptz) AS n`;
+    return rows[0]?.n ?? 0;
   }
 
   /**
-   * The rider's active bookings (pending before their deadline, accepted, on a trip). A pending
-   * booking past its deadline can no longer be accepted, so it does not hold the rider up
-   * while it waits for the sweeper to expire it.
+   * The guard of a new booking's append: the rider still has room under `limit`, counted under
+   * the rider's advisory lock, held until the append commits. Requests of one rider arriving
+   * together are so decided one after the other, as the database enforces one held booking per
+   * driver (bookings_driver_active_key), while the domain keeps the rule and its refusal.
    */
-  async countOfRider(tx: SqlClient, userId: string, now: string): Promise<number> {
-    const rows = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM bookings
-      WHERE user_id = ${userId}::uuid
-        AND status IN (${RIDER_ACTIVE_SQL})
-        AND (status <> 'pending' OR expires_at > ${now}::timestamptz)`;
-    return rows[0]?.n ?? 0;
+  riderHasRoom(userId: string, now: string, limit: number): AppendGuard {
+    return Prisma.sql`rider_active_bookings(${userId}, ${now}::timestamptz) < ${limit}`;
   }
 }

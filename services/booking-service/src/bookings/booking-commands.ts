@@ -6,7 +6,7 @@ import { decide, type Decision } from '../domain/decide.ts';
 import { isPublic, type BookingDomainEvent } from '../domain/events.ts';
 import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
-import { DriverActiveConflict, StreamVersionConflict, type BookingEventStore, type RecordedEvent, type SqlClient } from './event-store.ts';
+import { AppendGuardFailed, DriverActiveConflict, StreamVersionConflict, type AppendGuard, type BookingEventStore, type RecordedEvent } from './event-store.ts';
 import { outboxEntriesFor } from './messages.ts';
 
 /** Whether dispatch offered a booking to a driver (src/offers/offer-gate.ts). */
@@ -71,24 +71,30 @@ export class BookingCommands {
   }
 
   /**
-   * A rider opens a booking, unless already holding RIDER_MAX_ACTIVE_BOOKINGS: counted and
-   * appended in one transaction under the rider's advisory lock, so concurrent requests of one
-   * rider are decided one after the other.
+   * A rider opens a booking, unless already holding RIDER_MAX_ACTIVE_BOOKINGS: the domain decides
+   * on the count read first, and the append, one statement, writes only if the rider still has
+   * room once it holds the rider's lock. Requests of one rider arriving together are so decided
+   * one after the other; one that finds no room any more reads again and is refused by the domain.
    */
   async request(request: BookingRequest): Promise<Booking> {
-    const { booking, events } = await this.deps.store.transaction(async (tx) => {
-      await this.deps.active.lockRider(tx, request.userId);
-      const riderActiveBookings = await this.deps.active.countOfRider(tx, request.userId, request.now);
-      const command: RequestBooking = { ...request, riderActiveBookings, riderActiveBookingLimit: this.deps.riderActiveBookingLimit };
-      const decision = decide(command, null);
-      const after = await this.#append(request.bookingId, [], null, decision, null, tx);
+    const limit = this.deps.riderActiveBookingLimit;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const riderActiveBookings = await this.deps.active.countOfRider(request.userId, request.now);
+      const decision = decide({ ...request, riderActiveBookings, riderActiveBookingLimit: limit }, null);
       if (decision.rejection) throw rejectionError(decision.rejection);
+      let after: BookingState;
+      try {
+        after = await this.#append(request.bookingId, [], null, decision, null, this.deps.active.riderHasRoom(request.userId, request.now, limit));
+      } catch (error) {
+        if (error instanceof AppendGuardFailed) continue;
+        throw error;
+      }
       if (after === null) throw new Error('an accepted request left no booking');
-      return { booking: after, events: decision.events };
-    });
-    this.deps.onCommitted?.(events);
-    this.deps.relay.publishNow();
-    return booking;
+      this.deps.onCommitted?.(decision.events);
+      this.deps.relay.publishNow();
+      return after;
+    }
+    throw contentionError();
   }
 
   async #run(bookingId: string, commandFor: (state: BookingState) => Promise<BookingCommand>, otpCode: string | null): Promise<Booking> {
@@ -121,7 +127,7 @@ export class BookingCommands {
     state: BookingState,
     decision: Decision,
     otpCode: string | null,
-    db: SqlClient | undefined,
+    guard: AppendGuard | undefined,
   ): Promise<BookingState> {
     if (decision.events.length === 0) return state;
     const version = history.at(-1)?.version ?? 0;
@@ -135,7 +141,7 @@ export class BookingCommands {
     const otp = otpCode === null ? null : { code: otpCode, sealer: this.deps.sealer };
     const published = history.filter((recorded) => isPublic(recorded.event)).length;
     const entries = outboxEntriesFor(records, published, after, otp);
-    await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader, db);
+    await this.deps.store.append(bookingId, records, after, entries, !this.deps.relay.isLeader, guard);
     return after;
   }
 }

@@ -1,6 +1,6 @@
 import type { TopicNames } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
 import { outboxRow, type OutboxEntry } from '../outbox/outbox-entry.ts';
@@ -11,6 +11,14 @@ export interface RecordedEvent {
   readonly eventId: string;
   readonly version: number;
   readonly event: BookingDomainEvent;
+}
+
+/** The append's guard did not hold when it was evaluated: nothing was written; read again and decide again. */
+export class AppendGuardFailed extends Error {
+  constructor(readonly bookingId: string) {
+    super(`the guard of booking ${bookingId}'s append no longer held`);
+    this.name = 'AppendGuardFailed';
+  }
 }
 
 /** Another writer appended to the stream first: reload and decide again. */
@@ -32,8 +40,11 @@ export class DriverActiveConflict extends Error {
   }
 }
 
-/** The client an append runs on: the service's pool, or a transaction that guards it. */
+/** What runs raw SQL: the service's pool, or a transaction. */
 export type SqlClient = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+
+/** A condition an append checks, in its own statement, before it writes anything. */
+export type AppendGuard = Prisma.Sql;
 
 /** The unique indexes an append can run into, and what each means. */
 const STREAM_VERSION_KEY = 'stored_events_stream_id_stream_version_key';
@@ -59,11 +70,6 @@ export class BookingEventStore {
     private readonly topics: TopicNames,
   ) {}
 
-  /** Runs `work` in one transaction (READ COMMITTED), for an append guarded by earlier statements. */
-  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
-  }
-
   /**
    * The booking's stream, each row decoded into today's event shapes (older shapes upgraded);
    * throws `UnreadableStoredEvent` on a row of no known shape.
@@ -83,7 +89,9 @@ export class BookingEventStore {
    * Appends `records` (the next versions of the stream); `state` is the booking after them.
    * `notify` wakes a relay in another process with NOTIFY: PostgreSQL serialises every
    * committing NOTIFY on one global lock, so it is sent only when this process's own relay is
-   * not the one publishing (that one is woken in-process).
+   * not the one publishing (that one is woken in-process). `guard`, a condition evaluated once
+   * before anything is written, in the same statement: when false nothing is written and
+   * `AppendGuardFailed` is thrown.
    */
   async append(
     bookingId: string,
@@ -91,7 +99,7 @@ export class BookingEventStore {
     state: Booking,
     outbox: readonly OutboxEntry[],
     notify: boolean,
-    db: SqlClient = this.prisma,
+    guard: AppendGuard = Prisma.sql`true`,
   ): Promise<void> {
     const events = records.map((record) => ({
       stream_id: bookingId,
@@ -107,32 +115,39 @@ export class BookingEventStore {
     });
     const version = records.at(-1)?.version ?? 0;
     try {
-      await db.$executeRaw`
-        WITH appended AS (
+      const [outcome] = await this.prisma.$queryRaw<{ written: boolean }[]>`
+        WITH guard AS MATERIALIZED (
+          SELECT (${guard}) AS ok
+        ), appended AS (
           INSERT INTO stored_events (stream_id, stream_version, event_id, event_type, payload, occurred_at)
           SELECT e.stream_id, e.stream_version, e.event_id, e.event_type, e.payload, e.occurred_at
           FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
             AS e(stream_id text, stream_version int, event_id uuid, event_type text, payload jsonb, occurred_at timestamptz)
+          WHERE (SELECT ok FROM guard)
           RETURNING 1
         ), queued AS (
           INSERT INTO outbox_messages (topic, message_key, payload, trace_context)
           SELECT m.topic, m.message_key, m.payload, m.trace_context
           FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
             AS m(ord int, topic text, message_key text, payload jsonb, trace_context jsonb)
+          WHERE (SELECT ok FROM guard)
           ORDER BY m.ord
           RETURNING 1
         ), projected AS (
           INSERT INTO bookings (booking_id, user_id, driver_id, status, pickup, dropoff, estimated_cost,
                                 created_at, updated_at, expires_at, version)
-          VALUES (${state.bookingId}::uuid, ${state.userId}::uuid, ${state.driverId}::uuid, ${state.status},
-                  ${JSON.stringify(state.pickup)}::jsonb, ${JSON.stringify(state.dropoff)}::jsonb, ${state.estimatedCost},
-                  ${state.createdAt}::timestamptz, ${state.updatedAt}::timestamptz, ${state.expiresAt}::timestamptz, ${version})
+          SELECT ${state.bookingId}::uuid, ${state.userId}::uuid, ${state.driverId}::uuid, ${state.status},
+                 ${JSON.stringify(state.pickup)}::jsonb, ${JSON.stringify(state.dropoff)}::jsonb, ${state.estimatedCost},
+                 ${state.createdAt}::timestamptz, ${state.updatedAt}::timestamptz, ${state.expiresAt}::timestamptz, ${version}
+          WHERE (SELECT ok FROM guard)
           ON CONFLICT (booking_id) DO UPDATE SET
             driver_id = EXCLUDED.driver_id, status = EXCLUDED.status,
             updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
           RETURNING 1
         )
-        SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE ${notify} AND (SELECT count(*) FROM queued) > 0`;
+        SELECT (SELECT ok FROM guard) AS written,
+               (SELECT count(*) FROM (SELECT pg_notify(${OUTBOX_CHANNEL}, '') WHERE ${notify} AND (SELECT count(*) FROM queued) > 0) AS notified) AS notified`;
+      if (outcome?.written !== true) throw new AppendGuardFailed(bookingId);
     } catch (error) {
       const violated = uniqueViolationOf(error);
       if (violated === STREAM_VERSION_KEY) throw new StreamVersionConflict(bookingId);
