@@ -110,7 +110,7 @@ export async function startBookingSystem(config: BookingConfig, logger: FastifyB
     registerKafkaRequestCounters(registry, () => kafka.requests.samples());
     // Built with the app's registry, after the parts that count into it: none of them runs before the start below.
     const metrics = bookingMetrics(registry, { outboxBacklog: () => readOutboxBacklog(prisma) });
-    relay.onPublished = (_count, oldest) => metrics.outboxPublished(oldest);
+    relay.onPublished = (createdAts) => metrics.outboxPublished(createdAts);
     offers.onChecked = (outcome) => metrics.offerChecked(outcome);
     relay.start();
     sweeper.start();

@@ -54,6 +54,12 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
     'Time from the oldest row of a published batch being written to the broker acknowledging it',
     { buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30] },
   );
+  // Per row, not per batch: under load a batch holds many rows, and the slow batches the most.
+  const outboxRowWait = define.histogram(
+    'rideline_outbox_row_wait_seconds',
+    'Time from each outbox row being written (its transaction) to the broker acknowledging it: commit → Kafka per event',
+    { buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30] },
+  );
   const offerChecks = define.counter(
     'rideline_booking_offer_checks_total',
     'Accepts checked against dispatch offers, by outcome (known, arrived, waited_offered, not_offered, lagging)',
@@ -94,9 +100,11 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
     committed(events: readonly BookingDomainEvent[]): void {
       for (const event of events) if (isPublic(event)) transitions.inc({ type: event.type });
     },
-    /** The relay published a batch whose oldest row was written at `oldestCreatedAt`. */
-    outboxPublished(oldestCreatedAt: Date): void {
-      outboxWait.observe((Date.now() - oldestCreatedAt.getTime()) / 1000);
+    /** The relay published a batch whose rows were written at `createdAts`, oldest first. */
+    outboxPublished(createdAts: readonly Date[]): void {
+      const now = Date.now();
+      outboxWait.observe((now - createdAts[0]!.getTime()) / 1000);
+      for (const createdAt of createdAts) outboxRowWait.observe((now - createdAt.getTime()) / 1000);
     },
     offerChecked(outcome: OfferCheckOutcome): void {
       offerChecks.inc({ outcome });

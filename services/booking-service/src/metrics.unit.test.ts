@@ -32,3 +32,19 @@ describe('the outbox gauges', () => {
     expect(metricSum(text, 'rideline_booking_offer_checks_total', { outcome: 'known' })).toBe(1);
   });
 });
+
+describe('the outbox waits', () => {
+  it('observe a published batch once by its oldest row, and every row on its own', async () => {
+    const registry = new Registry();
+    const metrics = bookingMetrics(registry, { outboxBacklog: async () => ({ rows: 0, oldestAgeSeconds: 0 }) });
+    const now = Date.now();
+    metrics.outboxPublished([new Date(now - 20_000), new Date(now - 1_000), new Date(now)]);
+    const text = await registry.metrics();
+    expect(metricSum(text, 'rideline_outbox_wait_seconds_count')).toBe(1);
+    expect(metricSum(text, 'rideline_outbox_wait_seconds_bucket', { le: '5' })).toBe(0);
+    expect(metricSum(text, 'rideline_outbox_row_wait_seconds_count')).toBe(3);
+    // The newest row waited under 1 s; the other two did not.
+    expect(metricSum(text, 'rideline_outbox_row_wait_seconds_bucket', { le: '0.5' })).toBe(1);
+    expect(metricSum(text, 'rideline_outbox_row_wait_seconds_bucket', { le: '5' })).toBe(2);
+  });
+});

@@ -44,8 +44,8 @@ const RELAY_LOCK_KEY = 0x5249_444f; // "RIDO"
  */
 export class OutboxRelay {
   readonly #options: Required<OutboxRelayOptions>;
-  /** Observes each published batch: how many rows, and when the oldest was written. */
-  onPublished: ((count: number, oldestCreatedAt: Date) => void) | null = null;
+  /** Observes each published batch: when each of its rows was written, oldest first. */
+  onPublished: ((createdAts: readonly Date[]) => void) | null = null;
   #client: pg.Client | null = null;
   #leader = false;
   #stopped = false;
@@ -156,7 +156,7 @@ export class OutboxRelay {
     }
     for (const span of spans) span.end();
     this.#acked = rows.map((row) => row.id);
-    this.onPublished?.(rows.length, rows[0]!.created_at);
+    this.onPublished?.(rows.map((row) => row.created_at));
     return rows.length;
   }
 
