@@ -3,6 +3,7 @@ import { distribution, type Distribution } from '@rideline/stats';
 import { epochMs, sleep } from './clock.ts';
 import type { DriverFleet } from './driver-fleet.ts';
 import { requestsBetween, type RequestCount } from './kafka-requests.ts';
+import { waitBetween, type OutboxWait, type OutboxWaitTotals } from './outbox-wait.ts';
 import type { NearbyProbe, ProbeSamples } from './probes.ts';
 import { cpuByGroup, type ProcessMap } from './processes.ts';
 import { playRide, RideSamples, type RideContext } from './ride.ts';
@@ -14,6 +15,8 @@ export interface PhaseContext extends RideContext {
   readonly processes: () => Promise<ProcessMap>;
   /** The services' Kafka requests so far (running totals from their /metrics). */
   readonly kafkaRequests: () => Promise<RequestCount[]>;
+  /** booking-service's commit → Kafka histograms so far. */
+  readonly outboxWait: () => Promise<OutboxWaitTotals>;
 }
 
 export interface PhaseResult {
@@ -41,6 +44,8 @@ export interface PhaseResult {
   readonly machinePercent: number;
   /** Kafka requests the services sent in the window (none when the checkout does not count them). */
   readonly kafkaRequests: readonly RequestCount[];
+  /** Commit → Kafka in the window (what the checkout measures of it). */
+  readonly commitToKafka: OutboxWait;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   await context.fleet.counters(); // zeroes them
   context.probe.start();
   const requestsBefore = await context.kafkaRequests();
+  const outboxBefore = await context.outboxWait();
   const cpuBefore = meter.read();
   const startedAt = epochMs();
   const rides: Promise<void>[] = [];
@@ -75,6 +81,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   await Promise.all(rides);
   const cpu = meter.usageSince(cpuBefore);
   const requestsAfter = await context.kafkaRequests();
+  const outboxAfter = await context.outboxWait();
   const counters = await context.fleet.counters();
   const windowS = (epochMs() - startedAt) / 1000;
   const probes = await context.probe.stop();
@@ -94,5 +101,6 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
     cpuByGroup: cpuByGroup(cpu),
     machinePercent: cpu.machine,
     kafkaRequests: requestsBetween(requestsBefore, requestsAfter),
+    commitToKafka: waitBetween(outboxBefore, outboxAfter),
   };
 }

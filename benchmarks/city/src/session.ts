@@ -7,6 +7,7 @@ import { AccountMint } from './accounts.ts';
 import type { Checkout } from './checkout.ts';
 import { sleep } from './clock.ts';
 import { DriverFleet, type SystemUrls } from './driver-fleet.ts';
+import { readOutboxWait } from './outbox-wait.ts';
 import { readKafkaRequests } from './kafka-requests.ts';
 import { largestSteadyRate, missedGoals, nextRateToTry } from './goals.ts';
 import type { CityOptions } from './options.ts';
@@ -87,6 +88,7 @@ export async function playSession(
       busyDrivers: new Set(),
       timeoutMs: options.timeoutMs,
       kafkaRequests: () => readKafkaRequests({ 'booking-service': urls.booking, 'dispatch-service': urls.dispatch, 'realtime-gateway': urls.gateway }),
+      outboxWait: () => readOutboxWait(urls.booking),
       processes: async () => ({
         ...Object.fromEntries(SERVICES.map((name) => [name, running.processes.get(name)?.child.pid ?? NaN])),
         ...Object.fromEntries(brokerPids.map((pid) => [`${KAFKA}#${pid}`, pid])),
