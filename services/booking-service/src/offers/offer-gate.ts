@@ -37,7 +37,8 @@ export interface OfferGateOptions {
  * its way from the topic to the database: a driver can accept the instant the offer reaches
  * its socket, before this service has read it. When this instance's reader holds the driver's
  * partition, the accept first waits for it to store the offer (`ARRIVAL_WAIT_MS`, no request).
- * Past that, or when another instance reads that partition, it asks the broker: any offer the driver has seen was written below
+ * Past that, or when another instance reads that partition, it asks the broker: any offer the
+ * driver has seen was written below
  * the current end of the driver's partition (records are readable, by the gateway as by us,
  * only below the high watermark), so once the stored position of that partition reaches that
  * end, a missing offer was never made. Waiting is bounded; past the bound the answer is 503
@@ -53,13 +54,15 @@ export class OfferGate {
   constructor(private readonly options: OfferGateOptions) {}
 
   async wasOffered(bookingId: string, driverId: string): Promise<boolean> {
+    // One bound for the whole check, the wait for this instance's reader included.
+    const deadline = Date.now() + this.options.timeoutMs;
     const arrival = this.#readsOffersOf(driverId) ? this.options.arrivals.expect(bookingId, driverId) : undefined;
     try {
       if (await this.options.store.isOffered(bookingId, driverId)) {
         this.onChecked('known');
         return true;
       }
-      if (arrival && (await arrival.within(ARRIVAL_WAIT_MS))) {
+      if (arrival && (await arrival.within(Math.min(ARRIVAL_WAIT_MS, this.options.timeoutMs)))) {
         this.onChecked('arrived');
         return true;
       }
@@ -67,7 +70,7 @@ export class OfferGate {
       arrival?.cancel();
     }
     try {
-      const offered = await this.#waitForOffer(bookingId, driverId);
+      const offered = await this.#waitForOffer(bookingId, driverId, deadline);
       this.onChecked(offered ? 'waited_offered' : 'not_offered');
       return offered;
     } catch (error) {
@@ -81,9 +84,8 @@ export class OfferGate {
     return this.#partitionCount !== undefined && this.options.readsPartition(keyPartition(driverId, this.#partitionCount));
   }
 
-  async #waitForOffer(bookingId: string, driverId: string): Promise<boolean> {
+  async #waitForOffer(bookingId: string, driverId: string, deadline: number): Promise<boolean> {
     const { store, topic, timeoutMs } = this.options;
-    const deadline = Date.now() + timeoutMs;
     const end = await this.#partitionEndBefore(driverId, deadline);
     this.#partitionCount = end.partitionCount;
     const endOffset = BigInt(end.endOffset);
