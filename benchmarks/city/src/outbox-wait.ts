@@ -14,7 +14,7 @@ type Buckets = ReadonlyMap<number, number>;
 export type OutboxWaitTotals = Readonly<Partial<Record<Measure, Buckets>>>;
 
 /** A histogram's share of one phase: how many observations, and the bound its p99 is under. */
-export interface WaitBound {
+interface WaitBound {
   readonly count: number;
   /** The smallest bucket bound at or under which 99 % of the observations fell, ms (Infinity: the +Inf bucket). */
   readonly p99AtMostMs: number;

@@ -8,7 +8,7 @@ import type { OfferStore } from './offer-store.ts';
  * before asking the broker. The reader stores an offer milliseconds after the gateway hands it to
  * the driver; past this, something is slow or the driver was never offered the booking.
  */
-export const ARRIVAL_WAIT_MS = 250;
+const ARRIVAL_WAIT_MS = 250;
 
 /**
  * How an offer check ended: known at once, stored by this instance's reader while the accept
