@@ -1,5 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+// Before any validator is compiled: the fast paths of the uuid and date-time formats.
+import './formats.ts';
 import { BookingEvent } from './booking-events.ts';
 import { BookingNotification } from './booking-notifications.ts';
 import { DispatchOffer } from './dispatch-offers.ts';

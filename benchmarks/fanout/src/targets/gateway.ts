@@ -153,7 +153,9 @@ export function gatewayTarget(brokers: readonly string[], producerKind: GatewayP
 
         if (kind === 'java') javaProducer = await JavaOfferProducer.start(brokers, names.dispatchOffers, fanoutDrivers);
         else await publisher.connect();
-        server = startProcess(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts'], {
+        // GATEWAY_NODE_ARGS: extra node flags for the gateway only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+        const extraNodeArgs = (process.env['GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== '');
+        server = startProcess(process.execPath, [...extraNodeArgs, '--conditions=development', '--import', 'tsx', 'src/main.ts'], {
           cwd: GATEWAY_DIR,
           env: {
             ...process.env,

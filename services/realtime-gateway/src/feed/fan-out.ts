@@ -1,6 +1,6 @@
 import type { BookingNotification } from '@rideline/contracts';
 import type { Logger } from '@rideline/kafka';
-import { inSpan, SpanKind } from '@rideline/telemetry';
+import { inSpan, SpanKind, tracingActive } from '@rideline/telemetry';
 import type { OpsBoard } from '../domain/ops-board.ts';
 import type { Projection, Applied, OtpNotice } from '../domain/projection.ts';
 import type { SocketHub } from '../sockets/hub.ts';
@@ -56,22 +56,28 @@ export function fanOut({ projection, hub, metrics, openNotice, logger, ops }: Fa
       case 'driverLocations':
         // Only operators see positions; riders and drivers get nothing from them here.
         ops?.applyLocation(record.message);
-        metrics.records.inc({ topic: record.topic, outcome: ops ? 'applied' : 'ignored' });
+        metrics.recordRead(record.topic, ops ? 'applied' : 'ignored');
         return;
       default:
         record satisfies never;
         return;
     }
-    metrics.records.inc({ topic: record.topic, outcome: applied.ignored === undefined ? 'applied' : 'ignored' });
-    if (applied.deliveries.length === 0) return;
-    const occurredAtMs = Date.parse(record.message.occurred_at);
+    metrics.recordRead(record.topic, applied.ignored === undefined ? 'applied' : 'ignored');
+    let occurredAtMs: number | undefined;
     for (const { endpoint, principalId, message } of applied.deliveries) {
       if (!hub.has(endpoint, principalId)) continue;
-      // With tracing on, a child of the record's consumer span; otherwise just the call.
+      const at = (occurredAtMs ??= Date.parse(record.message.occurred_at));
+      const json = JSON.stringify(message);
+      if (!tracingActive()) {
+        hub.deliver(endpoint, principalId, json, message.type, at);
+        continue;
+      }
+      // A child of the record's consumer span. Only when tracing is on: the span's name, options
+      // and closure would otherwise be allocated for every delivery only to be dropped.
       inSpan(
         `socket send ${message.type}`,
         { kind: SpanKind.PRODUCER, requireParent: true, attributes: { 'rideline.endpoint': endpoint, 'rideline.message.type': message.type } },
-        () => hub.deliver(endpoint, principalId, JSON.stringify(message), message.type, occurredAtMs),
+        () => hub.deliver(endpoint, principalId, json, message.type, at),
       );
     }
   };

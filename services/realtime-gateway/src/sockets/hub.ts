@@ -10,9 +10,14 @@ const NONE: ReadonlySet<Connection> = new Set();
 const CLOSE_GRACE_MS = 5_000;
 /**
  * Writes held back (corked) before the hub flushes in the middle of a turn: bounds how long the
- * first message of a large Kafka batch waits for the last one.
+ * first message of a large Kafka batch waits for the last one. A batch this large comes only from
+ * a backlog (kafkajs' default 1 MiB a partition is about 2,000 offers), when the latency is the
+ * queue's anyway, and that is when several messages for one socket are in one batch: each socket
+ * flushed is one writev, the largest cost of a delivery, whatever it carries. At 512 a backlogged
+ * gateway flushed every socket of a partition about once per publish (2,000 drivers over 6
+ * partitions), one writev per message; holding the whole batch sends them a few per writev.
  */
-const MAX_CORKED_WRITES = 512;
+const MAX_CORKED_WRITES = 4_096;
 
 export interface HubOptions {
   readonly maxBufferedBytes: number;
