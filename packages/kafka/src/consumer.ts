@@ -1,6 +1,6 @@
 import { DEAD_LETTER_HEADERS, decodeMessage, type MessageTopicId, type TopicMessage } from '@rideline/contracts';
 import { contextFrom, inSpan, SpanKind, tracingActive } from '@rideline/telemetry';
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { CatchUp, type PartitionEnd } from './catch-up.ts';
 import { ConsumerLag } from './consumer-lag.ts';
 import { GROUP_TIMING, GroupLiveness } from './group-timing.ts';
@@ -109,6 +109,13 @@ export interface TopicConsumerSettings<T extends MessageTopicId> {
 export const IDLE_FETCH_WAIT_MS = 1_000;
 
 /**
+ * How long after a crash kafkajs does not restart from (see `isLostCoordinator`) the consumer is
+ * run again: the longest wait between kafkajs' own retries, so a broker still away is not polled
+ * any harder than kafkajs polls it.
+ */
+const RESTART_AFTER_LOST_COORDINATOR_MS = GROUP_TIMING.retry.maxRetryTime;
+
+/**
  * The one way Rideline reads Kafka: records of some topics, decoded against their contract,
  * handled in partition order, batch by batch, with the group timings that bound a comeback after
  * a broker restart (`GROUP_TIMING`), liveness for readiness, lag for metrics and readiness, and,
@@ -124,6 +131,10 @@ export class TopicConsumer<T extends MessageTopicId> {
   /** `topic\0partition` → the offset reading starts at, when a replay starts from a timestamp. */
   readonly #startAt = new Map<string, number>();
   #catchUp: CatchUp | null = null;
+  /** What `start` ran the consumer with, to run it again after a crash kafkajs does not restart from. */
+  #runConfig: ConsumerRunConfig | undefined;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
   /** Periodic commits: commits every offset handled and not yet committed (the last batch's payload knows them). */
   #commitHandled: (() => Promise<void>) | undefined;
   readonly #caughtUp: Promise<void>;
@@ -192,7 +203,7 @@ export class TopicConsumer<T extends MessageTopicId> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [...this.#idByName.keys()], fromBeginning: true });
     const periodic = this.#options.commitEveryMs !== undefined;
-    await this.#consumer.run({
+    this.#runConfig = {
       // kafkajs commits after every batch when autoCommit is on, whatever its interval says; the
       // periodic mode commits itself, at the end of a batch once the interval has passed.
       autoCommit: !this.#replay && !periodic,
@@ -200,7 +211,8 @@ export class TopicConsumer<T extends MessageTopicId> {
       // Each record is resolved once handled, so a batch cut short by stopping is not skipped.
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#onBatch(payload),
-    });
+    };
+    await this.#consumer.run(this.#runConfig);
   }
 
   /**
@@ -225,6 +237,8 @@ export class TopicConsumer<T extends MessageTopicId> {
 
   /** Leaves the group after the batch in hand (a shared group commits first; a replay group is deleted). */
   async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
     this.lag.stop();
     // What was handled since the last periodic commit; a batch still in hand commits its own on its way out.
     await this.#commitHandled?.().catch((error: unknown) =>
@@ -281,8 +295,33 @@ export class TopicConsumer<T extends MessageTopicId> {
       onRevoked?.();
       const entry = { err: payload.error, group: groupId, restart: payload.restart };
       if (payload.restart) logger.warn(entry, 'a Kafka consumer crashed; it rejoins its group');
-      else logger.error(entry, 'a Kafka consumer crashed for good: nothing more is read from its topics');
+      else if (isLostCoordinator(payload.error) && !this.#stopping) {
+        logger.warn(entry, 'a Kafka consumer crashed: its group coordinator could not be found (the broker is restarting?); it is run again');
+        this.#runAgain();
+      } else logger.error(entry, 'a Kafka consumer crashed for good: nothing more is read from its topics');
     });
+  }
+
+  /**
+   * Runs the consumer again once kafkajs has given it up. kafkajs has disconnected it before
+   * telling of the crash, so `run` starts it afresh: it connects, joins as a new member and
+   * reads from the group's committed offsets (a replay's group commits none: from the start).
+   */
+  #runAgain(): void {
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      const config = this.#runConfig;
+      if (this.#stopping || config === undefined) return;
+      this.#consumer
+        .run(config)
+        .catch((error: unknown) =>
+          this.#options.logger.error(
+            { err: error, group: this.#options.groupId },
+            'a Kafka consumer could not be run again: nothing more is read from its topics',
+          ),
+        );
+    }, RESTART_AFTER_LOST_COORDINATOR_MS);
   }
 
   async #onBatch(payload: EachBatchPayload): Promise<void> {
@@ -465,3 +504,22 @@ export class TopicConsumer<T extends MessageTopicId> {
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/**
+ * A crash whose cause is kafkajs failing to find the group's coordinator: kafkajs classes that
+ * as not retriable and does not restart the consumer, yet it is what a broker restart produces
+ * when a lookup lands while the broker is going or coming back. kafkajs 2.2.4 asks each known
+ * broker for the coordinator (cluster/index.js, findGroupCoordinatorMetadata), swallows each
+ * broker's failure, be it a closed connection or GROUP_COORDINATOR_NOT_AVAILABLE after its
+ * retries (cluster/brokerPool.js, withBroker), and then throws KafkaJSGroupCoordinatorNotFound, a
+ * KafkaJSNonRetriableError; the consumer's onCrash restarts only from retriable causes
+ * (consumer/index.js). Met, for one, when a heartbeat during the broker's controlled shutdown is
+ * answered NOT_COORDINATOR and the re-join that follows finds the broker gone.
+ */
+function isLostCoordinator(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.name === 'KafkaJSGroupCoordinatorNotFound') return true;
+    current = current.cause;
+  }
+  return false;
+}
