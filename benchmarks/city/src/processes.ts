@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import type { CpuUsage } from '@rideline/e2e-bench/cpu';
+import { readFileSync } from 'node:fs';
+import type { CpuSource, CpuUsage } from '@rideline/e2e-bench/cpu';
 import { testServerUrl } from '@rideline/postgres/testing';
+import { processTreeCpuSeconds } from '@rideline/test-support';
 import pg from 'pg';
 
 /**
  * The processes whose CPU a phase reports, named `group#pid`: several processes of one group (the
- * PostgreSQL backends, the driver workers) are summed. CpuMeter adds the runner itself.
+ * broker, the driver workers) are summed. CpuMeter adds the runner itself.
  */
-export type ProcessMap = Record<string, number>;
+export type ProcessMap = Record<string, CpuSource>;
 
 export const RUNNER = 'load generator (this process)'; // the name CpuMeter gives the runner
 
@@ -30,36 +32,38 @@ export function kafkaBrokerPids(brokers: string): number[] {
 }
 
 /**
- * PostgreSQL's processes as the server lists them: the backends serving `database` (the
- * services' pools), and the server's own workers (WAL writer, checkpointer, ...), which work for
- * every database on the server, other users' included.
+ * PostgreSQL's whole server: the postmaster and every process it runs or has run, backends of
+ * every database included. Counting only the backends connected when a phase starts missed
+ * those a pool opens during it (and lost the CPU of those it closes), which hid part of a
+ * change that makes the services' pools grow. The whole server also counts other databases'
+ * work, so nothing else may use this server during a run. Needs the server on this machine.
  */
-export async function postgresPids(database: string): Promise<ProcessMap> {
+export async function postgresServer(): Promise<ProcessMap> {
   const client = new pg.Client({ connectionString: testServerUrl() });
   await client.connect();
+  let postmaster: number;
   try {
-    const { rows } = await client.query<{ pid: number; datname: string | null; backend_type: string }>(
-      'SELECT pid, datname, backend_type FROM pg_stat_activity',
-    );
-    const pids: ProcessMap = {};
-    for (const row of rows) {
-      if (row.datname === database) pids[`${POSTGRES_BACKENDS}#${row.pid}`] = row.pid;
-      else if (row.backend_type !== 'client backend') pids[`${POSTGRES_SERVER}#${row.pid}`] = row.pid;
-    }
-    return pids;
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // Read while the backend lives: it exits with the connection.
+    postmaster = parentPid(rows[0]!.pid);
   } finally {
     await client.end();
   }
+  return { [POSTGRES]: () => processTreeCpuSeconds(postmaster) };
 }
 
-export const POSTGRES_BACKENDS = 'PostgreSQL backends (this database)';
-export const POSTGRES_SERVER = 'PostgreSQL server workers (shared)';
+function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+export const POSTGRES = 'PostgreSQL (whole server)';
 export const DRIVER_WORKERS = 'driver workers';
 export const KAFKA = 'Kafka broker (JVM)';
 export const SERVICES = ['booking-service', 'dispatch-service', 'realtime-gateway'] as const;
 
 /** The processes of the system under test (not the load generators), for CPU per unit of work. */
-export const SYSTEM_GROUPS: readonly string[] = [...SERVICES, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER];
+export const SYSTEM_GROUPS: readonly string[] = [...SERVICES, KAFKA, POSTGRES];
 
 /** CPU by group, % of one core: processes named `group#pid` summed. */
 export function cpuByGroup(usage: CpuUsage): Record<string, number> {

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { RunFacts } from '@rideline/e2e-bench/environment';
 import { GOALS, cpuMsPer, rideCpuMs } from './goals.ts';
 import type { CityOptions } from './options.ts';
-import { DRIVER_WORKERS, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER, RUNNER, SERVICES, SYSTEM_GROUPS } from './processes.ts';
+import { DRIVER_WORKERS, KAFKA, POSTGRES, RUNNER, SERVICES, SYSTEM_GROUPS } from './processes.ts';
 import { requestsOf } from './kafka-requests.ts';
 import { lostRides, type PlayedPhase, type Session } from './session.ts';
 
@@ -142,7 +142,7 @@ function commitToKafka(phase: PlayedPhase): string {
 }
 
 function cpuTable(sessions: readonly Session[]): string[] {
-  const groups = [...SERVICES, KAFKA, POSTGRES_BACKENDS, POSTGRES_SERVER, DRIVER_WORKERS, RUNNER];
+  const groups = [...SERVICES, KAFKA, POSTGRES, DRIVER_WORKERS, RUNNER];
   return table(
     [...PHASE_COLUMNS, ...groups.map((group) => (group === RUNNER ? 'runner (riders, rides, probes)' : group)), 'whole machine, % of all cores'],
     ordered(sessions).map(({ session, phase }) => [

@@ -13,7 +13,7 @@ import { largestSteadyRate, missedGoals, nextRateToTry } from './goals.ts';
 import type { CityOptions } from './options.ts';
 import { playPhase, type PhaseContext, type PhaseResult } from './phase.ts';
 import { NearbyProbe } from './probes.ts';
-import { DRIVER_WORKERS, kafkaBrokerPids, KAFKA, postgresPids, SERVICES } from './processes.ts';
+import { DRIVER_WORKERS, kafkaBrokerPids, KAFKA, postgresServer, SERVICES } from './processes.ts';
 import { RiderPool } from './riders.ts';
 
 /** Between phases: the last completions reach dispatch, so every driver is free again. */
@@ -92,7 +92,7 @@ export async function playSession(
       processes: async () => ({
         ...Object.fromEntries(SERVICES.map((name) => [name, running.processes.get(name)?.child.pid ?? NaN])),
         ...Object.fromEntries(brokerPids.map((pid) => [`${KAFKA}#${pid}`, pid])),
-        ...(await postgresPids(running.database.name)),
+        ...(await postgresServer()),
         ...Object.fromEntries(workers.pids.map((pid) => [`${DRIVER_WORKERS}#${pid}`, pid])),
       }),
     };

@@ -7,6 +7,9 @@ export interface CpuUsage {
   readonly machine: number;
 }
 
+/** A process id, or a function reading CPU seconds used so far. */
+export type CpuSource = number | (() => number);
+
 interface Reading {
   readonly at: number;
   readonly byProcess: Record<string, number>;
@@ -19,11 +22,12 @@ interface Reading {
  * system working or the machine being busy with something else: the box is shared.
  */
 export class CpuMeter {
-  constructor(private readonly pids: Readonly<Record<string, number>>) {}
+  /** By name, a process id, or a reading of CPU seconds so far for what a pid alone cannot name (a process and its children). */
+  constructor(private readonly sources: Readonly<Record<string, CpuSource>>) {}
 
   read(): Reading {
     const byProcess: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.pids)) byProcess[name] = processCpuSeconds(pid);
+    for (const [name, source] of Object.entries(this.sources)) byProcess[name] = typeof source === 'number' ? processCpuSeconds(source) : source();
     const usage = process.cpuUsage();
     byProcess['load generator (this process)'] = (usage.user + usage.system) / 1e6;
     return { at: performance.now(), byProcess, ...machineTicks() };
