@@ -36,12 +36,6 @@ export function driverHeldBooking(driverId: string): Prisma.Sql {
 export class ActiveBookings {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The booking the driver holds (accepted or on a trip; at most one: a unique index). */
-  async ofDriver(driverId: string): Promise<string | null> {
-    const rows = await this.prisma.$queryRaw<{ booking_id: string }[]>`${driverHeldBooking(driverId)}`;
-    return rows[0]?.booking_id ?? null;
-  }
-
   /**
    * The rider's active bookings (pending before their deadline, accepted, on a trip). A pending
    * booking past its deadline can no longer be accepted, so it does not hold the rider up
