@@ -19,19 +19,22 @@ function sqlList(statuses: readonly BookingStatus[]): Prisma.Sql {
 const DRIVER_HELD_SQL = sqlList(DRIVER_HELD_STATUSES);
 
 /**
+ * The booking the driver holds (accepted or on a trip; at most one: a unique index), as a query
+ * of one text column and at most one row: an accept reads it in the statement that loads the
+ * booking (`BookingEventStore.loadForAccept`).
+ */
+export function driverHeldBooking(driverId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT booking_id::text FROM bookings
+    WHERE driver_id = ${driverId}::uuid AND status IN (${DRIVER_HELD_SQL}) LIMIT 1`;
+}
+
+/**
  * Who holds what right now, from the `bookings` read model (written in the same statement as
  * the events, so it is never behind a committed change).
  */
 export class ActiveBookings {
   constructor(private readonly prisma: PrismaClient) {}
-
-  /** The booking the driver holds (accepted or on a trip; at most one: a unique index). */
-  async ofDriver(driverId: string): Promise<string | null> {
-    const rows = await this.prisma.$queryRaw<{ booking_id: string }[]>`
-      SELECT booking_id::text FROM bookings
-      WHERE driver_id = ${driverId}::uuid AND status IN (${DRIVER_HELD_SQL}) LIMIT 1`;
-    return rows[0]?.booking_id ?? null;
-  }
 
   /**
    * The rider's active bookings (pending before their deadline, accepted, on a trip). A pending

@@ -4,24 +4,25 @@ import { evolve, fold, type Booking, type BookingState } from '../domain/booking
 import type { AcceptBooking, BookingCommand, RequestBooking } from '../domain/commands.ts';
 import { decide, type Decision } from '../domain/decide.ts';
 import { isPublic, type BookingDomainEvent } from '../domain/events.ts';
+import type { OfferCheck } from '../offers/offer-gate.ts';
 import type { ActiveBookings } from './active-bookings.ts';
 import { contentionError, rejectionError } from './errors.ts';
 import { AppendGuardFailed, DriverActiveConflict, StreamVersionConflict, type AppendGuard, type BookingEventStore, type RecordedEvent } from './event-store.ts';
 import { outboxEntriesFor } from './messages.ts';
 
 /** Whether dispatch offered a booking to a driver (src/offers/offer-gate.ts). */
-interface OfferCheck {
-  wasOffered(bookingId: string, driverId: string): Promise<boolean>;
+interface Offers {
+  begin(bookingId: string, driverId: string): OfferCheck;
 }
 
 export interface BookingCommandsDeps {
-  readonly store: BookingEventStore;
+  readonly store: Pick<BookingEventStore, 'load' | 'loadForAccept' | 'append'>;
   /** Seals the OTP in its notice (OTP_NOTICE_KEY). */
   readonly sealer: NoticeSeal;
   /** The outbox relay of this process: woken after each commit, in-process. */
   readonly relay: { readonly isLeader: boolean; publishNow(): void };
-  readonly active: ActiveBookings;
-  readonly offers: OfferCheck;
+  readonly active: Pick<ActiveBookings, 'countOfRider' | 'riderHasRoom'>;
+  readonly offers: Offers;
   /** RIDER_MAX_ACTIVE_BOOKINGS. */
   readonly riderActiveBookingLimit: number;
   /** Told the events of each append once they are committed (the transitions metric). */
@@ -38,6 +39,15 @@ export type StreamCommand = Exclude<BookingCommand, RequestBooking | AcceptBooki
 /** Concurrent writers of one booking retry this often before giving up with 409. */
 const MAX_ATTEMPTS = 5;
 
+/** What an attempt read: the booking's stream, the booking it folds to, and the command to decide on it. */
+interface Attempt {
+  readonly history: readonly RecordedEvent[];
+  readonly state: BookingState;
+  readonly command: BookingCommand;
+}
+
+const folded = (history: readonly RecordedEvent[]): BookingState => fold(history.map((recorded) => recorded.event));
+
 /**
  * Runs commands against bookings: load the stream, fold, decide, append. When another writer
  * got there first (two drivers accepting one booking, or one driver two bookings), the loser
@@ -48,23 +58,45 @@ export class BookingCommands {
 
   /** The booking after the command; throws the refusal as a ServiceError. */
   execute(bookingId: string, command: StreamCommand): Promise<Booking> {
-    return this.#run(bookingId, async () => command, null);
+    return this.#run(
+      bookingId,
+      async () => {
+        const history = await this.deps.store.load(bookingId);
+        return { history, state: folded(history), command };
+      },
+      null,
+    );
   }
 
   /**
    * A driver takes a booking: only one dispatch offered it to (asked once, and only of a booking
    * that exists), and only while the driver holds no other accepted booking or trip (read again
-   * at each attempt; the database's unique index settles two accepts at the same instant).
+   * at each attempt; the database's unique index settles two accepts at the same instant). The
+   * stream, the stored offer and the driver's booking are read in one statement.
    */
   accept(bookingId: string, request: AcceptRequest, otpCode: string): Promise<Booking> {
+    const { driverId } = request;
     let offered: Promise<boolean> | null = null;
     return this.#run(
       bookingId,
-      async (state) => {
-        if (state === null) return { ...request, offered: false, driverActiveBookingId: null };
-        offered ??= this.deps.offers.wasOffered(bookingId, request.driverId);
-        const [wasOffered, driverActiveBookingId] = await Promise.all([offered, this.deps.active.ofDriver(request.driverId)]);
-        return { ...request, offered: wasOffered, driverActiveBookingId };
+      async () => {
+        // Begun before the statement that reads the stored offer, so an offer this instance's
+        // reader stores in between is not missed. Asked once: a retry's statement reads the
+        // stored offer again, but the first attempt's answer stands.
+        const check = offered === null ? this.deps.offers.begin(bookingId, driverId) : null;
+        try {
+          const reading = await this.deps.store.loadForAccept(bookingId, driverId);
+          const state = folded(reading.history);
+          if (state === null) return { history: reading.history, state, command: { ...request, offered: false, driverActiveBookingId: null } };
+          if (check) offered = check.answer(reading.offered);
+          if (offered === null) throw new Error('an accept decided without asking whether the booking was offered');
+          const command = { ...request, offered: await offered, driverActiveBookingId: reading.driverActiveBookingId };
+          return { history: reading.history, state, command };
+        } finally {
+          // Ends the wait of a check never answered (the booking does not exist, or the read
+          // failed); a no-op once answered.
+          check?.cancel();
+        }
       },
       otpCode,
     );
@@ -97,11 +129,10 @@ export class BookingCommands {
     throw contentionError();
   }
 
-  async #run(bookingId: string, commandFor: (state: BookingState) => Promise<BookingCommand>, otpCode: string | null): Promise<Booking> {
+  async #run(bookingId: string, read: () => Promise<Attempt>, otpCode: string | null): Promise<Booking> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const history = await this.deps.store.load(bookingId);
-      const state = fold(history.map((recorded) => recorded.event));
-      const decision = decide(await commandFor(state), state);
+      const { history, state, command } = await read();
+      const decision = decide(command, state);
       let after: BookingState;
       try {
         after = await this.#append(bookingId, history, state, decision, otpCode, undefined);

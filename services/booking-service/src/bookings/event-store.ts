@@ -3,7 +3,9 @@ import type { PrismaClient } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Booking } from '../domain/booking.ts';
 import type { BookingDomainEvent } from '../domain/events.ts';
+import { storedOffer } from '../offers/offer-store.ts';
 import { outboxRow, type OutboxEntry } from '../outbox/outbox-entry.ts';
+import { driverHeldBooking } from './active-bookings.ts';
 import { decodeStoredEvents } from './stored-events.ts';
 
 /** An event as read back from the store, with its position in the booking's stream. */
@@ -11,6 +13,16 @@ export interface RecordedEvent {
   readonly eventId: string;
   readonly version: number;
   readonly event: BookingDomainEvent;
+}
+
+/** What an accept reads before deciding, in one statement (`BookingEventStore.loadForAccept`). */
+export interface AcceptReading {
+  /** The booking's stream, as `load` reads it. */
+  readonly history: RecordedEvent[];
+  /** Whether the offer of the booking to the driver is stored (`OfferStore.isOffered`'s answer). */
+  readonly offered: boolean;
+  /** The booking the driver holds, if any (accepted or on a trip). */
+  readonly driverActiveBookingId: string | null;
 }
 
 /** The append's guard did not hold when it was evaluated: nothing was written; read again and decide again. */
@@ -58,6 +70,9 @@ interface EventRow {
   occurred_at: Date;
 }
 
+/** A row of `loadForAccept`: an event of the stream (all null when it has none) and the accept's two answers. */
+type AcceptRow = { [Column in keyof EventRow]: EventRow[Column] | null } & { offered: boolean; driver_booking_id: string | null };
+
 /**
  * The booking streams in PostgreSQL: an append-only table with a unique (stream, version)
  * index as the optimistic concurrency check. An append writes the events, their outbox
@@ -78,11 +93,29 @@ export class BookingEventStore {
     const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT event_id::text, stream_version, event_type, payload, occurred_at
       FROM stored_events WHERE stream_id = ${bookingId} ORDER BY stream_version`;
-    const events = decodeStoredEvents(
-      bookingId,
-      rows.map((row) => ({ streamVersion: row.stream_version, eventType: row.event_type, payload: row.payload, occurredAt: row.occurred_at.toISOString() })),
-    );
-    return rows.map((row, index) => ({ eventId: row.event_id, version: row.stream_version, event: events[index]! }));
+    return recordedEvents(bookingId, rows);
+  }
+
+  /**
+   * The booking's stream (as `load`), whether the offer of the booking to `driverId` is stored,
+   * and the booking the driver holds: ONE statement where an accept paid three round trips.
+   */
+  async loadForAccept(bookingId: string, driverId: string): Promise<AcceptReading> {
+    // The answers come from a one-row select the stream is outer-joined to, so they come back
+    // (on a row of nulls) when the stream has no events; otherwise they repeat on each event's
+    // row. Neither subquery refers to the stream: PostgreSQL runs each once, whatever its length.
+    const rows = await this.prisma.$queryRaw<AcceptRow[]>`
+      SELECT answers.offered, answers.driver_booking_id,
+             e.event_id::text, e.stream_version, e.event_type, e.payload, e.occurred_at
+      FROM (SELECT ${storedOffer(bookingId, driverId)} AS offered, (${driverHeldBooking(driverId)}) AS driver_booking_id) AS answers
+      LEFT JOIN stored_events e ON e.stream_id = ${bookingId}
+      ORDER BY e.stream_version`;
+    const events = rows.filter((row): row is AcceptRow & EventRow => row.event_id !== null);
+    return {
+      history: recordedEvents(bookingId, events),
+      offered: rows[0]?.offered === true,
+      driverActiveBookingId: rows[0]?.driver_booking_id ?? null,
+    };
   }
 
   /**
@@ -155,6 +188,15 @@ export class BookingEventStore {
       throw error;
     }
   }
+}
+
+/** A stream's rows, in stream order, decoded; throws `UnreadableStoredEvent` on a row of no known shape. */
+function recordedEvents(bookingId: string, rows: readonly EventRow[]): RecordedEvent[] {
+  const events = decodeStoredEvents(
+    bookingId,
+    rows.map((row) => ({ streamVersion: row.stream_version, eventType: row.event_type, payload: row.payload, occurredAt: row.occurred_at.toISOString() })),
+  );
+  return rows.map((row, index) => ({ eventId: row.event_id, version: row.stream_version, event: events[index]! }));
 }
 
 /** The NOTIFY channel the relay listens on. */

@@ -1,6 +1,6 @@
 import { keyPartition, type KeyPartitionEnd } from '@rideline/kafka';
 import { offersLaggingError } from '../bookings/errors.ts';
-import type { OfferArrivals } from './offer-arrivals.ts';
+import type { OfferArrivals, PendingArrival } from './offer-arrivals.ts';
 import type { OfferStore } from './offer-store.ts';
 
 /**
@@ -30,12 +30,24 @@ export interface OfferGateOptions {
   readonly readsPartition: (partition: number) => boolean;
 }
 
+/** An offer check begun (`OfferGate.begin`), waiting for the stored answer. */
+export interface OfferCheck {
+  /**
+   * Whether dispatch offered the booking to the driver, given whether the offer was stored when
+   * read (read after `begin`): a stored offer is the answer, otherwise the slow paths below.
+   */
+  answer(stored: boolean): Promise<boolean>;
+  /** Ends a check that will not be answered (the booking does not exist, the read failed); a no-op once answered. */
+  cancel(): void;
+}
+
 /**
  * Answers "did dispatch offer this booking to this driver?" without a false no.
  *
- * The fast path is one query: the offer is already stored. Otherwise the offer may still be on
- * its way from the topic to the database: a driver can accept the instant the offer reaches
- * its socket, before this service has read it. When this instance's reader holds the driver's
+ * The fast path is no query of its own: the accept reads whether the offer is stored in the
+ * statement that loads the booking, between `begin` and `answer`. Otherwise the offer may still
+ * be on its way from the topic to the database: a driver can accept the instant the offer
+ * reaches its socket, before this service has read it. When this instance's reader holds the driver's
  * partition, the accept first waits for it to store the offer (`ARRIVAL_WAIT_MS`, no request).
  * Past that, or when another instance reads that partition, it asks the broker: any offer the
  * driver has seen was written below
@@ -53,12 +65,23 @@ export class OfferGate {
 
   constructor(private readonly options: OfferGateOptions) {}
 
-  async wasOffered(bookingId: string, driverId: string): Promise<boolean> {
+  /**
+   * Starts a check, before its stored answer is read: the wait for this instance's reader is
+   * registered first, so an offer stored between that read and the wait still ends the wait.
+   */
+  begin(bookingId: string, driverId: string): OfferCheck {
     // One bound for the whole check, the wait for this instance's reader included.
     const deadline = Date.now() + this.options.timeoutMs;
     const arrival = this.#readsOffersOf(driverId) ? this.options.arrivals.expect(bookingId, driverId) : undefined;
+    return {
+      answer: (stored) => this.#answer(bookingId, driverId, stored, arrival, deadline),
+      cancel: () => arrival?.cancel(),
+    };
+  }
+
+  async #answer(bookingId: string, driverId: string, stored: boolean, arrival: PendingArrival | undefined, deadline: number): Promise<boolean> {
     try {
-      if (await this.options.store.isOffered(bookingId, driverId)) {
+      if (stored) {
         this.onChecked('known');
         return true;
       }

@@ -1,5 +1,6 @@
 import type { TopicMessage } from '@rideline/contracts';
 import type { PrismaClient } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 export type DispatchOfferEnvelope = TopicMessage<'dispatchOffers'>;
 
@@ -8,6 +9,15 @@ export interface LogPosition {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+}
+
+/**
+ * Whether dispatch offered `bookingId` to `driverId` (revoked since or not), as a boolean SQL
+ * expression: an accept reads it in the statement that loads the booking
+ * (`BookingEventStore.loadForAccept`).
+ */
+export function storedOffer(bookingId: string, driverId: string): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM driver_offers WHERE booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid)`;
 }
 
 /**
@@ -82,15 +92,14 @@ export class OfferStore {
   }
 
   async isOffered(bookingId: string, driverId: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ offered: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM driver_offers WHERE booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid) AS offered`;
+    const rows = await this.prisma.$queryRaw<{ offered: boolean }[]>`SELECT ${storedOffer(bookingId, driverId)} AS offered`;
     return rows[0]?.offered === true;
   }
 
   /** Whether the offer is stored, and the next offset to read of the partition (null: none read yet). */
   async lookup(bookingId: string, driverId: string, topic: string, partition: number): Promise<{ offered: boolean; nextOffset: bigint | null }> {
     const rows = await this.prisma.$queryRaw<{ offered: boolean; next_offset: bigint | null }[]>`
-      SELECT EXISTS (SELECT 1 FROM driver_offers WHERE booking_id = ${bookingId}::uuid AND driver_id = ${driverId}::uuid) AS offered,
+      SELECT ${storedOffer(bookingId, driverId)} AS offered,
              (SELECT next_offset FROM offer_log_positions WHERE topic = ${topic} AND partition = ${partition}) AS next_offset`;
     const row = rows[0];
     return { offered: row?.offered === true, nextOffset: row?.next_offset ?? null };
