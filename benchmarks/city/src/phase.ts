@@ -17,6 +17,8 @@ export interface PhaseContext extends RideContext {
   readonly kafkaRequests: () => Promise<RequestCount[]>;
   /** booking-service's commit → Kafka histograms so far. */
   readonly outboxWait: () => Promise<OutboxWaitTotals>;
+  /** Transactions (statements, for the services) PostgreSQL has ended in the system's database so far. */
+  readonly databaseTransactions: () => Promise<number>;
 }
 
 export interface PhaseResult {
@@ -46,6 +48,8 @@ export interface PhaseResult {
   readonly kafkaRequests: readonly RequestCount[];
   /** Commit → Kafka in the window (what the checkout measures of it). */
   readonly commitToKafka: OutboxWait;
+  /** Transactions PostgreSQL ended in the system's database in the window (each statement of the services is one). */
+  readonly databaseTransactions: number;
 }
 
 /**
@@ -61,6 +65,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   context.probe.start();
   const requestsBefore = await context.kafkaRequests();
   const outboxBefore = await context.outboxWait();
+  const transactionsBefore = await context.databaseTransactions();
   const cpuBefore = meter.read();
   const startedAt = epochMs();
   const rides: Promise<void>[] = [];
@@ -82,6 +87,7 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
   const cpu = meter.usageSince(cpuBefore);
   const requestsAfter = await context.kafkaRequests();
   const outboxAfter = await context.outboxWait();
+  const transactionsAfter = await context.databaseTransactions();
   const counters = await context.fleet.counters();
   const windowS = (epochMs() - startedAt) / 1000;
   const probes = await context.probe.stop();
@@ -102,5 +108,6 @@ export async function playPhase(context: PhaseContext, rate: number, durationS: 
     machinePercent: cpu.machine,
     kafkaRequests: requestsBetween(requestsBefore, requestsAfter),
     commitToKafka: waitBetween(outboxBefore, outboxAfter),
+    databaseTransactions: transactionsAfter - transactionsBefore,
   };
 }

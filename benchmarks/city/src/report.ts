@@ -171,8 +171,15 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
     const beyond = all(phase) - (all(alone) / alone.windowS) * phase.windowS;
     return `${ms1(beyond / phase.rides.completed)} per ride`;
   };
+  const transactionsPerEvent = (phase: PlayedPhase, session: Session): string => {
+    if (phase.rate === 0) return `${ms2(phase.databaseTransactions / phase.locationUpdates)} per location update`;
+    const alone = session.phases.find((p) => p.drivers === phase.drivers && p.rate === 0);
+    if (!alone || phase.rides.completed === 0) return '–';
+    const beyond = phase.databaseTransactions - (alone.databaseTransactions / alone.windowS) * phase.windowS;
+    return `${ms1(beyond / phase.rides.completed)} per ride`;
+  };
   return table(
-    [...PHASE_COLUMNS, ...SERVICES.map((service) => `${service}: Produce / Fetch / all`), 'all three, per event'],
+    [...PHASE_COLUMNS, ...SERVICES.map((service) => `${service}: Produce / Fetch / all`), 'all three, per event', 'PostgreSQL transactions, per event'],
     ordered(sessions).map(({ session, phase }) => [
       phase.drivers,
       rateLabel(phase),
@@ -183,6 +190,7 @@ function kafkaRequestTable(sessions: readonly Session[]): string[] {
           : `${whole(perSecond(phase, service, 'Produce'))} / ${whole(perSecond(phase, service, 'Fetch'))} / ${whole(perSecond(phase, service))}`,
       ),
       perEvent(phase, session),
+      transactionsPerEvent(phase, session),
     ]),
   );
 }
@@ -312,7 +320,8 @@ export function renderReport(input: ReportInput): string {
     ...cpuTable(sessions),
     '',
     '**Kafka requests per second during the phase**, by service (`rideline_kafka_requests_total`;',
-    '"all" includes heartbeats, metadata and offset requests; "–": the checkout does not count them)',
+    '"all" includes heartbeats, metadata and offset requests; "–": the checkout does not count them;',
+    'PostgreSQL transactions from `pg_stat_database` for the system\'s database: each of the services\' statements is one)',
     '',
     ...kafkaRequestTable(sessions),
     '',

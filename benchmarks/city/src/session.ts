@@ -13,6 +13,7 @@ import { largestSteadyRate, missedGoals, nextRateToTry } from './goals.ts';
 import type { CityOptions } from './options.ts';
 import { playPhase, type PhaseContext, type PhaseResult } from './phase.ts';
 import { NearbyProbe } from './probes.ts';
+import { readDatabaseTransactions } from './database-transactions.ts';
 import { DRIVER_WORKERS, kafkaBrokerPids, KAFKA, postgresServer, SERVICES } from './processes.ts';
 import { RiderPool } from './riders.ts';
 
@@ -89,6 +90,7 @@ export async function playSession(
       timeoutMs: options.timeoutMs,
       kafkaRequests: () => readKafkaRequests({ 'booking-service': urls.booking, 'dispatch-service': urls.dispatch, 'realtime-gateway': urls.gateway }),
       outboxWait: () => readOutboxWait(urls.booking),
+      databaseTransactions: () => readDatabaseTransactions(running.database.name),
       processes: async () => ({
         ...Object.fromEntries(SERVICES.map((name) => [name, running.processes.get(name)?.child.pid ?? NaN])),
         ...Object.fromEntries(brokerPids.map((pid) => [`${KAFKA}#${pid}`, pid])),
