@@ -102,6 +102,16 @@ export interface TopicConsumerSettings<T extends MessageTopicId> {
    * so only for handlers that are idempotent and do not rely on the committed offsets.
    */
   readonly commitEveryMs?: number;
+  /**
+   * Shared groups: handle up to this many partitions of one fetch at once (kafkajs'
+   * `partitionsConsumedConcurrently`; default 1, one after the other). Each partition stays in
+   * order, and the next fetch waits for all of them. kafkajs 2.2.4 starts a fetch's batches in
+   * one synchronous stretch (workerQueue.js starts every worker, each runs up to its first await),
+   * so with at least as many as the fetch holds partitions, the first `handleRun` of each is
+   * called before the event loop moves on (from microtasks; a `setImmediate` scheduled by the
+   * first runs after the last): a handler can join them into one write.
+   */
+  readonly partitionsConcurrently?: number;
   readonly logger: Logger;
 }
 
@@ -137,6 +147,11 @@ export class TopicConsumer<T extends MessageTopicId> {
   #stopping = false;
   /** Periodic commits: commits every offset handled and not yet committed (the last batch's payload knows them). */
   #commitHandled: (() => Promise<void>) | undefined;
+  /**
+   * The periodic commit in flight: batches handled together end together, and kafkajs notes the
+   * time of a commit only once it is answered, so each would send its own.
+   */
+  #committing: Promise<void> | undefined;
   readonly #caughtUp: Promise<void>;
   #resolveCaughtUp: () => void = () => {};
   /** How far behind it is, per partition assigned to it. */
@@ -148,6 +163,7 @@ export class TopicConsumer<T extends MessageTopicId> {
     // A replay skips a record whose handler fails; skipping a whole run for one record would lose the rest.
     if (this.#replay && options.handleRun) throw new Error('handleRun is for shared groups: a replay handles its records one by one (handle)');
     if (this.#replay && options.commitEveryMs !== undefined) throw new Error('commitEveryMs is for shared groups: a replay never commits');
+    if (this.#replay && options.partitionsConcurrently !== undefined) throw new Error('partitionsConcurrently is for shared groups');
     const { kafka, admin, topics: names } = options.runtime;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
@@ -208,6 +224,7 @@ export class TopicConsumer<T extends MessageTopicId> {
       // periodic mode commits itself, at the end of a batch once the interval has passed.
       autoCommit: !this.#replay && !periodic,
       ...(periodic ? { autoCommitInterval: this.#options.commitEveryMs } : {}),
+      ...(this.#options.partitionsConcurrently !== undefined ? { partitionsConsumedConcurrently: this.#options.partitionsConcurrently } : {}),
       // Each record is resolved once handled, so a batch cut short by stopping is not skipped.
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#onBatch(payload),
@@ -337,7 +354,10 @@ export class TopicConsumer<T extends MessageTopicId> {
   /** Commits once the interval has passed, and everything handled when the consumer is stopping. */
   async #commitPeriodically({ commitOffsetsIfNecessary, uncommittedOffsets, isRunning }: EachBatchPayload): Promise<void> {
     this.#commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
-    await (isRunning() ? commitOffsetsIfNecessary() : this.#commitHandled());
+    if (!isRunning()) return this.#commitHandled();
+    // What a batch resolved after the commit in flight took its offsets is committed next time.
+    this.#committing ??= commitOffsetsIfNecessary().finally(() => (this.#committing = undefined));
+    await this.#committing;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import kafkajs, { type Consumer, type ConsumerRunConfig } from 'kafkajs';
+import kafkajs, { type Consumer, type ConsumerRunConfig, type EachBatchPayload } from 'kafkajs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TopicConsumer, type TopicConsumerOptions } from './consumer.ts';
@@ -107,5 +107,53 @@ describe('TopicConsumer', () => {
     await made.stop();
     await vi.advanceTimersByTimeAsync(10 * GROUP_TIMING.retry.maxRetryTime);
     expect(runs).toHaveLength(1);
+  });
+
+  it('hands kafkajs the partitions to handle at once, and sends one commit for batches that end together', async () => {
+    const { consumer, runs } = fakeKafkaConsumer();
+    const made = new TopicConsumer({ ...shared(consumer), partitionsConcurrently: 6 });
+    await made.start();
+    expect(runs[0]?.partitionsConsumedConcurrently).toBe(6);
+
+    let commits = 0;
+    const value = Buffer.from(
+      JSON.stringify({
+        event_id: '6f1c1f0e-0000-4000-8000-000000000001',
+        type: 'OfferRevoked',
+        version: 2,
+        occurred_at: '2026-11-30T10:00:00.000Z',
+        data: { booking_id: 'b-1', driver_id: 'd-1', reason: 'accepted' },
+      }),
+    );
+    const payload = (partition: number) =>
+      ({
+        batch: { topic: 'dispatch.offers', partition, messages: [{ offset: '0', key: null, value, headers: {} }] },
+        resolveOffset: () => {},
+        heartbeat: async () => {},
+        isRunning: () => true,
+        isStale: () => false,
+        uncommittedOffsets: () => ({ topics: [] }),
+        // As kafkajs': a commit is a request, and the time of the last one is noted once it is answered.
+        commitOffsetsIfNecessary: async () => {
+          commits++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+      }) as unknown as EachBatchPayload;
+    await Promise.all([0, 1, 2].map((partition) => runs[0]!.eachBatch!(payload(partition))));
+    expect(commits).toBe(1);
+    await made.stop();
+  });
+
+  it('refuses partitionsConcurrently in a replay', () => {
+    const { consumer } = fakeKafkaConsumer();
+    const options = {
+      ...shared(consumer),
+      mode: { kind: 'replay' },
+      commitEveryMs: undefined,
+      handleRun: undefined,
+      handle: () => {},
+      partitionsConcurrently: 2,
+    } as const;
+    expect(() => new TopicConsumer(options)).toThrow('partitionsConcurrently is for shared groups');
   });
 });

@@ -201,6 +201,45 @@ describe('a consumer handling runs of records', () => {
   });
 });
 
+describe('a consumer handling partitions concurrently', () => {
+  it("hands over the first runs of a fetch's partitions in one turn of the event loop, and one by one without it", async () => {
+    // Enough keys that every partition holds records before either consumer fetches. The topic
+    // of the other tests: a topic made just now may answer a send "does not host this topic-partition".
+    const ids = Array.from({ length: 30 }, (_, i) => `cc-${i}`);
+    await publish(...ids);
+    const partitionsOfFirstTurn = async (partitionsConcurrently: number | undefined) => {
+      // A turn ends at the setImmediate its first run schedules: the check phase of the loop.
+      const turns: number[][] = [];
+      let open: number[] | undefined;
+      const handled = new Set<string>();
+      const made = consumer({
+        groupId: `test-tc-${runId}-cc-${randomUUID()}`,
+        mode: { kind: 'shared' },
+        undecodable: 'park',
+        ...(partitionsConcurrently !== undefined ? { partitionsConcurrently } : {}),
+        handleRun: async (records) => {
+          if (open === undefined) {
+            const turn: number[] = [];
+            open = turn;
+            turns.push(turn);
+            setImmediate(() => (open = undefined));
+          }
+          open.push(records[0]!.partition);
+          for (const record of records) handled.add(record.message.data.booking_id);
+          // As a database statement would, so that a partition handled after another waits for it.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      });
+      await made.start();
+      await until('every record', () => ids.every((id) => handled.has(id)));
+      await made.stop();
+      return turns[0]!.sort();
+    };
+    expect(await partitionsOfFirstTurn(3)).toEqual([0, 1, 2]);
+    expect((await partitionsOfFirstTurn(undefined)).length).toBe(1);
+  });
+});
+
 describe('a shared consumer committing periodically', () => {
   it('commits nothing before its interval has passed, everything it handled on stop, and commits on its way once the interval passes', async () => {
     const groupId = `test-tc-${runId}-periodic-${randomUUID()}`;

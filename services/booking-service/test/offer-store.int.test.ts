@@ -98,4 +98,43 @@ describe('OfferStore.recordRun', () => {
     expect(await store.isOffered(booking, driver)).toBe(false);
     expect(await nextOffset(3)).toBe(1n);
   });
+
+  it('stores the runs of several partitions at once: a position each, a revocation across the call, idempotent', async () => {
+    const [booking, first, second, third] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await store.recordRun([offered(booking, third, '2026-11-29T13:00:00.000Z')], { topic, partition: 12, offset: '3' });
+    const runs = [
+      { envelopes: [offered(booking, first, '2026-11-29T13:00:01.000Z')], last: { topic, partition: 10, offset: '7' } },
+      {
+        envelopes: [offered(booking, second, '2026-11-29T13:00:01.000Z'), revoked(booking, second, '2026-11-29T13:00:04.000Z', 'accepted')],
+        last: { topic, partition: 11, offset: '20' },
+      },
+      // The offer stored by an earlier statement is revoked; this partition's position moves on.
+      { envelopes: [revoked(booking, third, '2026-11-29T13:00:04.000Z', 'expired')], last: { topic, partition: 12, offset: '5' } },
+    ];
+    await store.recordRuns(runs);
+    const check = async () => {
+      expect((await offerRow(booking, first))?.revoked_at).toBeNull();
+      expect((await offerRow(booking, second))?.revoke_reason).toBe('accepted');
+      expect((await offerRow(booking, third))?.revoke_reason).toBe('expired');
+      expect([await nextOffset(10), await nextOffset(11), await nextOffset(12)]).toEqual([8n, 21n, 6n]);
+    };
+    await check();
+    // Delivered again (at least once), with an older run of partition 10 that must not move it back.
+    await store.recordRuns([...runs, { envelopes: [offered(booking, first, '2026-11-29T13:00:01.000Z')], last: { topic, partition: 10, offset: '2' } }]);
+    await check();
+  });
+
+  it('moves a partition to the furthest of its runs when two come in one call', async () => {
+    const [booking, driver, other] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.recordRuns([
+      { envelopes: [offered(booking, driver, '2026-11-29T14:00:00.000Z')], last: { topic, partition: 13, offset: '4' } },
+      {
+        envelopes: [revoked(booking, driver, '2026-11-29T14:00:02.000Z'), offered(booking, other, '2026-11-29T14:00:02.000Z')],
+        last: { topic, partition: 13, offset: '6' },
+      },
+    ]);
+    expect((await offerRow(booking, driver))?.revoke_reason).toBe('accepted');
+    expect((await offerRow(booking, other))?.revoked_at).toBeNull();
+    expect(await nextOffset(13)).toBe(7n);
+  });
 });

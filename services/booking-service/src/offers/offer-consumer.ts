@@ -1,5 +1,6 @@
 import { TopicConsumer, type ConsumerLag, type KafkaRuntime, type Logger } from '@rideline/kafka';
 import type { OfferArrivals } from './offer-arrivals.ts';
+import { OfferRunWriter } from './offer-run-writer.ts';
 import type { OfferStore } from './offer-store.ts';
 
 /**
@@ -11,6 +12,14 @@ import type { OfferStore } from './offer-store.ts';
  * TopicConsumer now runs it again; see the @rideline/kafka README.)
  */
 const OFFERS_COMMIT_EVERY_MS = 1_000;
+
+/**
+ * Partitions of one fetch handled at once, so that their runs share one statement
+ * (`OfferRunWriter`). At least the topic's partitions (6 unless KAFKA_TOPIC_PARTITIONS says
+ * otherwise): a fetch holding more partitions than this stores the rest in further statements.
+ * An idle kafkajs worker costs a promise a fetch.
+ */
+const OFFERS_PARTITIONS_CONCURRENTLY = 64;
 
 export interface OfferConsumerOptions {
   readonly runtime: KafkaRuntime;
@@ -28,7 +37,8 @@ export interface OfferConsumerOptions {
  * Reads `dispatch.offers` into the database, from the beginning for a new group. One shared group
  * for all instances is enough: they share the database, and the stored positions (not the group's
  * committed offsets, which may lag) are what an accept waits on. Undecodable records are parked
- * on the dead-letter topic; a failed write is retried, never skipped.
+ * on the dead-letter topic; a failed write is retried, never skipped. The partitions of a fetch
+ * are handled at once and their runs stored by one statement (`OfferRunWriter`).
  */
 export class OfferConsumer {
   readonly #consumer: TopicConsumer<'dispatchOffers'>;
@@ -37,6 +47,7 @@ export class OfferConsumer {
 
   constructor(options: OfferConsumerOptions) {
     const topic = options.runtime.topics.dispatchOffers;
+    const writer = new OfferRunWriter(options.store);
     this.#consumer = new TopicConsumer({
       runtime: options.runtime,
       groupId: options.groupId,
@@ -44,16 +55,19 @@ export class OfferConsumer {
       mode: { kind: 'shared' },
       undecodable: 'park',
       commitEveryMs: OFFERS_COMMIT_EVERY_MS,
+      partitionsConcurrently: OFFERS_PARTITIONS_CONCURRENTLY,
       logger: options.logger,
       handleRun: async (records) => {
         const last = records.at(-1)!; // a run is never empty
         const envelopes = records.map((record) => record.message);
-        await options.store.recordRun(envelopes, { topic, partition: last.partition, offset: last.offset });
+        await writer.write({ envelopes, last: { topic, partition: last.partition, offset: last.offset } });
         options.arrivals.stored(envelopes);
       },
       onAssigned: (assignment) => (this.#held = assignment.get('dispatchOffers') ?? new Set()),
       onRevoked: () => (this.#held = new Set()),
-      // A parked record was read all the same: an accept must not wait for it forever.
+      // A parked record was read all the same: an accept must not wait for it forever. TopicConsumer
+      // calls this once the run before it in its partition is stored (its write awaited), and hands
+      // over what follows it only after: the position never passes offers not yet stored.
       onUndecodable: (at) => {
         options.onDeadLettered?.({ group: options.groupId, topic });
         return options.store.skip({ topic, partition: at.partition, offset: at.offset });

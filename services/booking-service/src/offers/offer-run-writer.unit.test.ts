@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { OfferRunWriter } from './offer-run-writer.ts';
+import type { DispatchOfferEnvelope, OfferRun } from './offer-store.ts';
+
+const offered = (n: number) => ({ type: 'BookingOffered', data: { booking_id: `booking-${n}`, driver_id: `driver-${n}` } }) as unknown as DispatchOfferEnvelope;
+const run = (partition: number, offset: number): OfferRun => ({
+  envelopes: [offered(partition)],
+  last: { topic: 'dispatch.offers', partition, offset: String(offset) },
+});
+
+/** An OfferStore that keeps each statement's runs, and fails the next one when told to. */
+function fakeStore() {
+  const statements: (readonly OfferRun[])[] = [];
+  let failNext: Error | undefined;
+  return {
+    statements,
+    failNextWith: (error: Error) => (failNext = error),
+    recordRuns: async (runs: readonly OfferRun[]) => {
+      statements.push([...runs]);
+      const error = failNext;
+      failNext = undefined;
+      if (error) throw error;
+    },
+  };
+}
+
+/** As TopicConsumer hands a fetch's runs over: each from a microtask of the same stretch. */
+const handOver = (writer: OfferRunWriter, runs: readonly OfferRun[]) => runs.map((r) => Promise.resolve().then(() => writer.write(r)));
+
+describe('OfferRunWriter', () => {
+  it('stores the runs of several partitions handed over in the same turn in one statement, in order', async () => {
+    const store = fakeStore();
+    const writer = new OfferRunWriter(store);
+    const runs = [run(0, 10), run(3, 4), run(5, 7)];
+    await Promise.all(handOver(writer, runs));
+    expect(store.statements).toEqual([runs]);
+  });
+
+  it('settles no caller before the statement holding its run has completed', async () => {
+    let complete = () => {};
+    const writer = new OfferRunWriter({ recordRuns: () => new Promise<void>((resolve) => (complete = resolve)) });
+    let settled = 0;
+    const writes = handOver(writer, [run(0, 1), run(1, 1)]).map((w) => w.then(() => settled++));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(0);
+    complete();
+    await Promise.all(writes);
+    expect(settled).toBe(2);
+  });
+
+  it('fails every run of a failed statement, and stores what comes after in a statement of its own', async () => {
+    const store = fakeStore();
+    const writer = new OfferRunWriter(store);
+    store.failNextWith(new Error('connection reset'));
+    const failed = await Promise.allSettled(handOver(writer, [run(0, 1), run(1, 2)]));
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    // The consumer hands both over again (a failed run is retried).
+    await Promise.all(handOver(writer, [run(0, 1), run(1, 2)]));
+    expect(store.statements).toEqual([
+      [run(0, 1), run(1, 2)],
+      [run(0, 1), run(1, 2)],
+    ]);
+  });
+
+  it('puts a run handed over while a statement is in flight into the next statement', async () => {
+    const statements: (readonly OfferRun[])[] = [];
+    let complete = () => {};
+    const writer = new OfferRunWriter({
+      recordRuns: (runs) => {
+        statements.push([...runs]);
+        return statements.length === 1 ? new Promise<void>((resolve) => (complete = resolve)) : Promise.resolve();
+      },
+    });
+    const first = writer.write(run(0, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    await writer.write(run(1, 1));
+    complete();
+    await first;
+    expect(statements).toEqual([[run(0, 1)], [run(1, 1)]]);
+  });
+});
