@@ -12,10 +12,7 @@ export async function readDatabaseTransactions(database: string): Promise<number
   const client = new pg.Client({ connectionString: testServerUrl() });
   await client.connect();
   try {
-    const { rows } = await client.query<{ ended: string }>(
-      'SELECT xact_commit + xact_rollback AS ended FROM pg_stat_database WHERE datname = $1',
-      [database],
-    );
+    const { rows } = await client.query<{ ended: string }>('SELECT xact_commit + xact_rollback AS ended FROM pg_stat_database WHERE datname = $1', [database]);
     return Number(rows[0]?.ended ?? Number.NaN);
   } finally {
     await client.end();

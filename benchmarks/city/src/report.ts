@@ -321,7 +321,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '**Kafka requests per second during the phase**, by service (`rideline_kafka_requests_total`;',
     '"all" includes heartbeats, metadata and offset requests; "–": the checkout does not count them;',
-    'PostgreSQL transactions from `pg_stat_database` for the system\'s database: each of the services\' statements is one)',
+    "PostgreSQL transactions from `pg_stat_database` for the system's database: each of the services' statements is one)",
     '',
     ...kafkaRequestTable(sessions),
     '',
