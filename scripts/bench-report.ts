@@ -11,7 +11,7 @@ import { REPO_ROOT } from '@rideline/dev-infra';
 const sources = [
   ['End to end: booking to offer, accept to status, with the whole system running', 'benchmarks/e2e/RESULTS.md'],
   ['City load: drivers online and whole rides, the largest steady load, CPU per location update and per ride', 'benchmarks/city/RESULTS.md'],
-  ['City load sustained: 10,000 drivers and 50 rides/s for a minute, three runs', 'benchmarks/city/SUSTAINED.md'],
+  ['City load sustained: 10,000 drivers for a minute near the goal rate, alternating runs (the file says which)', 'benchmarks/city/SUSTAINED.md'],
   ['booking-service: bookings per second, latency, commit to Kafka', 'services/booking-service/bench/RESULTS.md'],
   ['booking-service: a login during a wrong-password flood', 'services/booking-service/bench/LOGIN_RESULTS.md'],
   ['booking-service: storing dispatch.offers, a statement per record against one per run', 'services/booking-service/bench/OFFER_STORE_RESULTS.md'],
