@@ -78,7 +78,7 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
       .finally(() => (reading = null)));
   define.gauge(
     'rideline_outbox_backlog_rows',
-    'Outbox rows committed and not yet published to Kafka (read at scrape time; NaN when the database does not answer)',
+    "Outbox rows committed and not yet published to Kafka, and for up to 50 ms rows published whose delete waits to travel with the relay's next statement (read at scrape time; NaN when the database does not answer)",
     {
       async collect() {
         this.set((await readBacklog())?.rows ?? Number.NaN);
@@ -87,7 +87,7 @@ export function bookingMetrics(registry: Registry, sources: BookingMetricsSource
   );
   define.gauge(
     'rideline_outbox_oldest_row_age_seconds',
-    'Age of the oldest outbox row not yet published, 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)',
+    'Age of the oldest outbox row (not yet published, or published in the last 50 ms), 0 when the outbox is empty (read at scrape time; NaN when the database does not answer)',
     {
       async collect() {
         this.set((await readBacklog())?.oldestAgeSeconds ?? Number.NaN);
