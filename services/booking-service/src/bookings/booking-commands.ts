@@ -103,23 +103,26 @@ export class BookingCommands {
   }
 
   /**
-   * A rider opens a booking, unless already holding RIDER_MAX_ACTIVE_BOOKINGS: the domain decides
-   * on the count read first, and the append, one statement, writes only if the rider still has
-   * room once it holds the rider's lock. Requests of one rider arriving together are so decided
-   * one after the other; one that finds no room any more reads again and is refused by the domain.
+   * A rider opens a booking, unless already holding RIDER_MAX_ACTIVE_BOOKINGS. The first attempt
+   * does not count first: its append, one statement, writes only if the rider has room once it
+   * holds the rider's lock, so a booking is usually one statement. When the rider has no room, the
+   * count is read and the domain decides on it (the refusal names it; a booking that ended
+   * meanwhile lets the next attempt through). Requests of one rider arriving together are so
+   * decided one after the other.
    */
   async request(request: BookingRequest): Promise<Booking> {
     const limit = this.deps.riderActiveBookingLimit;
+    let riderActiveBookings: number | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const riderActiveBookings = await this.deps.active.countOfRider(request.userId, request.now);
       const decision = decide({ ...request, riderActiveBookings, riderActiveBookingLimit: limit }, null);
       if (decision.rejection) throw rejectionError(decision.rejection);
       let after: BookingState;
       try {
         after = await this.#append(request.bookingId, [], null, decision, null, this.deps.active.riderHasRoom(request.userId, request.now, limit));
       } catch (error) {
-        if (error instanceof AppendGuardFailed) continue;
-        throw error;
+        if (!(error instanceof AppendGuardFailed)) throw error;
+        riderActiveBookings = await this.deps.active.countOfRider(request.userId, request.now);
+        continue;
       }
       if (after === null) throw new Error('an accepted request left no booking');
       this.deps.onCommitted?.(decision.events);

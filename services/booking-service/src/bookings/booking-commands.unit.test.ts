@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { BookingDomainEvent } from '../domain/events.ts';
 import type { OfferCheck } from '../offers/offer-gate.ts';
 import { BookingCommands } from './booking-commands.ts';
-import { StreamVersionConflict, type AcceptReading } from './event-store.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { AppendGuardFailed, StreamVersionConflict, type AcceptReading } from './event-store.ts';
 
 const BOOKING = '6f1c1f0e-0000-4000-8000-000000000001';
 const RIDER = '6f1c1f0e-0000-4000-8000-000000000002';
@@ -103,5 +104,71 @@ describe('BookingCommands.accept', () => {
     ]);
     await expect(accepted).rejects.toThrow('connection lost');
     expect(log).toEqual(['begin', 'read', 'cancel']);
+  });
+});
+
+/**
+ * A booking request against fakes that log what it asks: the first `guardFailures` appends find
+ * the rider without room, and the counts it reads are `counts`, in turn.
+ */
+function requestWith({ guardFailures = 0, counts = [] as readonly number[], limit = 1 } = {}) {
+  const log: string[] = [];
+  let appends = 0;
+  let reads = 0;
+  const commands = new BookingCommands({
+    store: {
+      load: () => Promise.reject(new Error('a request has no stream to load')),
+      loadForAccept: () => Promise.reject(new Error('not an accept')),
+      append: async () => {
+        log.push('append');
+        if (appends++ < guardFailures) throw new AppendGuardFailed(BOOKING);
+      },
+    },
+    sealer: new NoticeSeal('k'.repeat(32)),
+    relay: { isLeader: true, publishNow: () => {} },
+    riderActiveBookingLimit: limit,
+    active: {
+      countOfRider: async () => {
+        log.push('count');
+        return counts[Math.min(reads++, counts.length - 1)] ?? 0;
+      },
+      riderHasRoom: () => Prisma.sql`true`,
+    },
+    offers: {
+      begin: () => {
+        throw new Error('not asked by a request');
+      },
+    },
+  });
+  const booking = commands.request({
+    type: 'RequestBooking',
+    bookingId: BOOKING,
+    userId: RIDER,
+    pickup: place('1 Lane'),
+    dropoff: place('2 Lane'),
+    estimatedCost: 300,
+    expiresAt: '2026-11-26T10:02:00.000Z',
+    now: '2026-11-26T10:00:00.000Z',
+  });
+  return { log, booking };
+}
+
+describe('BookingCommands.request', () => {
+  it('writes a booking with one statement, counting nothing first (the append is guarded by the count)', async () => {
+    const { log, booking } = requestWith();
+    await expect(booking).resolves.toMatchObject({ status: 'pending', userId: RIDER });
+    expect(log).toEqual(['append']);
+  });
+
+  it('counts once the guard finds no room, and refuses with the count', async () => {
+    const { log, booking } = requestWith({ guardFailures: 1, counts: [2], limit: 2 });
+    await expect(booking).rejects.toMatchObject({ code: 'RIDER_HAS_ACTIVE_BOOKING', message: expect.stringContaining('2 active bookings') });
+    expect(log).toEqual(['append', 'count']);
+  });
+
+  it('tries again when a booking ended between the guard and the count', async () => {
+    const { log, booking } = requestWith({ guardFailures: 1, counts: [0] });
+    await expect(booking).resolves.toMatchObject({ status: 'pending' });
+    expect(log).toEqual(['append', 'count', 'append']);
   });
 });

@@ -15,8 +15,12 @@ export interface RequestBooking {
   readonly estimatedCost: number;
   readonly expiresAt: string;
   readonly now: string;
-  /** How many of the rider's bookings are pending (before their deadline), accepted or on a trip. */
-  readonly riderActiveBookings: number;
+  /**
+   * How many of the rider's bookings are pending (before their deadline), accepted or on a trip;
+   * null when not counted: the caller then writes the booking only if the rider has room, checked
+   * where it writes, and decides again with the count when the rider has none.
+   */
+  readonly riderActiveBookings: number | null;
   /** How many such bookings a rider may hold at once. */
   readonly riderActiveBookingLimit: number;
 }

@@ -41,7 +41,7 @@ export function decide(command: BookingCommand, state: BookingState): Decision {
 
 function requestBooking(command: RequestBooking, state: BookingState): Decision {
   if (state !== null) return refuse(reject('BOOKING_EXISTS', 'Booking already exists.'));
-  if (command.riderActiveBookings >= command.riderActiveBookingLimit) {
+  if (command.riderActiveBookings !== null && command.riderActiveBookings >= command.riderActiveBookingLimit) {
     const limit = command.riderActiveBookingLimit;
     return refuse(
       reject(

@@ -79,6 +79,9 @@ describe('RequestBooking', () => {
     expect(decision).toMatchObject({ events: [], rejection: { code: 'RIDER_HAS_ACTIVE_BOOKING' } });
     expect(given().when({ ...command, riderActiveBookings: 3, riderActiveBookingLimit: 3 }).rejection?.code).toBe('RIDER_HAS_ACTIVE_BOOKING');
   });
+  it('opens a booking when the count is not known (the write is then conditional on room)', () => {
+    expect(given().when({ ...command, riderActiveBookings: null })).toEqual({ events: [requested], rejection: null });
+  });
   it('opens a booking while the rider is below a higher limit', () => {
     expect(given().when({ ...command, riderActiveBookings: 2, riderActiveBookingLimit: 3 })).toEqual({
       events: [requested],
