@@ -164,6 +164,10 @@ export class TopicConsumer<T extends MessageTopicId> {
     if (this.#replay && options.handleRun) throw new Error('handleRun is for shared groups: a replay handles its records one by one (handle)');
     if (this.#replay && options.commitEveryMs !== undefined) throw new Error('commitEveryMs is for shared groups: a replay never commits');
     if (this.#replay && options.partitionsConcurrently !== undefined) throw new Error('partitionsConcurrently is for shared groups');
+    // kafkajs starts that many workers: none would leave every fetch unhandled, and the consumer stuck.
+    if (options.partitionsConcurrently !== undefined && !(Number.isInteger(options.partitionsConcurrently) && options.partitionsConcurrently >= 1)) {
+      throw new Error(`partitionsConcurrently must be a whole number of at least 1, not ${options.partitionsConcurrently}`);
+    }
     const { kafka, admin, topics: names } = options.runtime;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
@@ -306,7 +310,13 @@ export class TopicConsumer<T extends MessageTopicId> {
       onAssigned(assignment);
     });
     // Offsets resolved under an assignment that is gone are not this member's to commit any more.
-    for (const event of [REBALANCING, CRASH]) this.#consumer.on(event, () => (this.#commitHandled = undefined));
+    for (const event of [REBALANCING, CRASH]) {
+      this.#consumer.on(event, () => {
+        this.#commitHandled = undefined;
+        // A commit of the generation before is not one a batch of the next should wait on.
+        this.#committing = undefined;
+      });
+    }
     if (onRevoked) for (const event of [REBALANCING, STOP]) this.#consumer.on(event, () => onRevoked());
     this.#consumer.on(CRASH, ({ payload }) => {
       onRevoked?.();

@@ -156,4 +156,13 @@ describe('TopicConsumer', () => {
     } as const;
     expect(() => new TopicConsumer(options)).toThrow('partitionsConcurrently is for shared groups');
   });
+
+  it('refuses a partitionsConcurrently that would start no worker', () => {
+    const { consumer } = fakeKafkaConsumer();
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new TopicConsumer({ ...shared(consumer), partitionsConcurrently: bad })).toThrow(
+        'partitionsConcurrently must be a whole number of at least 1',
+      );
+    }
+  });
 });

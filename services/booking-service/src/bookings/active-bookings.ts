@@ -51,7 +51,8 @@ export class ActiveBookings {
    * The guard of a new booking's append: the rider still has room under `limit`, counted under
    * the rider's advisory lock, held until the append commits. Requests of one rider arriving
    * together are so decided one after the other, as the database enforces one held booking per
-   * driver (bookings_driver_active_key), while the domain keeps the rule and its refusal.
+   * driver (bookings_driver_active_key). This guard is what enforces the limit; the domain
+   * decides the refusal, and its wording, on the count read once the guard has found no room.
    */
   riderHasRoom(userId: string, now: string, limit: number): AppendGuard {
     return Prisma.sql`rider_active_bookings(${userId}, ${now}::timestamptz) < ${limit}`;

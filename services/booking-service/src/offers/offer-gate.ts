@@ -70,16 +70,17 @@ export class OfferGate {
    * registered first, so an offer stored between that read and the wait still ends the wait.
    */
   begin(bookingId: string, driverId: string): OfferCheck {
-    // One bound for the whole check, the wait for this instance's reader included.
-    const deadline = Date.now() + this.options.timeoutMs;
     const arrival = this.#readsOffersOf(driverId) ? this.options.arrivals.expect(bookingId, driverId) : undefined;
     return {
-      answer: (stored) => this.#answer(bookingId, driverId, stored, arrival, deadline),
+      answer: (stored) => this.#answer(bookingId, driverId, stored, arrival),
       cancel: () => arrival?.cancel(),
     };
   }
 
-  async #answer(bookingId: string, driverId: string, stored: boolean, arrival: PendingArrival | undefined, deadline: number): Promise<boolean> {
+  async #answer(bookingId: string, driverId: string, stored: boolean, arrival: PendingArrival | undefined): Promise<boolean> {
+    // One bound for the whole check, the wait for this instance's reader included; it starts
+    // with the answer, not with `begin`, so a slow read of the stored offer does not spend it.
+    const deadline = Date.now() + this.options.timeoutMs;
     try {
       if (stored) {
         this.onChecked('known');

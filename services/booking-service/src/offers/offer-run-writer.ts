@@ -1,5 +1,11 @@
 import type { OfferRun, OfferStore } from './offer-store.ts';
 
+interface Write {
+  readonly run: OfferRun;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Stores the runs handed over in the same turn of the event loop in ONE `OfferStore.recordRuns`
  * statement: the reader handles a fetch's partitions at once, and their first runs all arrive
@@ -7,31 +13,39 @@ import type { OfferRun, OfferStore } from './offer-store.ts';
  * round trip, the largest of booking-service's CPU costs, and a ride's offers and revocations
  * are spread over several partitions.
  *
- * Each caller's promise settles with the statement that holds its run: resolved once it has
- * committed, rejected with it when it failed, so that every run in it is retried and none is
- * taken as stored. A run handed over while a statement is in flight goes into the next one.
+ * Each caller's promise settles once its run is stored (committed) or has failed, never before,
+ * so a run is never taken as stored when it is not. When a statement of several runs fails, each
+ * run is tried again in a statement of its own, one after the other: a run the database refuses
+ * (a record that decoded but that a column's type rejects) then fails alone and is retried by
+ * the consumer, while the partitions it shared the statement with move on. A run handed over
+ * while a statement is in flight goes into the next one.
  */
 export class OfferRunWriter {
-  #pending: { readonly runs: OfferRun[]; readonly stored: Promise<void> } | undefined;
+  #pending: Write[] | undefined;
 
   constructor(private readonly store: Pick<OfferStore, 'recordRuns'>) {}
 
   write(run: OfferRun): Promise<void> {
-    this.#pending ??= this.#schedule();
-    this.#pending.runs.push(run);
-    return this.#pending.stored;
+    return new Promise((resolve, reject) => {
+      if (!this.#pending) {
+        this.#pending = [];
+        // setImmediate, not a microtask: the runs of a fetch are handed over from microtasks of
+        // the same stretch, all of which run before it.
+        setImmediate(() => void this.#flush());
+      }
+      this.#pending.push({ run, resolve, reject });
+    });
   }
 
-  #schedule(): { readonly runs: OfferRun[]; readonly stored: Promise<void> } {
-    const runs: OfferRun[] = [];
-    // setImmediate, not a microtask: the runs of a fetch are handed over from microtasks of the
-    // same stretch, all of which run before it.
-    const stored = new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        this.#pending = undefined;
-        this.store.recordRuns(runs).then(resolve, reject);
-      }),
-    );
-    return { runs, stored };
+  async #flush(): Promise<void> {
+    const writes = this.#pending ?? [];
+    this.#pending = undefined;
+    try {
+      await this.store.recordRuns(writes.map((write) => write.run));
+      for (const write of writes) write.resolve();
+    } catch (error) {
+      if (writes.length === 1) return writes[0]!.reject(error);
+      for (const write of writes) await this.store.recordRuns([write.run]).then(write.resolve, write.reject);
+    }
   }
 }

@@ -48,18 +48,34 @@ describe('OfferRunWriter', () => {
     expect(settled).toBe(2);
   });
 
-  it('fails every run of a failed statement, and stores what comes after in a statement of its own', async () => {
+  it('tries each run of a failed statement again on its own, so a transient failure stores them all', async () => {
     const store = fakeStore();
     const writer = new OfferRunWriter(store);
     store.failNextWith(new Error('connection reset'));
-    const failed = await Promise.allSettled(handOver(writer, [run(0, 1), run(1, 2)]));
-    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    // The consumer hands both over again (a failed run is retried).
     await Promise.all(handOver(writer, [run(0, 1), run(1, 2)]));
-    expect(store.statements).toEqual([
-      [run(0, 1), run(1, 2)],
-      [run(0, 1), run(1, 2)],
-    ]);
+    expect(store.statements).toEqual([[run(0, 1), run(1, 2)], [run(0, 1)], [run(1, 2)]]);
+  });
+
+  it('fails only the run the database refuses, not the partitions it shared the statement with', async () => {
+    const refused = run(1, 2);
+    const statements: (readonly OfferRun[])[] = [];
+    const writer = new OfferRunWriter({
+      recordRuns: async (runs) => {
+        statements.push([...runs]);
+        if (runs.includes(refused)) throw new Error('invalid input syntax for type uuid');
+      },
+    });
+    const settled = await Promise.allSettled(handOver(writer, [run(0, 1), refused, run(2, 3)]));
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(statements).toEqual([[run(0, 1), refused, run(2, 3)], [run(0, 1)], [refused], [run(2, 3)]]);
+  });
+
+  it('fails a lone run with its statement', async () => {
+    const store = fakeStore();
+    const writer = new OfferRunWriter(store);
+    store.failNextWith(new Error('connection reset'));
+    await expect(writer.write(run(0, 1))).rejects.toThrow('connection reset');
+    expect(store.statements).toEqual([[run(0, 1)]]);
   });
 
   it('puts a run handed over while a statement is in flight into the next statement', async () => {
