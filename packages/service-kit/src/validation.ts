@@ -5,6 +5,9 @@ import type { FastifyServerOptions } from 'fastify';
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+/** The one form of a uuid the contracts name (typebox's pattern, either case). */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const base: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
 
 type SchemaController = NonNullable<FastifyServerOptions['schemaController']>;
@@ -21,6 +24,9 @@ export const validationController: SchemaController = {
     buildValidator: (externalSchemas: unknown) => {
       const build = (coerceTypes: boolean) => {
         const ajv = addFormats(new Ajv({ ...base, coerceTypes }));
+        // ajv-formats' uuid also takes `urn:uuid:<uuid>`, which PostgreSQL's uuid type refuses: an
+        // id in that form passed validation and then failed its query with a 500.
+        ajv.addFormat('uuid', CANONICAL_UUID);
         for (const schema of Object.values((externalSchemas ?? {}) as Record<string, AnySchema>)) ajv.addSchema(schema);
         return ajv;
       };

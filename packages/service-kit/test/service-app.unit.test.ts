@@ -22,6 +22,7 @@ async function build(ready: boolean) {
     { schema: { body: Type.Object({ pickup: Type.Object({ lat: Type.Number({ maximum: 90 }) }) }, { additionalProperties: false }) } },
     async () => ({ ok: true }),
   );
+  app.get('/bookings/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async () => ({ ok: true }));
   app.get('/taken', async () => {
     throw errors.BOOKING_TAKEN();
   });
@@ -48,6 +49,15 @@ describe('createServiceApp', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ success: false, code: 'NOT_READY', checks: { database: 'down' } });
     expect(ready.json().message).toContain('database');
+  });
+
+  it('takes a uuid only in its canonical form (the urn form passed and failed at PostgreSQL with a 500)', async () => {
+    await build(true);
+    const id = '6f1c1f0e-0000-4000-8000-00000000000A';
+    expect((await app.inject(`/bookings/${id}`)).statusCode).toBe(200);
+    const urn = await app.inject(`/bookings/urn:uuid:${id}`);
+    expect(urn.statusCode).toBe(400);
+    expect(urn.json()).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
   });
 
   it('serves Prometheus metrics', async () => {
