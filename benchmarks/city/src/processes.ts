@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { CpuSource, CpuUsage } from '@rideline/e2e-bench/cpu';
 import { testServerUrl } from '@rideline/postgres/testing';
-import { processTreeCpuSeconds } from '@rideline/test-support';
+import { parentPid, processTreeCpuSeconds } from '@rideline/test-support';
 import pg from 'pg';
 
 /**
@@ -46,15 +45,11 @@ export async function postgresServer(): Promise<ProcessMap> {
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     // Read while the backend lives: it exits with the connection.
     postmaster = parentPid(rows[0]!.pid);
+    if (Number.isNaN(postmaster)) throw new Error('PostgreSQL runs on another machine or in a container: its CPU cannot be read from /proc here');
   } finally {
     await client.end();
   }
   return { [POSTGRES]: () => processTreeCpuSeconds(postmaster) };
-}
-
-function parentPid(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 export const POSTGRES = 'PostgreSQL (whole server)';

@@ -43,6 +43,12 @@ export function processTreeCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** The parent of process `pid` (field 4 of /proc/<pid>/stat); NaN when it cannot be read. */
+export function parentPid(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : Number.NaN;
+}
+
 /** The fields of /proc/<pid>/stat after the command name (field 3 onwards), or null when it cannot be read. */
 function statFields(pid: number): string[] | null {
   try {

@@ -21,7 +21,7 @@ export interface AcceptReading {
   readonly history: RecordedEvent[];
   /** Whether the offer of the booking to the driver is stored (`OfferStore.isOffered`'s answer). */
   readonly offered: boolean;
-  /** The booking the driver holds, if any (accepted or on a trip). */
+  /** The booking the driver holds (accepted or on a trip), or null. */
   readonly driverActiveBookingId: string | null;
 }
 

@@ -65,9 +65,7 @@ export class OfferStore {
     const offeredAts = envelopes.map((e) => (e.type === 'BookingOffered' ? e.data.offered_at : null));
     const revokedAts = envelopes.map((e) => (e.type === 'OfferRevoked' ? e.occurred_at : null));
     const revokeReasons = envelopes.map((e) => (e.type === 'OfferRevoked' ? e.data.reason : null));
-    // Upserted in one order by every writer, so two instances writing the same partitions (a
-    // rebalance in between) wait for each other rather than deadlock.
-    const positions = stored.map((run) => run.last).sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    const positions = stored.map((run) => run.last);
     const topics = positions.map((at) => at.topic);
     const partitions = positions.map((at) => at.partition);
     const nexts = positions.map((at) => (BigInt(at.offset) + 1n).toString());
@@ -107,6 +105,8 @@ export class OfferStore {
       INSERT INTO offer_log_positions (topic, partition, next_offset, updated_at)
       SELECT p.topic, p.partition, max(p.next_offset), now()
       FROM unnest(${topics}::text[], ${partitions}::int[], ${nexts}::bigint[]) AS p(topic, partition, next_offset)
+      -- Upserted in one order by every writer, so two instances writing the same partitions (a
+      -- rebalance in between) wait for each other rather than deadlock.
       GROUP BY p.topic, p.partition ORDER BY p.topic, p.partition
       ON CONFLICT (topic, partition) DO UPDATE SET
         next_offset = GREATEST(offer_log_positions.next_offset, EXCLUDED.next_offset), updated_at = now()`;
